@@ -1,0 +1,39 @@
+import { type Db } from '../db/open';
+import { type Clock } from '../clock';
+import { type Logger } from '../log';
+import { type EventBus } from '../events';
+import { type Settings } from '../../shared/settings';
+import { type Session } from '../../shared/api/session';
+import { type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api/contract';
+
+/** What every service and handler may use. Built once by createHost. */
+export type HostContext = {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly events: EventBus;
+  readonly dataDir: string;
+  readonly dbPath: string;
+  readonly schemaVersion: number;
+  readonly transport: 'electron' | 'browser';
+  readonly startedAt: string;
+  readonly version: string;
+  settings(): Settings;
+  replaceSettings(next: Settings): void;
+};
+
+/** Per-call context: which client is calling and its session (null before login). */
+export type CallContext = {
+  readonly clientId: string;
+  readonly session: Session | null;
+  setSession(session: Session | null): void;
+};
+
+export type Handler<M extends MethodName> = (input: ParsedInput<M>, call: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+export type HandlerMap<K extends MethodName> = { [M in K]: Handler<M> };
+
+/** Narrows the session for handlers of 'cashier'/'manager' methods (the dispatcher already checked). */
+export function requireSession(call: CallContext): Session {
+  if (!call.session) throw new Error('dispatcher let an unauthenticated call through');
+  return call.session;
+}

@@ -1,0 +1,46 @@
+import { type HandlerMap, type HostContext, requireSession } from '../context';
+import { appendAudit } from '../../services/audit';
+import { saveSettingsPatch } from '../../services/settings-store';
+import { isoAt } from '../../clock';
+import { type HostInfo } from '../../../shared/api/host';
+
+export type HostInfoExtras = {
+  connectivity(): HostInfo['connectivity'];
+  devices(): HostInfo['devices'];
+};
+
+export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerMap<'host.info' | 'settings.get' | 'settings.update'> {
+  return {
+    'host.info': () => {
+      const s = ctx.settings();
+      return {
+        name: 'aggregated-pos',
+        version: ctx.version,
+        storeId: s.store.id,
+        storeName: s.store.name,
+        terminalId: s.terminal.id,
+        terminalName: s.terminal.name,
+        dataDir: ctx.dataDir,
+        dbPath: ctx.dbPath,
+        mode: s.terminal.mode,
+        transport: ctx.transport,
+        connectivity: extras.connectivity(),
+        startedAt: ctx.startedAt,
+        schemaVersion: ctx.schemaVersion,
+        devices: extras.devices(),
+      };
+    },
+    'settings.get': () => ctx.settings(),
+    'settings.update': (patch, call) => {
+      const session = requireSession(call);
+      const next = ctx.db.transaction(() => {
+        const saved = saveSettingsPatch(ctx.db, ctx.settings(), patch, isoAt(ctx.clock));
+        appendAudit(ctx.db, isoAt(ctx.clock), session.user.id, 'settings.update', { sections: Object.keys(patch) });
+        return saved;
+      })();
+      ctx.replaceSettings(next);
+      ctx.events.emit('settings.changed', next);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** Injectable time source: tests drive payment polling and lockouts without waiting. */
+export type Clock = {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+};
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/** A manual clock for tests: `advance(ms)` fires due timers in order. */
+export function createManualClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): Clock & { advance(ms: number): void; set(ms: number): void } {
+  let now = start;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const runDue = (): void => {
+    for (;;) {
+      let due: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of timers) if (entry[1].at <= now && (!due || entry[1].at < due[1].at)) due = entry;
+      if (!due) return;
+      timers.delete(due[0]);
+      due[1].fn();
+    }
+  };
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), fn });
+      return { cancel: () => void timers.delete(id) };
+    },
+    advance(ms) {
+      const target = now + ms;
+      for (;;) {
+        let nextAt = Infinity;
+        for (const t of timers.values()) if (t.at <= target && t.at < nextAt) nextAt = t.at;
+        if (nextAt === Infinity) break;
+        now = Math.max(now, nextAt);
+        runDue();
+      }
+      now = target;
+    },
+    set(ms) {
+      now = ms;
+      runDue();
+    },
+  };
+}
+
+export const isoAt = (clock: Clock): string => new Date(clock.now()).toISOString();

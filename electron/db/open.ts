@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import Database, { type Database as Db } from 'better-sqlite3';
+import { DatabaseVersionError, migrate, readSchemaVersion } from './migrate';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { type Migration } from './migrations/types';
+
+export type { Db };
+
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`cannot open database ${file}: ${cause instanceof Error ? cause.message : String(cause)} (the file was left untouched)`);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+/**
+ * Inspects an existing file read-only before anything writes to it: a corrupt file or one from a newer
+ * app version is refused with an error naming the file, and its bytes are not modified (switching to WAL
+ * or migrating would rewrite the header).
+ */
+function inspectExisting(file: string, supported: number): void {
+  let probe: Db | undefined;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true });
+    const version = readSchemaVersion(probe);
+    if (version > supported) throw new DatabaseVersionError(file, version, supported);
+    // Touch the schema so a file with a valid header but a garbage body fails here, not mid-sale.
+    probe.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (e) {
+    if (e instanceof DatabaseVersionError) throw e;
+    throw new DatabaseOpenError(file, e);
+  } finally {
+    probe?.close();
+  }
+}
+
+export type OpenDatabaseResult = { db: Db; migratedFrom: number; schemaVersion: number };
+
+/** Opens (creating if needed) the terminal database with the money-grade pragmas and runs migrations. */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): OpenDatabaseResult {
+  const supported = migrations === MIGRATIONS ? LATEST_SCHEMA_VERSION : migrations.length;
+  if (file !== ':memory:' && fs.existsSync(file) && fs.statSync(file).size > 0) inspectExisting(file, supported);
+  let db: Db;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed sale survives power loss, which WAL's default NORMAL does not promise.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (e) {
+    throw new DatabaseOpenError(file, e);
+  }
+  try {
+    const { from, to } = migrate(db, migrations, file);
+    return { db, migratedFrom: from, schemaVersion: to };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomInt, randomUUID } from 'node:crypto';
+import { openDatabase } from './db/open';
+import { type Clock, isoAt, systemClock } from './clock';
+import { type Logger, createLogger } from './log';
+import { createEventBus } from './events';
+import { type CallContext, type HandlerMap, type HostContext } from './api/context';
+import { createDispatcher } from './api/dispatch';
+import { hostHandlers } from './api/handlers/host';
+import { sessionHandlers } from './api/handlers/session';
+import { loadSettings } from './services/settings-store';
+import { countUsers, createUser } from './services/users';
+import { appendAudit } from './services/audit';
+import { createConnectivity } from './services/connectivity';
+import { type AnyEvent, type MethodName } from '../shared/api/contract';
+import { type Result } from '../shared/api/result';
+import { type Session } from '../shared/api/session';
+import { type Settings } from '../shared/settings';
+import { APP_VERSION } from './version';
+
+export type HostConfig = {
+  /** Folder for the database and files; created when missing. */
+  dataDir: string;
+  transport?: 'electron' | 'browser';
+  clock?: Clock;
+  logger?: Logger;
+  /** First run only: the manager PIN. Without it a random PIN is generated and passed to onFirstRun once. */
+  initialManagerPin?: string;
+  onFirstRun?: (info: { managerId: string; managerName: string; managerPin: string; generated: boolean }) => void;
+};
+
+/** A connected client (a window, a browser tab). Its session lives as long as the connection. */
+export type ClientHandle = { readonly id: string; session: Session | null };
+
+export type Host = {
+  readonly ctx: HostContext;
+  call(method: unknown, params: unknown, client: ClientHandle): Promise<Result<unknown>>;
+  connect(): ClientHandle;
+  disconnect(client: ClientHandle): void;
+  subscribe(listener: (event: AnyEvent) => void): () => void;
+  close(): Promise<void>;
+};
+
+export const MANAGER_ID = 'manager';
+const DB_FILE = 'pos.db';
+
+/** Creates the manager account on an empty database so a new till can be logged into at once. */
+function firstRunSetup(ctx: HostContext, config: HostConfig): void {
+  if (countUsers(ctx.db) > 0) return;
+  const generated = config.initialManagerPin === undefined;
+  const pin = config.initialManagerPin ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const name = '店长 Manager';
+  createUser(ctx.db, ctx.clock, null, { id: MANAGER_ID, name, role: 'manager', pin });
+  appendAudit(ctx.db, isoAt(ctx.clock), null, 'setup.firstRun', { managerId: MANAGER_ID, pinGenerated: generated });
+  config.onFirstRun?.({ managerId: MANAGER_ID, managerName: name, managerPin: pin, generated });
+}
+
+/**
+ * Composes the POS host: database, settings, users and sessions, events, and every domain service.
+ * No Electron import: the same host runs inside Electron's main process or headless in browser mode.
+ */
+export function createHost(config: HostConfig): Host {
+  const clock = config.clock ?? systemClock;
+  const log = config.logger ?? createLogger();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const dbPath = path.join(config.dataDir, DB_FILE);
+  const { db, schemaVersion } = openDatabase(dbPath);
+  const events = createEventBus(log);
+  let settings: Settings = loadSettings(db);
+
+  const ctx: HostContext = {
+    db,
+    clock,
+    log,
+    events,
+    dataDir: path.resolve(config.dataDir),
+    dbPath: path.resolve(dbPath),
+    schemaVersion,
+    transport: config.transport ?? 'browser',
+    startedAt: isoAt(clock),
+    version: APP_VERSION,
+    settings: () => settings,
+    replaceSettings: (next) => {
+      settings = next;
+    },
+  };
+
+  firstRunSetup(ctx, config);
+
+  // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable.
+  const connectivity = createConnectivity({ clock, events, log, initial: 'online' });
+
+  const handlers: HandlerMap<MethodName> = {
+    ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => [] }),
+    ...sessionHandlers(ctx),
+  };
+  const dispatch = createDispatcher(handlers, log);
+  connectivity.start();
+
+  const clients = new Map<string, ClientHandle>();
+  let closed = false;
+
+  return {
+    ctx,
+    call(method, params, client) {
+      if (closed) return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'host is shutting down' } });
+      const call: CallContext = {
+        clientId: client.id,
+        session: client.session,
+        setSession: (s) => {
+          client.session = s;
+        },
+      };
+      return dispatch(method, params, call);
+    },
+    connect() {
+      const client: ClientHandle = { id: randomUUID(), session: null };
+      clients.set(client.id, client);
+      return client;
+    },
+    disconnect(client) {
+      clients.delete(client.id);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      connectivity.stop();
+      db.close();
+    },
+  };
+}

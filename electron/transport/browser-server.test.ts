@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type BrowserServer, startBrowserServer } from './browser-server';
+import { silentLogger } from '../log';
+import { type TestHost, TEST_MANAGER_PIN, startTestHost } from '../testing/host-fixture';
+
+let t: TestHost | undefined;
+let server: BrowserServer | undefined;
+let staticDir = '';
+
+afterEach(async () => {
+  await server?.close();
+  await t?.dispose();
+  if (staticDir) fs.rmSync(staticDir, { recursive: true, force: true });
+  server = undefined;
+  t = undefined;
+});
+
+async function start(): Promise<BrowserServer> {
+  t = await startTestHost();
+  staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-static-'));
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>POS</title>');
+  server = await startBrowserServer({ host: t.host, log: silentLogger, staticDir });
+  return server;
+}
+
+/** Opens a socket; resolves with the socket or rejects with the HTTP status of a refused upgrade. */
+function connect(s: BrowserServer, token: string, origin: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api?token=${encodeURIComponent(token)}`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function request(ws: WebSocket, frame: unknown): Promise<{ id: unknown; result: { ok: boolean; value?: unknown; error?: { code: string } } }> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const msg = JSON.parse(data.toString()) as { id?: unknown; event?: string };
+      if ('event' in msg) return;
+      ws.off('message', onMessage);
+      resolve(msg as never);
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('browser-mode server', () => {
+  it('serves the renderer with a strict CSP', async () => {
+    const s = await start();
+    const res = await fetch(`${s.url}/some/route`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('<title>POS</title>');
+    const escape = await fetch(`${s.url}/..%2f..%2fetc%2fpasswd`);
+    expect([403, 200]).toContain(escape.status);
+    if (escape.status === 200) expect(await escape.text()).toContain('<title>POS</title>');
+  });
+
+  it('refuses a bad token and a foreign origin', async () => {
+    const s = await start();
+    await expect(connect(s, 'wrong', s.url)).rejects.toThrow('status 401');
+    await expect(connect(s, '', s.url)).rejects.toThrow('status 401');
+    await expect(connect(s, s.token, 'http://evil.example')).rejects.toThrow('status 403');
+    await expect(connect(s, s.token, '')).rejects.toThrow('status 403');
+  });
+
+  it('answers contract calls, malformed frames and pushes events', async () => {
+    const s = await start();
+    const ws = await connect(s, s.token, `http://localhost:${s.port}`);
+    const info = await request(ws, { id: 1, method: 'host.info' });
+    expect(info).toMatchObject({ id: 1, result: { ok: true, value: { terminalId: 'T01' } } });
+    expect(await request(ws, 'not json')).toMatchObject({ id: null, result: { ok: false, error: { code: 'VALIDATION' } } });
+    expect(await request(ws, { id: 2, method: 'settings.update', params: { store: { name: 'x' } } })).toMatchObject({ result: { error: { code: 'NOT_AUTHENTICATED' } } });
+    expect(await request(ws, { id: 3, method: 'session.login', params: { userId: 'manager', pin: TEST_MANAGER_PIN } })).toMatchObject({ result: { ok: true } });
+    const event = new Promise<unknown>((resolve) => ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { event?: string };
+      if (m.event) resolve(m);
+    }));
+    expect(await request(ws, { id: 4, method: 'settings.update', params: { store: { name: '二号店' } } })).toMatchObject({ result: { ok: true } });
+    expect(await event).toMatchObject({ event: 'settings.changed', payload: { store: { name: '二号店' } } });
+    ws.close();
+  });
+
+  it('closes a connection that sends an oversized frame, without crashing', async () => {
+    const s = await start();
+    const ws = await connect(s, s.token, s.url);
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.send('x'.repeat(300 * 1024));
+    expect(await closed).toBe(1009);
+    const again = await connect(s, s.token, s.url);
+    expect(await request(again, { id: 1, method: 'host.info' })).toMatchObject({ result: { ok: true } });
+    again.close();
+  });
+});

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** Shared field schemas. Every string has a bound so a huge payload is a VALIDATION error, not a memory spike. */
+export const idSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z_-]+$/, 'id: letters, digits, _ and - only');
+export const nameSchema = z.string().trim().min(1).max(64);
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'PIN: 4 to 8 digits');
+/** Integer fen (分). Never floats. */
+export const fenSchema = z.number().int().safe();
+export const positiveFenSchema = fenSchema.positive();
+export const isoTimeSchema = z.string().max(40);
+export const emptyInput = z.strictObject({}).default({});
+export const roleSchema = z.enum(['cashier', 'manager']);
+export type Role = z.infer<typeof roleSchema>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { connectivitySchema } from './host';
+import { settingsSchema } from '../settings';
+
+/**
+ * Every event the host pushes to clients. A later domain adds its events here; the transports forward
+ * exactly these names and nothing else.
+ */
+export const eventSchemas = {
+  'settings.changed': settingsSchema,
+  'connectivity.changed': z.strictObject({ state: connectivitySchema, reason: z.string() }),
+  'host.notice': z.strictObject({ level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+} as const;
