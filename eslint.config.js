@@ -4,8 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'events', 'url', 'util', 'zlib', 'worker_threads'];
-const electronOnly = { group: ['electron', 'electron/*'], message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
+const nodeBuiltins = '^(node:.*|fs|path|os|crypto|child_process|net|http|https|stream|events|url|util|zlib|worker_threads)(/.*)?$';
+const electronOnly = { regex: '^electron(/.*)?$', message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', 'e2e/.tmp/'] },
@@ -27,7 +27,7 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: nodeBuiltins, message: 'shared/ is pure: no Node imports.' },
+        { regex: nodeBuiltins, message: 'shared/ is pure: no Node imports.' },
         { group: ['react', 'react-dom', 'react/*', 'zustand', '@zxing/*'], message: 'shared/ is pure: no DOM libraries.' },
         { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither electron/ nor renderer/.' },
         electronOnly,
@@ -41,7 +41,7 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', { patterns: [
-        { group: nodeBuiltins, message: 'renderer/ runs in the sandboxed page: no Node imports.' },
+        { regex: nodeBuiltins, message: 'renderer/ runs in the sandboxed page: no Node imports.' },
         { group: ['**/electron/**', 'better-sqlite3', 'serialport', '@serialport/*'], message: 'renderer/ never imports the host.' },
         electronOnly,
       ] }],

@@ -13,6 +13,7 @@ import { loadSettings } from './services/settings-store';
 import { countUsers, createUser } from './services/users';
 import { appendAudit } from './services/audit';
 import { createConnectivity } from './services/connectivity';
+import { createRecordBus } from './services/records';
 import { type AnyEvent, type MethodName } from '../shared/api/contract';
 import { type Result } from '../shared/api/result';
 import { type Session } from '../shared/api/session';
@@ -68,12 +69,16 @@ export function createHost(config: HostConfig): Host {
   const { db, schemaVersion } = openDatabase(dbPath);
   const events = createEventBus(log);
   let settings: Settings = loadSettings(db);
+  // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable.
+  const connectivity = createConnectivity({ clock, events, log, initial: 'online' });
 
   const ctx: HostContext = {
     db,
     clock,
     log,
     events,
+    records: createRecordBus(),
+    connectivity,
     dataDir: path.resolve(config.dataDir),
     dbPath: path.resolve(dbPath),
     schemaVersion,
@@ -87,9 +92,6 @@ export function createHost(config: HostConfig): Host {
   };
 
   firstRunSetup(ctx, config);
-
-  // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable.
-  const connectivity = createConnectivity({ clock, events, log, initial: 'online' });
 
   const handlers: HandlerMap<MethodName> = {
     ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => [] }),

@@ -2,6 +2,8 @@ import { type Db } from '../db/open';
 import { type Clock } from '../clock';
 import { type Logger } from '../log';
 import { type EventBus } from '../events';
+import { type RecordBus } from '../services/records';
+import { type Connectivity } from '../services/connectivity';
 import { type Settings } from '../../shared/settings';
 import { type Session } from '../../shared/api/session';
 import { type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api/contract';
@@ -12,6 +14,9 @@ export type HostContext = {
   readonly clock: Clock;
   readonly log: Logger;
   readonly events: EventBus;
+  /** Completed business records, written to the sync outbox in the same transaction. */
+  readonly records: RecordBus;
+  readonly connectivity: Connectivity;
   readonly dataDir: string;
   readonly dbPath: string;
   readonly schemaVersion: number;

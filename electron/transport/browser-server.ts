@@ -44,8 +44,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const bind = opts.bindAddress ?? '127.0.0.1';
   let port = 0;
   const allowedOrigins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
-  let handleStatic: ReturnType<typeof serveStatic> | undefined;
-  const server = http.createServer((req, res) => handleStatic?.(req, res));
+  const handleStatic = serveStatic(opts.staticDir, () => contentSecurityPolicy(`ws://127.0.0.1:${port}`));
+  const server = http.createServer(handleStatic);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const sockets = new Set<WebSocket>();
 
@@ -100,7 +100,6 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
-  handleStatic = serveStatic(opts.staticDir, contentSecurityPolicy(`ws://127.0.0.1:${port}`));
 
   return {
     url: origin,

@@ -31,7 +31,7 @@ export const contentSecurityPolicy = (wsOrigin: string): string =>
   ].join('; ');
 
 /** Serves the built renderer; unknown paths get index.html (client routing); no path escapes `root`. */
-export function serveStatic(root: string, csp: string) {
+export function serveStatic(root: string, csp: () => string) {
   const rootAbs = path.resolve(root);
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -57,7 +57,7 @@ export function serveStatic(root: string, csp: string) {
     }
     const headers: Record<string, string> = {
       'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': csp,
+      'Content-Security-Policy': csp(),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',

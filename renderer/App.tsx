@@ -1,0 +1,80 @@
+import { useEffect } from 'react';
+import { applyTerminalLocale, useApp } from './stores/app';
+import { useT } from './i18n/useT';
+import { Login } from './screens/Login';
+import { Status } from './screens/Status';
+
+/** Top bar: store and terminal, connectivity, language switch, sign-out. */
+function TopBar() {
+  const info = useApp((s) => s.info);
+  const session = useApp((s) => s.session);
+  const locale = useApp((s) => s.locale);
+  const setLocale = useApp((s) => s.setLocale);
+  const api = useApp((s) => s.api);
+  const setSession = useApp((s) => s.setSession);
+  const link = useApp((s) => s.link);
+  const t = useT();
+  const conn = link.connected ? (info?.connectivity ?? 'offline') : 'offline';
+  return (
+    <header className="topbar">
+      <strong data-testid="app-title">{t('app.title')}</strong>
+      {info && (
+        <span className="where">
+          {info.storeName} · {info.terminalName}
+        </span>
+      )}
+      {info?.mode === 'sandbox' && <span className="badge training">{t('status.mode.sandbox')}</span>}
+      <span className={`badge conn-${conn}`} data-testid="connectivity">
+        {t(`conn.${conn}`)}
+      </span>
+      <span className="spacer" />
+      <button type="button" data-testid="lang-switch" onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}>
+        {t('lang.switch')}
+      </button>
+      {session && (
+        <button
+          type="button"
+          data-testid="logout"
+          onClick={() => {
+            void api?.call('session.logout').then(() => setSession(null));
+          }}
+        >
+          {t('nav.logout')}
+        </button>
+      )}
+    </header>
+  );
+}
+
+export function App() {
+  const api = useApp((s) => s.api);
+  const session = useApp((s) => s.session);
+  const link = useApp((s) => s.link);
+  const setInfo = useApp((s) => s.setInfo);
+  const setSession = useApp((s) => s.setSession);
+
+  useEffect(() => {
+    if (!api || !link.connected) return;
+    const refresh = () =>
+      void api.call('host.info').then((r) => {
+        if (r.ok) setInfo(r.value);
+      });
+    refresh();
+    void api.call('settings.get').then((r) => {
+      if (r.ok) applyTerminalLocale(r.value.ui.locale);
+    });
+    // A reconnect is a new connection on the host: its session is gone, so ask instead of assuming.
+    void api.call('session.current').then((r) => {
+      if (r.ok) setSession(r.value);
+    });
+    const offs = [api.on('connectivity.changed', refresh), api.on('settings.changed', refresh)];
+    return () => offs.forEach((off) => off());
+  }, [api, link.connected, setInfo, setSession]);
+
+  return (
+    <div className="app">
+      <TopBar />
+      {session ? <Status /> : <Login />}
+    </div>
+  );
+}

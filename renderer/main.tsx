@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createClient } from './api/client';
+import { useApp } from './stores/app';
+import './styles.css';
+
+const api = createClient((link) => useApp.getState().setLink(link));
+useApp.getState().setApi(api);
+document.documentElement.lang = useApp.getState().locale;
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
