@@ -55,6 +55,8 @@ export async function startPos(opts: { dataDir?: string; env?: Record<string, st
 }
 
 export const test = base.extend<{ pos: RunningHost }>({
+  // Playwright reads fixture dependencies from the destructuring pattern: it must be an object pattern.
+  // eslint-disable-next-line no-empty-pattern
   pos: async ({}, use) => {
     const pos = await startPos();
     await use(pos);
