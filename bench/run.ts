@@ -1,3 +1,5 @@
+export {};
+
 /**
  * `npm run bench`: runs every benchmark module and prints one JSON object of named figures with their
  * targets. Figures are measured here, never asserted by timed tests. A module that fails is reported as

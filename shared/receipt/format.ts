@@ -1,0 +1,108 @@
+/** Text formatting for receipts: money, time, labels. Pure and deterministic (no Intl, no local clock). */
+
+/** The full-width RMB sign: GB2312 fonts have it (A3 A4); the half-width ¥ prints as garbage. */
+export const RMB = '\uffe5';
+
+/** `1234` → `￥12.34`, `-50` → `-￥0.50`. Integer fen in, never a float on the way. */
+export function formatFen(fen: number, sign = RMB): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`formatFen: not an integer fen amount: ${fen}`);
+  const negative = fen < 0;
+  const abs = negative ? -fen : fen;
+  const yuan = Math.floor(abs / 100);
+  const cents = abs % 100;
+  return `${negative ? '-' : ''}${sign}${yuan}.${cents < 10 ? '0' : ''}${cents}`;
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** ISO instant → `YYYY-MM-DD HH:mm:ss` in a fixed UTC offset (China has no DST). */
+export function formatLocalTime(iso: string, utcOffsetMinutes: number): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`formatLocalTime: not a date: ${iso}`);
+  const d = new Date(ms + utcOffsetMinutes * 60_000);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+}
+
+export type ReceiptLabels = {
+  saleTitle: string;
+  refundTitle: string;
+  copyMark: string;
+  saleNo: string;
+  originalSaleNo: string;
+  refundReason: string;
+  cashier: string;
+  terminal: string;
+  time: string;
+  discount: string;
+  subtotal: string;
+  totalDiscount: string;
+  total: string;
+  refundTotal: string;
+  cash: string;
+  given: string;
+  change: string;
+  cashRefund: string;
+  paymentCode: string;
+  txn: string;
+};
+
+export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
+  'zh-CN': {
+    saleTitle: '销售小票',
+    refundTitle: '退款小票',
+    copyMark: '重印',
+    saleNo: '单号',
+    originalSaleNo: '原单号',
+    refundReason: '原因',
+    cashier: '收银员',
+    terminal: '收银台',
+    time: '时间',
+    discount: '优惠',
+    subtotal: '小计',
+    totalDiscount: '优惠',
+    total: '应收',
+    refundTotal: '退款合计',
+    cash: '现金',
+    given: '实收',
+    change: '找零',
+    cashRefund: '退现金',
+    paymentCode: '付款码',
+    txn: '交易号',
+  },
+  en: {
+    saleTitle: 'SALES RECEIPT',
+    refundTitle: 'REFUND RECEIPT',
+    copyMark: 'COPY',
+    saleNo: 'No.',
+    originalSaleNo: 'Orig. No.',
+    refundReason: 'Reason',
+    cashier: 'Cashier',
+    terminal: 'Till',
+    time: 'Time',
+    discount: 'Discount',
+    subtotal: 'Subtotal',
+    totalDiscount: 'Discount',
+    total: 'TOTAL',
+    refundTotal: 'REFUNDED',
+    cash: 'Cash',
+    given: 'Given',
+    change: 'Change',
+    cashRefund: 'Cash back',
+    paymentCode: 'Code',
+    txn: 'Txn',
+  },
+};
+
+const CHANNEL_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  wechat: { 'zh-CN': '微信支付', en: 'WeChat Pay' },
+  alipay: { 'zh-CN': '支付宝', en: 'Alipay' },
+  unionpay: { 'zh-CN': '云闪付', en: 'UnionPay' },
+  jdpay: { 'zh-CN': '京东支付', en: 'JD Pay' },
+  ecny: { 'zh-CN': '数字人民币', en: 'e-CNY' },
+  aggregator: { 'zh-CN': '聚合支付', en: 'Aggregated' },
+};
+
+/** Printable channel name; unknown ids are printed as given. */
+export function channelName(channel: string, locale: 'zh-CN' | 'en'): string {
+  return CHANNEL_NAMES[channel]?.[locale] ?? channel;
+}
