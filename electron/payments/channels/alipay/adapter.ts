@@ -1,0 +1,268 @@
+/**
+ * Alipay openapi adapter: alipay.trade.pay (scene bar_code), .query, .cancel, .refund,
+ * .fastpay.refund.query, and the bill download (PAYMENTS.md §3). Requests are RSA2-signed like alipay-sdk;
+ * every answer's signature is checked over the exact raw text before any field is believed.
+ */
+import iconv from 'iconv-lite';
+import { type KeyObject } from 'node:crypto';
+import { PosError } from '../../../../shared/api/result';
+import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
+import {
+  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstDateTime, DEFAULT_TIMEOUT_MS, isoFromCst, resolveDeps,
+  securityEvent, type AdapterDeps,
+} from '../common';
+import { transportOutcome } from '../transport';
+import {
+  type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
+  type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
+} from '../types';
+import { AlipayBillError, parseAlipayBill } from './bill';
+import { AlipayKeyError, loadAlipayPrivateKey, loadAlipayPublicKey, rawJsonMember, rsa2Verify, signAlipayParams } from './sign';
+
+export type AlipayConfig = {
+  /** Full gateway URL, e.g. https://openapi.alipay.com/gateway.do (or the sandbox's). */
+  gatewayUrl: string;
+  appId: string;
+  /** The app's RSA private key (PEM or bare base64). Secret: never logged. */
+  appPrivateKey: string;
+  /** Alipay's public key, to verify answers. */
+  alipayPublicKey: string;
+  /** Service-provider mode: the merchant's app_auth_token. */
+  appAuthToken?: string;
+  timeoutMs?: number;
+};
+
+type Answer = Record<string, unknown>;
+type Exchange = { ok: true; body: Answer } | { ok: false; outcome: NotSent | Unknown };
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): PaymentChannel {
+  for (const key of ['gatewayUrl', 'appId', 'appPrivateKey', 'alipayPublicKey'] as const) {
+    if (typeof config[key] !== 'string' || config[key] === '') throw new PosError('VALIDATION', `Alipay config: ${key} is required`);
+  }
+  let privateKey: KeyObject;
+  let publicKey: KeyObject;
+  try {
+    privateKey = loadAlipayPrivateKey(config.appPrivateKey);
+    publicKey = loadAlipayPublicKey(config.alipayPublicKey);
+  } catch (e) {
+    throw new PosError('VALIDATION', e instanceof AlipayKeyError ? e.message : 'Alipay keys cannot be read');
+  }
+  const d = resolveDeps(deps);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const unknown = (reason: string, code?: string): Unknown => ({ status: 'unknown', reason, retryable: true, ...(code ? { code } : {}) });
+
+  async function call(op: ChannelOperation, method: string, biz: Record<string, unknown>, orderNo?: string): Promise<Exchange> {
+    const params: Record<string, string | undefined> = {
+      app_id: config.appId,
+      method,
+      format: 'JSON',
+      charset: 'utf-8',
+      sign_type: 'RSA2',
+      timestamp: cstDateTime(d.clock.now()),
+      version: '1.0',
+      app_auth_token: config.appAuthToken,
+      biz_content: JSON.stringify(biz),
+    };
+    params.sign = signAlipayParams(params, privateKey);
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) form.set(k, v);
+
+    let text: string;
+    try {
+      const res = await d.send({
+        method: 'POST',
+        url: config.gatewayUrl,
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
+        body: form.toString(),
+        timeoutMs,
+      });
+      if (res.status < 200 || res.status >= 300) return { ok: false, outcome: unknown(`HTTP ${res.status} from Alipay`, `HTTP_${res.status}`) };
+      text = res.body.toString('utf8');
+    } catch (e) {
+      return { ok: false, outcome: transportOutcome(e) };
+    }
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { ok: false, outcome: unknown('Unparsable answer from Alipay', 'UNPARSABLE') };
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, outcome: unknown('Unexpected answer shape', 'UNPARSABLE') };
+    const responseKey = `${method.replaceAll('.', '_')}_response`;
+    const key = responseKey in parsed ? responseKey : 'error_response' in parsed ? 'error_response' : undefined;
+    const raw = key ? rawJsonMember(text, key) : undefined;
+    const body = key ? (parsed as Record<string, unknown>)[key] : undefined;
+    if (!key || raw === undefined || !body || typeof body !== 'object') return { ok: false, outcome: unknown(`Answer has no ${responseKey}`, 'UNPARSABLE') };
+    const sign = (parsed as Record<string, unknown>).sign;
+    if (typeof sign !== 'string' || sign === '') {
+      securityEvent(d, 'alipay', op, 'missing_signature', `${method}: unsigned answer`);
+      return { ok: false, outcome: unknown('Unsigned answer', 'BAD_SIGNATURE') };
+    }
+    if (!rsa2Verify(raw, sign, publicKey)) {
+      securityEvent(d, 'alipay', op, 'bad_signature', `${method}: signature does not verify`);
+      return { ok: false, outcome: unknown('Answer signature invalid', 'BAD_SIGNATURE') };
+    }
+    const answer = body as Answer;
+    const answerOrder = str(answer.out_trade_no);
+    if (orderNo !== undefined && answerOrder !== undefined && answerOrder !== orderNo) {
+      securityEvent(d, 'alipay', op, 'wrong_order', `${method}: answer for another order number`);
+      return { ok: false, outcome: unknown('Answer is for another order number', 'WRONG_ORDER') };
+    }
+    return { ok: true, body: answer };
+  }
+
+  const codeOf = (a: Answer): string => str(a.code) ?? '';
+  const subCode = (a: Answer): string => str(a.sub_code) ?? str(a.code) ?? 'UNKNOWN';
+  const message = (a: Answer): string => str(a.sub_msg) ?? str(a.msg) ?? subCode(a);
+
+  function paidFrom(a: Answer, expectedFen: number | undefined): PayOutcome {
+    const tradeNo = str(a.trade_no);
+    const paidFen = tryYuanToFen(str(a.total_amount));
+    if (!tradeNo || paidFen === undefined) return unknown('Paid answer without trade_no/total_amount', 'INCOMPLETE');
+    if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
+    return { status: 'paid', transactionId: tradeNo, paidFen, paidAt: isoFromCst(str(a.gmt_payment), d.clock.now()) };
+  }
+
+  return {
+    id: 'alipay',
+
+    async pay(req: PayRequest): Promise<PayOutcome> {
+      assertPayRequest(req);
+      const r = await call('pay', 'alipay.trade.pay', {
+        out_trade_no: req.orderNo,
+        scene: 'bar_code',
+        auth_code: req.authCode,
+        subject: req.subject,
+        total_amount: fenToYuan(req.amountFen),
+        ...(req.storeId ? { store_id: req.storeId } : {}),
+        ...(req.terminalId ? { terminal_id: req.terminalId } : {}),
+        ...(req.operatorId ? { operator_id: req.operatorId } : {}),
+      }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      switch (codeOf(a)) {
+        case '10000':
+          return paidFrom(a, req.amountFen);
+        case '10003':
+          return { status: 'waiting', code: '10003', message: message(a) };
+        case '20000':
+          return unknown(message(a), subCode(a));
+        case '40004': {
+          const sub = subCode(a);
+          // Unknown, or "this number is already taken / paid": only a query tells what happened.
+          if (sub === 'ACQ.SYSTEM_ERROR' || sub === 'ACQ.TRADE_HAS_SUCCESS' || sub === 'ACQ.CONTEXT_INCONSISTENT') return unknown(message(a), sub);
+          return { status: 'failed', code: sub, message: message(a) };
+        }
+        case '40001':
+        case '40002':
+        case '40006':
+          return { status: 'failed', code: subCode(a), message: message(a) };
+        default:
+          return unknown(`Unexpected code ${codeOf(a)}: ${message(a)}`, subCode(a));
+      }
+    },
+
+    async query(req: OrderRef): Promise<QueryOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await call('query', 'alipay.trade.query', { out_trade_no: req.orderNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      if (codeOf(a) !== '10000') {
+        if (subCode(a) === 'ACQ.TRADE_NOT_EXIST') return { status: 'not_found' };
+        return unknown(message(a), subCode(a));
+      }
+      const state = str(a.trade_status) ?? '';
+      switch (state) {
+        case 'TRADE_SUCCESS':
+        case 'TRADE_FINISHED':
+          return paidFrom(a, undefined);
+        case 'WAIT_BUYER_PAY':
+          return { status: 'waiting', code: state, message: 'Waiting for the customer' };
+        case 'TRADE_CLOSED':
+          // Unpaid and timed out/cancelled, or paid and fully refunded.
+          return { status: 'failed', code: state, message: 'Trade closed' };
+        default:
+          return unknown(`Unexpected trade_status "${state}"`, 'UNEXPECTED_STATE');
+      }
+    },
+
+    async reverse(req: OrderRef): Promise<ReverseOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await call('reverse', 'alipay.trade.cancel', { out_trade_no: req.orderNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      if (str(a.retry_flag) === 'Y') return { status: 'retry', reason: message(a) };
+      if (codeOf(a) === '10000') {
+        const action = str(a.action);
+        return { status: 'reversed', action: action === 'refund' ? 'refund' : action === 'close' ? 'close' : 'unspecified' };
+      }
+      const sub = subCode(a);
+      if (sub === 'ACQ.TRADE_NOT_EXIST') return { status: 'reversed', action: 'none' };
+      if (codeOf(a) === '20000' || sub === 'ACQ.SYSTEM_ERROR') return { status: 'retry', reason: message(a) };
+      return { status: 'failed', code: sub, message: message(a) };
+    },
+
+    async refund(req: RefundRequest): Promise<RefundOutcome> {
+      assertRefundRequest(req);
+      const r = await call('refund', 'alipay.trade.refund', {
+        out_trade_no: req.orderNo,
+        refund_amount: fenToYuan(req.refundFen),
+        out_request_no: req.refundNo,
+        ...(req.reason ? { refund_reason: req.reason } : {}),
+      }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      if (codeOf(a) === '10000') {
+        const refundId = str(a.trade_no) ?? '';
+        // fund_change=N: nothing moved by *this* call (e.g. a repeat); the refund query says where it stands.
+        if (str(a.fund_change) === 'Y') return { status: 'succeeded', refundId, refundFen: req.refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
+        return { status: 'accepted', refundId, refundFen: req.refundFen };
+      }
+      const sub = subCode(a);
+      if (codeOf(a) === '20000' || sub === 'ACQ.SYSTEM_ERROR') return unknown(message(a), sub);
+      return { status: 'failed', code: sub, message: message(a) };
+    },
+
+    async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await call('queryRefund', 'alipay.trade.fastpay.refund.query', { out_trade_no: req.orderNo, out_request_no: req.refundNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      if (codeOf(a) !== '10000') {
+        if (subCode(a) === 'ACQ.TRADE_NOT_EXIST') return { status: 'not_found' };
+        return unknown(message(a), subCode(a));
+      }
+      // Alipay: data returned and refund_status empty or REFUND_SUCCESS means refunded; no data means no such refund.
+      const refundFen = tryYuanToFen(str(a.refund_amount));
+      if (str(a.out_request_no) !== req.refundNo || refundFen === undefined) return { status: 'not_found' };
+      const status = str(a.refund_status);
+      if (status !== undefined && status !== '' && status !== 'REFUND_SUCCESS') return { status: 'processing' };
+      return { status: 'succeeded', refundId: str(a.trade_no) ?? '', refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
+    },
+
+    async downloadBill(date: string): Promise<BillOutcome> {
+      assertBillDate(date);
+      const r = await call('downloadBill', 'alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: date });
+      if (!r.ok) return r.outcome;
+      const a = r.body;
+      if (codeOf(a) !== '10000') {
+        if (/bill_not_exist/i.test(subCode(a))) return { status: 'no_bill', message: message(a) };
+        return { status: 'failed', code: subCode(a), message: message(a) };
+      }
+      const url = str(a.bill_download_url);
+      if (!url) return unknown('No bill_download_url in answer', 'INCOMPLETE');
+      try {
+        const res = await d.send({ method: 'GET', url, timeoutMs, maxResponseBytes: 64 * 1024 * 1024 });
+        if (res.status !== 200) return unknown(`HTTP ${res.status} downloading the bill`, `HTTP_${res.status}`);
+        const text = iconv.decode(res.body, 'gbk');
+        return { status: 'ok', date, rows: parseAlipayBill(text), raw: text };
+      } catch (e) {
+        if (e instanceof AlipayBillError) return unknown(e.message, 'UNPARSABLE');
+        return transportOutcome(e);
+      }
+    },
+  };
+}

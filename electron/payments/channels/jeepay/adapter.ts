@@ -1,0 +1,258 @@
+/**
+ * Jeepay-compatible aggregator adapter (PAYMENTS.md §4): one endpoint takes any wallet's code
+ * (wayCode=AUTO_BAR) and classifies it server-side. JSON in, `{code, msg, data, sign}` out.
+ *
+ * Protocol notes:
+ * - Success answers (code 0) carry `data` signed with the merchant key; we verify before believing it.
+ * - Error answers (code ≠ 0) are unsigned in Jeepay. We act on them only where that is safe: 9999 on pay
+ *   means the request was refused (no charge) — except "order number already exists", which means an
+ *   earlier attempt with the number may be paid, so: unknown, query. Any other code is unknown.
+ * - Jeepay has no reverse call: `reverse` queries, closes an unpaid order, or refunds a paid one in full
+ *   with the fixed refund number `<orderNo>RV` (so repeating reverse never refunds twice).
+ */
+import { PosError } from '../../../../shared/api/result';
+import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
+import { transportOutcome } from '../transport';
+import {
+  type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type Paid, type PayOutcome, type PaymentChannel,
+  type PayRequest, type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
+} from '../types';
+import { isFlatData, JEEPAY_CUSTOM_FAIL, JEEPAY_PATHS, jeepaySign, verifyJeepaySign, type JeepayValue } from './sign';
+
+export type JeepayConfig = {
+  baseUrl: string;
+  mchNo: string;
+  appId: string;
+  /** Merchant/app private key for MD5 signing. Secret: never logged. */
+  apiKey: string;
+  timeoutMs?: number;
+};
+
+type Data = Record<string, JeepayValue>;
+type Exchange = { ok: true; data: Data } | { ok: false; code: number; msg: string } | { ok: 'outcome'; outcome: NotSent | Unknown };
+
+const DUPLICATE = /已存在|重复|exist|duplicate/i;
+const NOT_FOUND = /不存在|not\s*exist|not\s*found/i;
+const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): PaymentChannel {
+  for (const k of ['baseUrl', 'mchNo', 'appId', 'apiKey'] as const) {
+    if (typeof config[k] !== 'string' || config[k] === '') throw new PosError('VALIDATION', `Jeepay config: ${k} is required`);
+  }
+  const d = resolveDeps(deps);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const unknown = (reason: string, code?: string): Unknown => ({ status: 'unknown', reason, retryable: true, ...(code ? { code } : {}) });
+
+  async function call(op: ChannelOperation, path: string, fields: Record<string, JeepayValue>, orderNo?: string): Promise<Exchange> {
+    const body: Record<string, JeepayValue> = { mchNo: config.mchNo, appId: config.appId, ...fields, reqTime: String(d.clock.now()), version: '1.0', signType: 'MD5' };
+    body.sign = jeepaySign(body, config.apiKey);
+    let text: string;
+    try {
+      const res = await d.send({ method: 'POST', url: joinUrl(config.baseUrl, path), headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), timeoutMs });
+      if (res.status < 200 || res.status >= 300) return { ok: 'outcome', outcome: unknown(`HTTP ${res.status} from aggregator`, `HTTP_${res.status}`) };
+      text = res.body.toString('utf8');
+    } catch (e) {
+      return { ok: 'outcome', outcome: transportOutcome(e) };
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { ok: 'outcome', outcome: unknown('Unparsable answer from aggregator', 'UNPARSABLE') };
+    }
+    if (!parsed || typeof parsed !== 'object' || typeof (parsed as { code?: unknown }).code !== 'number') {
+      return { ok: 'outcome', outcome: unknown('Unexpected answer shape', 'UNPARSABLE') };
+    }
+    const answer = parsed as { code: number; msg?: unknown; data?: unknown; sign?: unknown };
+    const msg = typeof answer.msg === 'string' ? answer.msg : '';
+    if (answer.code !== 0) return { ok: false, code: answer.code, msg };
+    if (!isFlatData(answer.data)) return { ok: 'outcome', outcome: unknown('Answer without usable data', 'UNPARSABLE') };
+    const check = verifyJeepaySign(answer.data, answer.sign, config.apiKey);
+    if (check !== 'valid') {
+      securityEvent(d, 'jeepay', op, check === 'missing' ? 'missing_signature' : 'bad_signature', `${path}: ${check} signature`);
+      return { ok: 'outcome', outcome: unknown(`Answer signature ${check}`, 'BAD_SIGNATURE') };
+    }
+    const data = answer.data;
+    if ((data.mchNo !== undefined && data.mchNo !== config.mchNo) || (data.appId !== undefined && data.appId !== config.appId)) {
+      securityEvent(d, 'jeepay', op, 'wrong_merchant', `${path}: answer for another merchant`);
+      return { ok: 'outcome', outcome: unknown('Answer is for another merchant', 'WRONG_MERCHANT') };
+    }
+    if (orderNo !== undefined && data.mchOrderNo !== undefined && data.mchOrderNo !== orderNo) {
+      securityEvent(d, 'jeepay', op, 'wrong_order', `${path}: answer for another order number`);
+      return { ok: 'outcome', outcome: unknown('Answer is for another order number', 'WRONG_ORDER') };
+    }
+    return { ok: true, data };
+  }
+
+  const paid = (data: Data, fallbackFen: number | undefined): Paid | Unknown => {
+    const paidFen = parseFenField(data.amount) ?? fallbackFen;
+    const id = s(data.payOrderId);
+    if (!id || paidFen === undefined) return unknown('Paid answer without payOrderId/amount', 'INCOMPLETE');
+    if (fallbackFen !== undefined && data.amount !== undefined && paidFen !== fallbackFen) return unknown(`Paid ${paidFen} fen, expected ${fallbackFen}`, 'AMOUNT_MISMATCH');
+    const at = typeof data.successTime === 'number' ? data.successTime : d.clock.now();
+    return { status: 'paid', transactionId: id, paidFen, paidAt: cstIso(at) };
+  };
+  const errOf = (data: Data, fallback: string): { code: string; message: string } => ({ code: s(data.errCode) ?? fallback, message: s(data.errMsg) ?? fallback });
+
+  async function query(req: OrderRef): Promise<QueryOutcome> {
+    assertOrderNo(req.orderNo);
+    const r = await call('query', JEEPAY_PATHS.query, { mchOrderNo: req.orderNo }, req.orderNo);
+    if (r.ok === 'outcome') return r.outcome;
+    if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL && NOT_FOUND.test(r.msg) ? { status: 'not_found' } : unknown(r.msg || `code ${r.code}`, `JEEPAY_${r.code}`);
+    const state = r.data.state;
+    switch (state) {
+      case 0:
+      case 1:
+        return { status: 'waiting', code: `STATE_${state}`, message: 'Customer is paying' };
+      case 2:
+        return paid(r.data, undefined);
+      case 5: {
+        const p = paid(r.data, undefined);
+        return p.status === 'paid' ? { ...p, refunded: true } : p;
+      }
+      case 3:
+        return { status: 'failed', ...errOf(r.data, 'FAILED') };
+      case 4:
+        return { status: 'failed', code: 'REVERSED', message: 'Order reversed' };
+      case 6:
+        return { status: 'failed', code: 'CLOSED', message: 'Order closed' };
+      default:
+        return unknown(`Unexpected state ${String(state)}`, 'UNEXPECTED_STATE');
+    }
+  }
+
+  async function refund(req: RefundRequest): Promise<RefundOutcome> {
+    assertRefundRequest(req);
+    const r = await call('refund', JEEPAY_PATHS.refund, {
+      mchOrderNo: req.orderNo, mchRefundNo: req.refundNo, refundAmount: req.refundFen, currency: 'cny', refundReason: req.reason ?? 'refund',
+    }, req.orderNo);
+    if (r.ok === 'outcome') return r.outcome;
+    if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL ? { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg } : unknown(r.msg, `JEEPAY_${r.code}`);
+    const refundId = s(r.data.refundOrderId) ?? '';
+    const refundFen = parseFenField(r.data.refundAmount) ?? req.refundFen;
+    switch (r.data.state) {
+      case 0:
+      case 1:
+        return { status: 'accepted', refundId, refundFen };
+      case 2:
+        return { status: 'succeeded', refundId, refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
+      case 3:
+      case 4:
+        return { status: 'failed', ...errOf(r.data, 'REFUND_FAILED') };
+      default:
+        return unknown(`Unexpected refund state ${String(r.data.state)}`, 'UNEXPECTED_STATE');
+    }
+  }
+
+  return {
+    id: 'jeepay',
+
+    async pay(req: PayRequest): Promise<PayOutcome> {
+      assertPayRequest(req);
+      const r = await call('pay', JEEPAY_PATHS.pay, {
+        mchOrderNo: req.orderNo, wayCode: 'AUTO_BAR', amount: req.amountFen, currency: 'cny', subject: req.subject, body: req.subject,
+        clientIp: req.clientIp, channelExtra: JSON.stringify({ authCode: req.authCode }),
+      }, req.orderNo);
+      if (r.ok === 'outcome') return r.outcome;
+      if (r.ok === false) {
+        if (r.code === JEEPAY_CUSTOM_FAIL && !DUPLICATE.test(r.msg)) return { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
+        return unknown(r.msg || `code ${r.code}`, DUPLICATE.test(r.msg) ? 'DUPLICATE_ORDER' : `JEEPAY_${r.code}`);
+      }
+      switch (r.data.orderState) {
+        case 2:
+          return paid(r.data, req.amountFen);
+        case 0:
+        case 1:
+          return { status: 'waiting', code: `STATE_${String(r.data.orderState)}`, message: 'Customer is paying' };
+        case 3:
+        case 4:
+        case 6:
+          return { status: 'failed', ...errOf(r.data, 'FAILED') };
+        default:
+          return unknown(`Unexpected orderState ${String(r.data.orderState)}`, 'UNEXPECTED_STATE');
+      }
+    },
+
+    query,
+
+    async reverse(req: OrderRef): Promise<ReverseOutcome> {
+      assertOrderNo(req.orderNo);
+      const q = await query(req);
+      switch (q.status) {
+        case 'not_sent':
+        case 'unknown':
+          return q;
+        case 'not_found':
+          return { status: 'reversed', action: 'none' };
+        case 'failed':
+          return { status: 'reversed', action: q.code === 'REVERSED' ? 'unspecified' : 'close' };
+        case 'waiting': {
+          const r = await call('reverse', JEEPAY_PATHS.close, { mchOrderNo: req.orderNo }, req.orderNo);
+          if (r.ok === 'outcome') return r.outcome;
+          // Closing raced with the customer paying (or the gateway refused): look again next time.
+          if (r.ok === false) return { status: 'retry', reason: r.msg || `code ${r.code}` };
+          return { status: 'reversed', action: 'close' };
+        }
+        case 'paid': {
+          if (q.refunded) return { status: 'reversed', action: 'refund' };
+          const rf = await refund({ orderNo: req.orderNo, refundNo: `${req.orderNo}RV`.slice(-64), totalFen: q.paidFen, refundFen: q.paidFen, reason: 'reverse' });
+          if (rf.status === 'succeeded') return { status: 'reversed', action: 'refund' };
+          if (rf.status === 'accepted') return { status: 'retry', reason: 'Refund in progress' };
+          return rf;
+        }
+      }
+    },
+
+    refund,
+
+    async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await call('queryRefund', JEEPAY_PATHS.refundQuery, { mchRefundNo: req.refundNo }, req.orderNo);
+      if (r.ok === 'outcome') return r.outcome;
+      if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL && NOT_FOUND.test(r.msg) ? { status: 'not_found' } : unknown(r.msg, `JEEPAY_${r.code}`);
+      if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+      const refundFen = parseFenField(r.data.refundAmount);
+      switch (r.data.state) {
+        case 0:
+        case 1:
+          return { status: 'processing' };
+        case 2:
+          if (refundFen === undefined) return unknown('Refund answer without amount', 'INCOMPLETE');
+          return { status: 'succeeded', refundId: s(r.data.refundOrderId) ?? '', refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
+        case 3:
+        case 4:
+          return { status: 'failed', ...errOf(r.data, 'REFUND_FAILED') };
+        default:
+          return unknown(`Unexpected refund state ${String(r.data.state)}`, 'UNEXPECTED_STATE');
+      }
+    },
+
+    async downloadBill(date: string): Promise<BillOutcome> {
+      assertBillDate(date);
+      const r = await call('downloadBill', JEEPAY_PATHS.bill, { billDate: date.replaceAll('-', '') });
+      if (r.ok === 'outcome') return r.outcome;
+      if (r.ok === false) return NOT_FOUND.test(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
+      const raw = s(r.data.records) ?? '';
+      try {
+        return { status: 'ok', date, rows: parseJeepayBillRecords(raw), raw };
+      } catch (e) {
+        return unknown(e instanceof Error ? e.message : 'Unparsable bill', 'UNPARSABLE');
+      }
+    },
+  };
+}
+
+/** The bill's `records`: a JSON array of {kind, mchOrderNo, payOrderId, mchRefundNo?, amount, state, time}. */
+export function parseJeepayBillRecords(raw: string): BillRow[] {
+  const list: unknown = JSON.parse(raw);
+  if (!Array.isArray(list)) throw new Error('Bill records are not a list');
+  return list.map((item: unknown) => {
+    const r = (item ?? {}) as Record<string, unknown>;
+    const amountFen = parseFenField(r.amount);
+    const kind = r.kind === 'refund' || r.kind === 'reversal' ? r.kind : r.kind === 'payment' ? 'payment' : undefined;
+    if (amountFen === undefined || !kind || typeof r.mchOrderNo !== 'string') throw new Error('Bad bill record');
+    const row: BillRow = { kind, orderNo: r.mchOrderNo, transactionId: String(r.payOrderId ?? ''), amountFen, status: String(r.state ?? ''), time: String(r.time ?? '') };
+    if (typeof r.mchRefundNo === 'string') row.refundNo = r.mchRefundNo;
+    return row;
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * WeChat Pay API v2 付款码支付 adapter (PAYMENTS.md §2): micropay, orderquery, reverse, refund,
+ * refundquery, downloadbill. Every answer is parsed strictly and its signature verified before any field
+ * is believed.
+ */
+import { PosError } from '../../../../shared/api/result';
+import {
+  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
+  resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
+} from '../common';
+import { transportOutcome, type TlsClientOptions } from '../transport';
+import {
+  type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type QueryOutcome,
+  type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown, type PayRequest,
+} from '../types';
+import { parseWechatBill, WechatBillError } from './bill';
+import { verifyWechatSign, wechatSign, type WechatSignType } from './sign';
+import { buildWechatXml, parseWechatXml, WechatXmlError, type WechatFields } from './xml';
+
+export type WechatConfig = {
+  /** https://api.mch.weixin.qq.com (or the sandbox). Paths are appended. */
+  baseUrl: string;
+  appId: string;
+  mchId: string;
+  /** API v2 key (32 chars). Secret: never logged. */
+  apiKey: string;
+  /** Service-provider (服务商) mode: the sub-merchant the shop is. */
+  subMchId?: string;
+  subAppId?: string;
+  signType?: WechatSignType;
+  /** Per request; micropay can take several seconds on WeChat's side. */
+  timeoutMs?: number;
+  /** Client certificate for /secapi/ (reverse, refund) on the real gateway; the sandbox needs none. */
+  tls?: TlsClientOptions;
+  /** spbill_create_ip: the terminal's IP as WeChat wants it. */
+  clientIp?: string;
+};
+
+type Exchange = { ok: true; fields: WechatFields } | { ok: false; outcome: NotSent | Unknown };
+type RawExchange = { ok: true; text: string } | { ok: false; outcome: NotSent | Unknown };
+
+const UNKNOWN_PAY_CODES = new Set(['SYSTEMERROR', 'BANKERROR']);
+
+export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): PaymentChannel {
+  for (const key of ['baseUrl', 'appId', 'mchId', 'apiKey'] as const) {
+    if (typeof config[key] !== 'string' || config[key] === '') throw new PosError('VALIDATION', `WeChat config: ${key} is required`);
+  }
+  const d: ResolvedDeps = resolveDeps(deps);
+  const signType: WechatSignType = config.signType ?? 'HMAC-SHA256';
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const unknown = (reason: string, code?: string): Unknown => ({ status: 'unknown', reason, retryable: true, ...(code ? { code } : {}) });
+
+  function signed(fields: Record<string, string | number | undefined>): string {
+    const all: Record<string, string | number | undefined> = {
+      appid: config.appId,
+      mch_id: config.mchId,
+      sub_appid: config.subAppId,
+      sub_mch_id: config.subMchId,
+      nonce_str: d.nonce().slice(0, 32),
+      sign_type: signType,
+      ...fields,
+    };
+    return buildWechatXml({ ...all, sign: wechatSign(all, config.apiKey, signType) });
+  }
+
+  async function post(path: string, xml: string, useCert: boolean): Promise<RawExchange> {
+    try {
+      const res = await d.send({
+        method: 'POST',
+        url: joinUrl(config.baseUrl, path),
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body: xml,
+        timeoutMs,
+        ...(useCert && config.tls ? { tls: config.tls } : {}),
+      });
+      if (res.status < 200 || res.status >= 300) return { ok: false, outcome: unknown(`HTTP ${res.status} from WeChat`, `HTTP_${res.status}`) };
+      return { ok: true, text: res.body.toString('utf8') };
+    } catch (e) {
+      return { ok: false, outcome: transportOutcome(e) };
+    }
+  }
+
+  /** Send, parse, check return_code, signature, merchant and order number. */
+  async function exchange(op: ChannelOperation, path: string, fields: Record<string, string | number | undefined>, orderNo?: string): Promise<Exchange> {
+    const raw = await post(path, signed(fields), path.startsWith('/secapi/'));
+    if (!raw.ok) return raw;
+    let answer: WechatFields;
+    try {
+      answer = parseWechatXml(raw.text);
+    } catch (e) {
+      return { ok: false, outcome: unknown(`Unparsable answer: ${e instanceof WechatXmlError ? e.message : 'error'}`, 'UNPARSABLE') };
+    }
+    if (answer.return_code !== 'SUCCESS') {
+      // Communication-level failure: carries no business result and usually no signature.
+      return { ok: false, outcome: unknown(`return_code=${answer.return_code ?? '?'}: ${answer.return_msg ?? ''}`, 'RETURN_FAIL') };
+    }
+    const check = verifyWechatSign(answer, config.apiKey, signType);
+    if (check !== 'valid') {
+      securityEvent(d, 'wechat', op, check === 'missing' ? 'missing_signature' : 'bad_signature', `${path}: ${check} signature`);
+      return { ok: false, outcome: unknown(`Answer signature ${check}`, 'BAD_SIGNATURE') };
+    }
+    if ((answer.appid !== undefined && answer.appid !== config.appId) || (answer.mch_id !== undefined && answer.mch_id !== config.mchId)) {
+      securityEvent(d, 'wechat', op, 'wrong_merchant', `${path}: answer for another merchant`);
+      return { ok: false, outcome: unknown('Answer is for another merchant', 'WRONG_MERCHANT') };
+    }
+    if (orderNo !== undefined && answer.out_trade_no !== undefined && answer.out_trade_no !== orderNo) {
+      securityEvent(d, 'wechat', op, 'wrong_order', `${path}: answer for another order number`);
+      return { ok: false, outcome: unknown('Answer is for another order number', 'WRONG_ORDER') };
+    }
+    return { ok: true, fields: answer };
+  }
+
+  function paidFrom(f: WechatFields, expectedFen: number | undefined): PayOutcome {
+    const paidFen = parseFenField(f.total_fee);
+    if (!f.transaction_id || paidFen === undefined) return unknown('Paid answer without transaction_id/total_fee', 'INCOMPLETE');
+    if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
+    return { status: 'paid', transactionId: f.transaction_id, paidFen, paidAt: isoFromCst(f.time_end, d.clock.now()) };
+  }
+
+  return {
+    id: 'wechat',
+
+    async pay(req: PayRequest): Promise<PayOutcome> {
+      assertPayRequest(req);
+      const r = await exchange('pay', '/pay/micropay', {
+        body: req.subject,
+        out_trade_no: req.orderNo,
+        total_fee: req.amountFen,
+        fee_type: 'CNY',
+        spbill_create_ip: req.clientIp ?? config.clientIp ?? '127.0.0.1',
+        auth_code: req.authCode,
+        device_info: req.terminalId,
+      }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const f = r.fields;
+      if (f.result_code === 'SUCCESS') return paidFrom(f, req.amountFen);
+      const code = f.err_code ?? 'UNKNOWN';
+      const message = f.err_code_des ?? code;
+      if (code === 'USERPAYING') return { status: 'waiting', code, message };
+      if (UNKNOWN_PAY_CODES.has(code)) return unknown(message, code);
+      // The number is taken: an earlier attempt with it may have been paid. Only a query can tell.
+      if (code === 'ORDERPAID' || code === 'OUT_TRADE_NO_USED') return unknown(message, code);
+      return { status: 'failed', code, message };
+    },
+
+    async query(req: OrderRef): Promise<QueryOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await exchange('query', '/pay/orderquery', { out_trade_no: req.orderNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const f = r.fields;
+      if (f.result_code !== 'SUCCESS') {
+        if (f.err_code === 'ORDERNOTEXIST') return { status: 'not_found' };
+        return unknown(f.err_code_des ?? f.err_code ?? 'query failed', f.err_code);
+      }
+      const state = f.trade_state ?? '';
+      switch (state) {
+        case 'SUCCESS':
+          return paidFrom(f, undefined);
+        case 'REFUND': {
+          const paid = paidFrom(f, undefined);
+          return paid.status === 'paid' ? { ...paid, refunded: true } : paid;
+        }
+        case 'NOTPAY':
+        case 'USERPAYING':
+          return { status: 'waiting', code: state, message: f.trade_state_desc ?? state };
+        case 'CLOSED':
+        case 'REVOKED':
+        case 'PAYERROR':
+          return { status: 'failed', code: state, message: f.trade_state_desc ?? state };
+        default:
+          return unknown(`Unexpected trade_state "${state}"`, 'UNEXPECTED_STATE');
+      }
+    },
+
+    async reverse(req: OrderRef): Promise<ReverseOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await exchange('reverse', '/secapi/pay/reverse', { out_trade_no: req.orderNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const f = r.fields;
+      if (f.recall === 'Y') return { status: 'retry', reason: f.err_code_des ?? 'recall=Y' };
+      if (f.result_code === 'SUCCESS') return { status: 'reversed', action: 'unspecified' };
+      const code = f.err_code ?? 'UNKNOWN';
+      if (code === 'SYSTEMERROR') return { status: 'retry', reason: f.err_code_des ?? code };
+      if (code === 'ORDERNOTEXIST') return { status: 'reversed', action: 'none' };
+      return { status: 'failed', code, message: f.err_code_des ?? code };
+    },
+
+    async refund(req: RefundRequest): Promise<RefundOutcome> {
+      assertRefundRequest(req);
+      const r = await exchange('refund', '/secapi/pay/refund', {
+        out_trade_no: req.orderNo,
+        out_refund_no: req.refundNo,
+        total_fee: req.totalFen,
+        refund_fee: req.refundFen,
+        refund_fee_type: 'CNY',
+        refund_desc: req.reason,
+      }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const f = r.fields;
+      if (f.result_code === 'SUCCESS') {
+        if (f.out_refund_no !== undefined && f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+        return { status: 'accepted', refundId: f.refund_id ?? '', refundFen: parseFenField(f.refund_fee) ?? req.refundFen };
+      }
+      const code = f.err_code ?? 'UNKNOWN';
+      // Retry later with the same out_refund_no: WeChat refunds one number once.
+      if (code === 'SYSTEMERROR' || code === 'BIZERR_NEED_RETRY') return unknown(f.err_code_des ?? code, code);
+      return { status: 'failed', code, message: f.err_code_des ?? code };
+    },
+
+    async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
+      assertOrderNo(req.orderNo);
+      const r = await exchange('queryRefund', '/pay/refundquery', { out_refund_no: req.refundNo }, req.orderNo);
+      if (!r.ok) return r.outcome;
+      const f = r.fields;
+      if (f.result_code !== 'SUCCESS') {
+        if (f.err_code === 'REFUNDNOTEXIST') return { status: 'not_found' };
+        return unknown(f.err_code_des ?? f.err_code ?? 'refundquery failed', f.err_code);
+      }
+      const count = parseFenField(f.refund_count) ?? 0;
+      for (let i = 0; i < Math.min(count, 50); i++) {
+        if (f[`out_refund_no_${i}`] !== req.refundNo) continue;
+        const status = f[`refund_status_${i}`] ?? '';
+        const refundFen = parseFenField(f[`refund_fee_${i}`]);
+        if (status === 'SUCCESS' && refundFen !== undefined) {
+          return { status: 'succeeded', refundId: f[`refund_id_${i}`] ?? '', refundFen, refundedAt: isoFromCst(f[`refund_success_time_${i}`], d.clock.now()) };
+        }
+        if (status === 'PROCESSING') return { status: 'processing' };
+        if (status === 'REFUNDCLOSE' || status === 'CHANGE') return { status: 'failed', code: status, message: `Refund ${status}` };
+        return unknown(`Unexpected refund_status "${status}"`, 'UNEXPECTED_STATE');
+      }
+      return { status: 'not_found' };
+    },
+
+    async downloadBill(date: string): Promise<BillOutcome> {
+      assertBillDate(date);
+      const raw = await post('/pay/downloadbill', signed({ bill_date: date.replaceAll('-', ''), bill_type: 'ALL' }), false);
+      if (!raw.ok) return raw.outcome;
+      if (raw.text.trimStart().startsWith('<xml>') || raw.text.trimStart().startsWith('<?xml')) {
+        // Errors come back as (unsigned) XML.
+        try {
+          const f = parseWechatXml(raw.text);
+          const msg = f.return_msg ?? f.err_code ?? 'FAIL';
+          if (/no bill exist/i.test(msg) || f.error_code === '20002') return { status: 'no_bill', message: msg };
+          return { status: 'failed', code: f.error_code ?? f.return_code ?? 'FAIL', message: msg };
+        } catch {
+          return unknown('Unparsable bill error answer', 'UNPARSABLE');
+        }
+      }
+      try {
+        return { status: 'ok', date, rows: parseWechatBill(raw.text), raw: raw.text };
+      } catch (e) {
+        return unknown(e instanceof WechatBillError ? e.message : 'Unparsable bill', 'UNPARSABLE');
+      }
+    },
+  };
+}

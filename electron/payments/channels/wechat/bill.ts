@@ -1,0 +1,109 @@
+/**
+ * WeChat Pay v2 daily bill (downloadbill, bill_type=ALL): text, one header row, detail rows whose every
+ * field starts with a backtick (so spreadsheets keep long numbers as text), then a summary header and a
+ * summary row. Amounts in yuan. Used by the sandbox to write bills and by the adapter to read them.
+ */
+import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
+import { type BillRow } from '../types';
+
+export const WECHAT_BILL_HEADER = [
+  '交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态',
+  '付款银行', '货币种类', '应结订单金额', '代金券金额', '微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型',
+  '退款状态', '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注',
+] as const;
+export const WECHAT_BILL_SUMMARY_HEADER = ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额'] as const;
+
+export type WechatBillEntry = {
+  time: string; // yyyy-MM-dd HH:mm:ss
+  appId: string;
+  mchId: string;
+  subMchId?: string;
+  deviceInfo?: string;
+  transactionId: string;
+  orderNo: string;
+  openId: string;
+  /** SUCCESS (payment), REFUND (a refund row), REVOKED (reversed). */
+  state: 'SUCCESS' | 'REFUND' | 'REVOKED';
+  orderFen: number;
+  refundId?: string;
+  refundNo?: string;
+  refundFen?: number;
+  subject: string;
+};
+
+/** Fee at 0.6%, rounded half up, in integer fen. */
+const feeFen = (fen: number): number => Math.floor((fen * 6 + 500) / 1000);
+
+export function buildWechatBill(entries: readonly WechatBillEntry[]): string {
+  const lines: string[] = [WECHAT_BILL_HEADER.join(',')];
+  let settled = 0;
+  let refunded = 0;
+  let fees = 0;
+  let ordered = 0;
+  for (const e of entries) {
+    const refundFen = e.state === 'REFUND' ? (e.refundFen ?? 0) : 0;
+    const settleFen = e.state === 'SUCCESS' ? e.orderFen : 0;
+    const fee = e.state === 'SUCCESS' ? feeFen(e.orderFen) : e.state === 'REFUND' ? -feeFen(refundFen) : 0;
+    settled += settleFen;
+    refunded += refundFen;
+    fees += fee;
+    ordered += e.state === 'SUCCESS' ? e.orderFen : 0;
+    const fields = [
+      e.time, e.appId, e.mchId, e.subMchId ?? '0', e.deviceInfo ?? '', e.transactionId, e.orderNo, e.openId, 'MICROPAY', e.state,
+      'OTHERS', 'CNY', fenToYuan(settleFen), '0.00', e.refundId ?? '0', e.refundNo ?? '0', fenToYuan(refundFen), '0.00',
+      e.state === 'REFUND' ? 'ORIGINAL' : '', e.state === 'REFUND' ? 'SUCCESS' : '', e.subject.replace(/[,`\r\n]/g, ' '), '',
+      fenToYuan(fee), '0.60%', fenToYuan(e.orderFen), fenToYuan(refundFen), '',
+    ];
+    lines.push(fields.map((f) => `\`${f}`).join(','));
+  }
+  lines.push(WECHAT_BILL_SUMMARY_HEADER.join(','));
+  const summary = [String(entries.length), fenToYuan(settled), fenToYuan(refunded), '0.00', fenToYuan(fees), fenToYuan(ordered), fenToYuan(refunded)];
+  lines.push(summary.map((f) => `\`${f}`).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export class WechatBillError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WechatBillError';
+  }
+}
+
+const splitRow = (line: string): string[] => (line.startsWith('`') ? line.slice(1) : line).split(',`');
+
+/** Parse a bill into normalised rows. Throws `WechatBillError` when the text is not a bill. */
+export function parseWechatBill(text: string): BillRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0]?.replace(/^\uFEFF/, '').split(',');
+  if (!header || !header.includes('商户订单号') || lines.length < 3) throw new WechatBillError('Not a WeChat bill');
+  const col = (name: string): number => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new WechatBillError(`Bill has no column ${name}`);
+    return i;
+  };
+  const [cTime, cTx, cOrder, cState, cOrderAmt, cRefundNo, cRefundAmt] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '商户退款单号', '退款金额'].map(col) as [
+    number, number, number, number, number, number, number,
+  ];
+  const summaryAt = lines.findIndex((l) => l.startsWith('总交易单数'));
+  if (summaryAt < 0) throw new WechatBillError('Bill has no summary');
+  const rows: BillRow[] = [];
+  for (const line of lines.slice(1, summaryAt)) {
+    const f = splitRow(line);
+    const get = (i: number): string => f[i] ?? '';
+    const state = get(cState);
+    const isRefund = state === 'REFUND';
+    const amount = tryYuanToFen(isRefund ? get(cRefundAmt) : get(cOrderAmt));
+    if (amount === undefined) throw new WechatBillError(`Bad amount in bill row for order ${get(cOrder)}`);
+    const row: BillRow = {
+      kind: isRefund ? 'refund' : state === 'REVOKED' ? 'reversal' : 'payment',
+      orderNo: get(cOrder),
+      transactionId: get(cTx),
+      amountFen: amount,
+      status: state,
+      time: get(cTime),
+    };
+    if (isRefund) row.refundNo = get(cRefundNo);
+    rows.push(row);
+  }
+  return rows;
+}

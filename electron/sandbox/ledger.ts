@@ -1,0 +1,251 @@
+/**
+ * The sandbox's bank: channel-neutral order, charge, reversal and refund logic, and the ledger that is the
+ * ground truth in tests ("every charge belongs to one paid sale or was reversed/refunded").
+ * Protocol handlers translate their wire formats to these calls and back.
+ */
+import { type Clock } from '../clock';
+import { cstCompact, cstDate } from '../payments/channels/common';
+import { type BusinessScenario } from './scenarios';
+
+export type SandboxChannel = 'wechat' | 'alipay' | 'unionpay' | 'jeepay';
+export type OrderStatus = 'paying' | 'paid' | 'failed' | 'closed' | 'reversed';
+
+export type LedgerOrder = {
+  channel: SandboxChannel;
+  orderNo: string;
+  authCode: string;
+  amountFen: number;
+  subject: string;
+  transactionId: string;
+  status: OrderStatus;
+  /** Money was taken from the customer (stays true after a reversal/refund: see refundedFen). */
+  charged: boolean;
+  refundedFen: number;
+  failCode?: 'INSUFFICIENT' | 'EXPIRED' | 'CANCELLED';
+  createdAt: number;
+  paidAt?: number;
+  closedAt?: number;
+  /** Request fingerprint, to tell a replay from a different use of the same order number. */
+  fingerprint: string;
+  /** Password entry in progress. */
+  pending?: { then: 'pay' | 'cancel'; queriesLeft: number; until: number };
+};
+
+export type LedgerRefund = {
+  channel: SandboxChannel;
+  orderNo: string;
+  refundNo: string;
+  refundId: string;
+  amountFen: number;
+  status: 'success';
+  at: number;
+  /** Created by a reversal of a paid order rather than by a refund request. */
+  byReversal: boolean;
+};
+
+export type LedgerReversal = { channel: SandboxChannel; orderNo: string; action: 'close' | 'refund' | 'none'; amountFen: number; at: number };
+
+export type PayInput = { channel: SandboxChannel; orderNo: string; authCode: string; amountFen: number; subject: string; fingerprint: string };
+export type PayResult =
+  | { kind: 'paid' | 'paying' | 'system_error'; order: LedgerOrder }
+  | { kind: 'declined'; reason: 'INSUFFICIENT' | 'EXPIRED' | 'CODE_USED'; order?: LedgerOrder }
+  | { kind: 'duplicate_paid' | 'duplicate_mismatch' | 'duplicate_closed'; order: LedgerOrder };
+
+export type RefundResult =
+  | { kind: 'ok'; refund: LedgerRefund; order: LedgerOrder; replay: boolean }
+  | { kind: 'error'; reason: 'NOT_FOUND' | 'NOT_PAID' | 'REVERSED' | 'EXCEEDS' | 'MISMATCH' | 'TOTAL_MISMATCH'; order?: LedgerOrder };
+
+export type LedgerOptions = { clock: Clock; passwordQueries: number; passwordDelayMs: number };
+
+export type LedgerSnapshot = {
+  orders: LedgerOrder[];
+  refunds: LedgerRefund[];
+  reversals: LedgerReversal[];
+  /** Per channel: money taken, money given back, money still held. */
+  totals: Record<SandboxChannel, { chargedFen: number; refundedFen: number; heldFen: number }>;
+};
+
+const TX_PREFIX: Record<SandboxChannel, string> = { wechat: '4200', alipay: '', unionpay: '9', jeepay: 'P' };
+
+export function createLedger(opts: LedgerOptions) {
+  const orders = new Map<string, LedgerOrder>();
+  const refunds = new Map<string, LedgerRefund>();
+  const reversals: LedgerReversal[] = [];
+  const usedCodes = new Map<string, string>();
+  let seq = 0;
+  const key = (channel: SandboxChannel, no: string): string => `${channel}:${no}`;
+
+  function nextId(channel: SandboxChannel, now: number): string {
+    seq++;
+    const base = cstCompact(now).slice(0, 8);
+    if (channel === 'wechat') return `${TX_PREFIX.wechat}${base}${String(seq).padStart(16, '0')}`; // 28 digits
+    if (channel === 'alipay') return `${base}22${String(seq).padStart(18, '0')}`; // 28 digits
+    if (channel === 'unionpay') return `${TX_PREFIX.unionpay}${base}${String(seq).padStart(12, '0')}`; // 21 digits
+    return `${TX_PREFIX.jeepay}${base}${String(seq).padStart(10, '0')}`;
+  }
+
+  function markPaid(order: LedgerOrder, now: number): void {
+    order.status = 'paid';
+    order.charged = true;
+    order.paidAt = now;
+    delete order.pending;
+  }
+
+  /** Advance password entry: each query counts; the clock counts too. */
+  function settle(order: LedgerOrder, countQuery: boolean): void {
+    const p = order.pending;
+    if (!p || order.status !== 'paying') return;
+    if (countQuery) p.queriesLeft--;
+    const now = opts.clock.now();
+    if (p.queriesLeft > 0 && now < p.until) return;
+    if (p.then === 'pay') markPaid(order, now);
+    else {
+      order.status = 'failed';
+      order.failCode = 'CANCELLED';
+      order.closedAt = now;
+      delete order.pending;
+    }
+  }
+
+  function pay(input: PayInput, scenario: BusinessScenario): PayResult {
+    const existing = orders.get(key(input.channel, input.orderNo));
+    if (existing) {
+      settle(existing, false);
+      if (existing.fingerprint !== input.fingerprint) return { kind: 'duplicate_mismatch', order: existing };
+      if (existing.status === 'paid') return { kind: 'duplicate_paid', order: existing };
+      if (existing.status === 'paying') return { kind: 'paying', order: existing };
+      return { kind: 'duplicate_closed', order: existing };
+    }
+    // Payment codes are single use, even when the payment failed.
+    if (usedCodes.has(input.authCode)) return { kind: 'declined', reason: 'CODE_USED' };
+    usedCodes.set(input.authCode, input.orderNo);
+    const now = opts.clock.now();
+    const order: LedgerOrder = {
+      ...input,
+      transactionId: nextId(input.channel, now),
+      status: 'paying',
+      charged: false,
+      refundedFen: 0,
+      createdAt: now,
+    };
+    orders.set(key(input.channel, input.orderNo), order);
+    switch (scenario) {
+      case 'password':
+      case 'password_cancel':
+        order.pending = { then: scenario === 'password' ? 'pay' : 'cancel', queriesLeft: opts.passwordQueries, until: now + opts.passwordDelayMs };
+        return { kind: 'paying', order };
+      case 'insufficient':
+      case 'expired':
+        order.status = 'failed';
+        order.failCode = scenario === 'insufficient' ? 'INSUFFICIENT' : 'EXPIRED';
+        order.closedAt = now;
+        return { kind: 'declined', reason: order.failCode, order };
+      case 'system_error':
+        markPaid(order, now);
+        return { kind: 'system_error', order };
+      case 'success':
+        markPaid(order, now);
+        return { kind: 'paid', order };
+    }
+  }
+
+  /** A status query: counts towards the customer finishing password entry. */
+  function query(channel: SandboxChannel, orderNo: string): LedgerOrder | undefined {
+    const order = orders.get(key(channel, orderNo));
+    if (order) settle(order, true);
+    return order;
+  }
+
+  /** The order as of now (time-based progress only), without counting as a query. */
+  function current(channel: SandboxChannel, orderNo: string): LedgerOrder | undefined {
+    const order = orders.get(key(channel, orderNo));
+    if (order) settle(order, false);
+    return order;
+  }
+
+  function addRefund(order: LedgerOrder, refundNo: string, amountFen: number, byReversal: boolean): LedgerRefund {
+    const now = opts.clock.now();
+    const refund: LedgerRefund = { channel: order.channel, orderNo: order.orderNo, refundNo, refundId: `${nextId(order.channel, now)}R`, amountFen, status: 'success', at: now, byReversal };
+    refunds.set(key(order.channel, refundNo), refund);
+    order.refundedFen += amountFen;
+    return refund;
+  }
+
+  /** Reverse/cancel: close an unpaid order, refund a paid one; unknown numbers become dead tombstones. */
+  function reverse(channel: SandboxChannel, orderNo: string): { action: 'close' | 'refund' | 'none'; order: LedgerOrder } {
+    const now = opts.clock.now();
+    let order = orders.get(key(channel, orderNo));
+    if (!order) {
+      order = { channel, orderNo, authCode: '', amountFen: 0, subject: '', transactionId: '', status: 'reversed', charged: false, refundedFen: 0, createdAt: now, closedAt: now, fingerprint: '' };
+      orders.set(key(channel, orderNo), order);
+      reversals.push({ channel, orderNo, action: 'none', amountFen: 0, at: now });
+      return { action: 'none', order };
+    }
+    settle(order, false);
+    const previous = reversals.find((r) => r.channel === channel && r.orderNo === orderNo);
+    if (order.status === 'reversed') return { action: previous?.action ?? 'close', order };
+    let action: 'close' | 'refund';
+    let amountFen = 0;
+    if (order.status === 'paid') {
+      amountFen = order.amountFen - order.refundedFen;
+      if (amountFen > 0) addRefund(order, `${orderNo}-REVERSE`, amountFen, true);
+      action = 'refund';
+    } else action = 'close';
+    order.status = 'reversed';
+    order.closedAt = now;
+    delete order.pending;
+    reversals.push({ channel, orderNo, action, amountFen, at: now });
+    return { action, order };
+  }
+
+  function refund(channel: SandboxChannel, orderNo: string, refundNo: string, amountFen: number, totalFen?: number): RefundResult {
+    const order = orders.get(key(channel, orderNo));
+    if (!order) return { kind: 'error', reason: 'NOT_FOUND' };
+    const existing = refunds.get(key(channel, refundNo));
+    if (existing) {
+      if (existing.orderNo !== orderNo || existing.amountFen !== amountFen) return { kind: 'error', reason: 'MISMATCH', order };
+      return { kind: 'ok', refund: existing, order, replay: true };
+    }
+    settle(order, false);
+    if (order.status === 'reversed') return { kind: 'error', reason: 'REVERSED', order };
+    if (order.status !== 'paid') return { kind: 'error', reason: 'NOT_PAID', order };
+    if (totalFen !== undefined && totalFen !== order.amountFen) return { kind: 'error', reason: 'TOTAL_MISMATCH', order };
+    if (amountFen <= 0 || amountFen > order.amountFen - order.refundedFen) return { kind: 'error', reason: 'EXCEEDS', order };
+    return { kind: 'ok', refund: addRefund(order, refundNo, amountFen, false), order, replay: false };
+  }
+
+  const findRefund = (channel: SandboxChannel, refundNo: string): LedgerRefund | undefined => refunds.get(key(channel, refundNo));
+
+  /** Rows for a China-time day, or undefined when that day's bill is not out yet (today or later). */
+  function billFor(channel: SandboxChannel, date: string): { orders: LedgerOrder[]; refunds: LedgerRefund[] } | undefined {
+    if (date >= cstDate(opts.clock.now())) return undefined;
+    return {
+      orders: [...orders.values()].filter((o) => o.channel === channel && o.charged && o.paidAt !== undefined && cstDate(o.paidAt) === date),
+      refunds: [...refunds.values()].filter((r) => r.channel === channel && cstDate(r.at) === date),
+    };
+  }
+
+  function snapshot(): LedgerSnapshot {
+    const totals = {} as LedgerSnapshot['totals'];
+    for (const c of ['wechat', 'alipay', 'unionpay', 'jeepay'] as const) totals[c] = { chargedFen: 0, refundedFen: 0, heldFen: 0 };
+    for (const o of orders.values()) {
+      if (!o.charged) continue;
+      const t = totals[o.channel];
+      t.chargedFen += o.amountFen;
+      t.refundedFen += o.refundedFen;
+      t.heldFen += o.amountFen - o.refundedFen;
+    }
+    return { orders: [...orders.values()].map((o) => ({ ...o })), refunds: [...refunds.values()].map((r) => ({ ...r })), reversals: reversals.map((r) => ({ ...r })), totals };
+  }
+
+  function reset(): void {
+    orders.clear();
+    refunds.clear();
+    reversals.length = 0;
+    usedCodes.clear();
+  }
+
+  return { pay, query, current, reverse, refund, findRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;

@@ -1,0 +1,81 @@
+/**
+ * Sandbox scenarios. Chosen per request, in this order:
+ * 1. a forced scenario queued through `POST /__sandbox/scenario` / `setScenario()` (next N matching requests);
+ * 2. for pay requests, the amount's last two fen digits (like WeChat's own sandbox uses fixed amounts):
+ *
+ * | amount ends in | scenario          | what happens                                                              |
+ * |----------------|-------------------|---------------------------------------------------------------------------|
+ * | .51            | password          | USERPAYING / 10003 / 02; paid after K queries or T ms (clock)             |
+ * | .52            | password_cancel   | USERPAYING, then the customer gives up: PAYERROR / closed / failed        |
+ * | .53            | insufficient      | NOTENOUGH / ACQ.BUYER_BALANCE_NOT_ENOUGH / 51 / failed                     |
+ * | .54            | expired           | AUTHCODEEXPIRE / ACQ.PAYMENT_AUTH_CODE_INVALID / 54 / failed               |
+ * | .55            | lost              | charged, then the connection is destroyed without an answer              |
+ * | .56            | reset             | connection reset before anything is charged                              |
+ * | .57            | http_5xx          | 502 Bad Gateway, nothing charged                                         |
+ * | .58            | slow              | charged, answer sent after `slowDelayMs` (past the client timeout)        |
+ * | .59            | bad_signature     | charged, answer signed with the wrong key                                |
+ * | .60            | system_error      | charged, answer SYSTEMERROR / 20000 / 99 (result unknown)                |
+ * | anything else  | success           | paid at once                                                             |
+ */
+export const BUSINESS_SCENARIOS = ['success', 'password', 'password_cancel', 'insufficient', 'expired', 'system_error'] as const;
+export const FAULT_SCENARIOS = ['lost', 'reset', 'http_5xx', 'slow', 'bad_signature'] as const;
+export const SCENARIOS = [...BUSINESS_SCENARIOS, ...FAULT_SCENARIOS] as const;
+export type BusinessScenario = (typeof BUSINESS_SCENARIOS)[number];
+export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
+export type Scenario = (typeof SCENARIOS)[number];
+export type SandboxOperation = 'pay' | 'query' | 'reverse' | 'refund' | 'refundQuery' | 'bill';
+
+export const AMOUNT_SCENARIOS: Readonly<Record<number, Scenario>> = {
+  51: 'password',
+  52: 'password_cancel',
+  53: 'insufficient',
+  54: 'expired',
+  55: 'lost',
+  56: 'reset',
+  57: 'http_5xx',
+  58: 'slow',
+  59: 'bad_signature',
+  60: 'system_error',
+};
+
+export const scenarioForAmount = (fen: number): Scenario => AMOUNT_SCENARIOS[fen % 100] ?? 'success';
+
+export const isFault = (s: Scenario): s is FaultScenario => (FAULT_SCENARIOS as readonly string[]).includes(s);
+
+export type ForcedScenario = {
+  scenario: Scenario;
+  /** How many matching requests it applies to. Default 1. */
+  count?: number;
+  /** Only requests to this channel. Default: any channel. */
+  channel?: string;
+  /** Only this operation, or 'any'. Default 'pay'. */
+  operation?: SandboxOperation | 'any';
+};
+
+export type ScenarioQueue = {
+  push(f: ForcedScenario): void;
+  /** Consume the first forced entry matching this request. */
+  take(channel: string, operation: SandboxOperation): Scenario | undefined;
+  clear(): void;
+  pending(): ForcedScenario[];
+};
+
+export function createScenarioQueue(): ScenarioQueue {
+  let queue: Required<ForcedScenario>[] = [];
+  return {
+    push(f) {
+      queue.push({ scenario: f.scenario, count: f.count ?? 1, channel: f.channel ?? 'any', operation: f.operation ?? 'pay' });
+    },
+    take(channel, operation) {
+      const entry = queue.find((q) => (q.channel === 'any' || q.channel === channel) && (q.operation === 'any' || q.operation === operation));
+      if (!entry) return undefined;
+      entry.count--;
+      if (entry.count <= 0) queue = queue.filter((q) => q !== entry);
+      return entry.scenario;
+    },
+    clear() {
+      queue = [];
+    },
+    pending: () => queue.map((q) => ({ ...q })),
+  };
+}

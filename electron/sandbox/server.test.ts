@@ -1,0 +1,85 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { wechatSign } from '../payments/channels/wechat/sign';
+import { buildWechatXml, parseWechatXml } from '../payments/channels/wechat/xml';
+import { freshCode, freshOrderNo, startSandboxFixture, type SandboxFixture } from './testing';
+import { scenarioForAmount } from './scenarios';
+
+let f: SandboxFixture;
+beforeAll(async () => {
+  f = await startSandboxFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
+
+const post = (path: string, body: string, type = 'application/json') => fetch(`${f.sandbox.url}${path}`, { method: 'POST', body, headers: { 'content-type': type } });
+
+describe('sandbox server', () => {
+  it('listens on a random 127.0.0.1 port', () => {
+    expect(f.sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('amount table', () => {
+    expect(scenarioForAmount(1000)).toBe('success');
+    expect(scenarioForAmount(151)).toBe('password');
+    expect(scenarioForAmount(99955)).toBe('lost');
+    expect(scenarioForAmount(1061)).toBe('success');
+  });
+
+  it('GET /__sandbox/ledger returns the ledger; POST /__sandbox/reset empties it', async () => {
+    const orderNo = freshOrderNo();
+    expect((await f.channels.wechat.pay({ orderNo, authCode: freshCode('wechat'), amountFen: 700, subject: 'x' })).status).toBe('paid');
+    const ledger = (await (await fetch(`${f.sandbox.url}/__sandbox/ledger`)).json()) as { orders: { orderNo: string; status: string }[]; totals: { wechat: { heldFen: number } } };
+    expect(ledger.orders.find((o) => o.orderNo === orderNo)?.status).toBe('paid');
+    expect(ledger.totals.wechat.heldFen).toBeGreaterThanOrEqual(700);
+    expect((await post('/__sandbox/reset', '')).status).toBe(200);
+    expect(f.sandbox.ledger.snapshot().orders).toEqual([]);
+  });
+
+  it('scenario control validates its input and counts', async () => {
+    expect((await post('/__sandbox/scenario', 'not json')).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'explode' }))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 0 }))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 2, channel: 'unionpay' }))).status).toBe(200);
+    const pay = () => f.channels.unionpay.pay({ orderNo: freshOrderNo(), authCode: freshCode('unionpay'), amountFen: 100, subject: 'x' });
+    expect((await pay()).status).toBe('failed');
+    expect((await pay()).status).toBe('failed');
+    expect((await pay()).status).toBe('paid');
+  });
+
+  it('refuses WeChat requests with a bad signature, without touching the ledger', async () => {
+    const k = f.sandbox.keys.wechat;
+    const fields = { appid: k.appId, mch_id: k.mchId, nonce_str: 'n', body: 'x', out_trade_no: 'BADSIG1', total_fee: '1', auth_code: freshCode('wechat'), spbill_create_ip: '127.0.0.1' };
+    const res = await post('/pay/micropay', buildWechatXml({ ...fields, sign: wechatSign(fields, 'wrong-key') }), 'text/xml');
+    expect(parseWechatXml(await res.text())).toMatchObject({ return_code: 'FAIL', return_msg: '签名错误' });
+    expect(f.sandbox.ledger.order('wechat', 'BADSIG1')).toBeUndefined();
+  });
+
+  it('accepts WeChat sandbox path prefix /sandboxnew and rejects codes of other wallets', async () => {
+    const k = f.sandbox.keys.wechat;
+    const fields = { appid: k.appId, mch_id: k.mchId, nonce_str: 'n', body: 'x', out_trade_no: 'ALICODE1', total_fee: '1', auth_code: freshCode('alipay'), spbill_create_ip: '127.0.0.1' };
+    const res = await post('/sandboxnew/pay/micropay', buildWechatXml({ ...fields, sign: wechatSign(fields, k.apiKey) }), 'text/xml');
+    expect(parseWechatXml(await res.text())).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'AUTH_CODE_INVALID' });
+  });
+
+  it('refuses Alipay requests with a bad signature (signed 40002 answer)', async () => {
+    const body = new URLSearchParams({ app_id: f.sandbox.keys.alipay.appId, method: 'alipay.trade.query', sign_type: 'RSA2', charset: 'utf-8', version: '1.0', timestamp: '2026-11-25 10:00:00', biz_content: '{"out_trade_no":"X"}', sign: 'AAAA' });
+    const res = await post('/gateway.do', body.toString(), 'application/x-www-form-urlencoded');
+    const json = (await res.json()) as { alipay_trade_query_response: { code: string; sub_code: string }; sign: string };
+    expect(json.alipay_trade_query_response).toMatchObject({ code: '40002', sub_code: 'isv.invalid-signature' });
+    expect(json.sign).toBeTruthy();
+  });
+
+  it('refuses Jeepay and UnionPay requests with bad signatures', async () => {
+    const jp = (await (await post('/api/pay/query', JSON.stringify({ mchNo: f.sandbox.keys.jeepay.mchNo, appId: f.sandbox.keys.jeepay.appId, mchOrderNo: 'X', sign: 'BAD' }))).json()) as { code: number; msg: string };
+    expect(jp).toMatchObject({ code: 9999, msg: '验签失败' });
+    const up = (await (await post('/unionpay/gateway', JSON.stringify({ merId: f.sandbox.keys.unionpay.merId, msgType: 'query', orderId: 'X', signature: 'bad' }))).json()) as { respCode: string };
+    expect(up.respCode).toBe('01');
+  });
+
+  it('unknown paths are 404; oversized bodies are refused', async () => {
+    expect((await fetch(`${f.sandbox.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${f.sandbox.url}/__sandbox/nope`)).status).toBe(404);
+    expect((await post('/pay/micropay', 'x'.repeat(2 * 1024 * 1024), 'text/xml').catch(() => ({ status: 413 }))).status).toBe(413);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The channel sandbox: one node:http server that simulates WeChat Pay v2, Alipay openapi, UnionPay (our JSON
+ * protocol) and a Jeepay-compatible aggregator at their real paths and formats, with scripted scenarios
+ * (see ./scenarios) and a ledger that records what was really charged.
+ *
+ * Control endpoints:
+ *   POST /__sandbox/scenario  {scenario, count?, channel?, operation?}  force the next N matching requests
+ *   GET  /__sandbox/ledger                                             ledger snapshot (JSON)
+ *   POST /__sandbox/reset                                              empty ledger and scenario queue
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
+import { type Clock, systemClock } from '../clock';
+import { handleAlipay } from './alipay';
+import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
+import { generateSandboxKeys, type SandboxKeys } from './keys';
+import { createLedger, type Ledger } from './ledger';
+import { createScenarioQueue, isFault, scenarioForAmount, SCENARIOS, type ForcedScenario, type Scenario } from './scenarios';
+import { type HandlerContext, isPrepared, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
+import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
+import { handleWechat, WECHAT_PATHS } from './wechat';
+
+export type SandboxOptions = {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: '127.0.0.1' | 'localhost' | '0.0.0.0';
+  clock?: Clock;
+  keys?: Partial<SandboxKeys>;
+  /** Password entry completes after this many queries… */
+  passwordQueries?: number;
+  /** …or this much (injected-clock) time, whichever comes first. */
+  passwordDelayMs?: number;
+  /** Delay of the `slow` scenario's answer (real time). */
+  slowDelayMs?: number;
+};
+
+export type Sandbox = {
+  url: string;
+  keys: SandboxKeys;
+  ledger: Ledger;
+  setScenario(forced: ForcedScenario): void;
+  reset(): void;
+  close(): Promise<void>;
+};
+
+const MAX_BODY = 1024 * 1024;
+
+function route(path: string): ProtocolHandler | undefined {
+  if (path === '/gateway.do') return handleAlipay;
+  if (path === UNIONPAY_PATH) return handleUnionpay;
+  if (JEEPAY_SANDBOX_PATHS.includes(path)) return handleJeepay;
+  if (WECHAT_PATHS.includes(path.replace(/^\/sandboxnew/, ''))) return handleWechat;
+  return undefined;
+}
+
+function channelOf(handler: ProtocolHandler): string {
+  return handler === handleAlipay ? 'alipay' : handler === handleUnionpay ? 'unionpay' : handler === handleJeepay ? 'jeepay' : 'wechat';
+}
+
+const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock;
+  const keys = generateSandboxKeys(options.keys);
+  const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
+  const scenarios = createScenarioQueue();
+  const slowDelayMs = options.slowDelayMs ?? 3_000;
+  const downloads = new Map<string, { body: Buffer; contentType: string }>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let baseUrl = '';
+
+  const ctx: HandlerContext = {
+    ledger,
+    keys,
+    clock,
+    publish(body, contentType) {
+      const path = `/__sandbox/download/${randomBytes(12).toString('hex')}`;
+      downloads.set(path, { body, contentType });
+      return path;
+    },
+  };
+
+  const send = (res: http.ServerResponse, r: SandboxHttpResponse): void => {
+    if (res.destroyed) return;
+    res.writeHead(r.status, { 'content-type': r.contentType });
+    res.end(r.body);
+  };
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => send(res, { status, contentType: 'application/json', body: JSON.stringify(body) });
+
+  function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
+    if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, ledger.snapshot());
+    if (req.path === '/__sandbox/reset' && req.method === 'POST') {
+      ledger.reset();
+      scenarios.clear();
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.path === '/__sandbox/scenario' && req.method === 'POST') {
+      let body: unknown;
+      try {
+        body = JSON.parse(req.body.toString('utf8'));
+      } catch {
+        return sendJson(res, 400, { ok: false, error: 'JSON body expected' });
+      }
+      const b = (body ?? {}) as Record<string, unknown>;
+      if (!isScenario(b.scenario)) return sendJson(res, 400, { ok: false, error: `scenario must be one of ${SCENARIOS.join(', ')}` });
+      if (b.count !== undefined && (!Number.isSafeInteger(b.count) || (b.count as number) < 1)) return sendJson(res, 400, { ok: false, error: 'count: positive integer' });
+      scenarios.push({
+        scenario: b.scenario,
+        ...(typeof b.count === 'number' ? { count: b.count } : {}),
+        ...(typeof b.channel === 'string' ? { channel: b.channel } : {}),
+        ...(typeof b.operation === 'string' ? { operation: b.operation as ForcedScenario['operation'] } : {}),
+      });
+      return sendJson(res, 200, { ok: true, pending: scenarios.pending() });
+    }
+    const download = downloads.get(req.path);
+    if (download && req.method === 'GET') return send(res, { status: 200, contentType: download.contentType, body: download.body });
+    return sendJson(res, 404, { ok: false, error: 'unknown control endpoint' });
+  }
+
+  function handle(req: SandboxHttpRequest & { socket?: Socket }, res: http.ServerResponse): void {
+    if (req.path.startsWith('/__sandbox/')) return control(req, res);
+    const handler = route(req.path);
+    if (!handler) return send(res, { status: 404, contentType: 'text/plain', body: 'Not found' });
+    const prepared = handler(req, ctx);
+    if (!isPrepared(prepared)) return send(res, prepared);
+    const forced = scenarios.take(channelOf(handler), prepared.operation);
+    const byAmount = prepared.operation === 'pay' && prepared.amountFen !== undefined ? scenarioForAmount(prepared.amountFen) : 'success';
+    const scenario = forced ?? byAmount;
+    // Faults that strike before the gateway does anything.
+    if (scenario === 'reset') {
+      req.socket?.destroy();
+      return;
+    }
+    if (scenario === 'http_5xx') return send(res, { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+    const answer = prepared.run({ scenario: isFault(scenario) ? 'success' : scenario, badSignature: scenario === 'bad_signature' });
+    // Faults after the gateway acted: the charge is in the ledger either way.
+    if (scenario === 'lost') {
+      req.socket?.destroy();
+      return;
+    }
+    if (scenario === 'slow') {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        send(res, answer);
+      }, slowDelayMs);
+      timers.add(t);
+      return;
+    }
+    send(res, answer);
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        send(res, { status: 413, contentType: 'text/plain', body: 'Request too large' });
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY) return;
+      const url = new URL(req.url ?? '/', 'http://sandbox.local');
+      const request: SandboxHttpRequest & { socket?: Socket } = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        baseUrl,
+        socket: req.socket,
+      };
+      try {
+        handle(request, res);
+      } catch (e) {
+        send(res, { status: 500, contentType: 'text/plain', body: `sandbox error: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
+  baseUrl = `http://${host}:${addr.port}`;
+
+  return {
+    url: baseUrl,
+    keys,
+    ledger,
+    setScenario: (f) => scenarios.push(f),
+    reset() {
+      ledger.reset();
+      scenarios.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
