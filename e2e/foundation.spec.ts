@@ -9,6 +9,8 @@ test('manager signs in with the keyboard and sees the status screen', async ({ p
   await page.keyboard.type(MANAGER_PIN, { delay: 20 });
   await expect(page.getByTestId('pin-display')).toHaveText('●'.repeat(MANAGER_PIN.length));
   await page.keyboard.press('Enter');
+  await expect(page.getByTestId('tab-checkout')).toBeVisible();
+  await page.getByTestId('tab-status').click();
   await expect(page.getByTestId('status-screen')).toBeVisible();
   await expect(page.getByTestId('status-terminal')).toContainText('T01');
   await expect(page.getByTestId('status-mode')).toContainText('训练模式');
@@ -36,6 +38,7 @@ test('switching the language changes the whole screen and is remembered', async 
   await expect(page.getByTestId('login-submit')).toHaveText('Sign in');
   await page.keyboard.type(MANAGER_PIN);
   await page.keyboard.press('Enter');
+  await page.getByTestId('tab-status').click();
   await expect(page.getByTestId('status-mode')).toContainText('Training');
 });
 

@@ -9,6 +9,12 @@ import { type CallContext, type HandlerMap, type HostContext } from './api/conte
 import { createDispatcher } from './api/dispatch';
 import { hostHandlers } from './api/handlers/host';
 import { sessionHandlers } from './api/handlers/session';
+import { saleHandlers } from './api/handlers/sales';
+import { paymentHandlers } from './api/handlers/payments';
+import { deviceHandlers } from './api/handlers/devices';
+import { type DevicesOptions, createDevicesService } from './devices/service/service';
+import { createPayments } from './payments/engine/compose';
+import { type GatewayOptions, createGateways } from './payments/engine/gateways';
 import { loadSettings } from './services/settings-store';
 import { countUsers, createUser } from './services/users';
 import { appendAudit } from './services/audit';
@@ -29,6 +35,10 @@ export type HostConfig = {
   /** First run only: the manager PIN. Without it a random PIN is generated and passed to onFirstRun once. */
   initialManagerPin?: string;
   onFirstRun?: (info: { managerId: string; managerName: string; managerPin: string; generated: boolean }) => void;
+  /** Payment gateways: explicit config, adapter deps, test wrappers, in-process sandbox options. */
+  payments?: GatewayOptions;
+  /** Device timings and test doubles (status timeout, poll, backoff, port opener, port lister). */
+  devices?: DevicesOptions;
 };
 
 /** A connected client (a window, a browser tab). Its session lives as long as the connection. */
@@ -93,12 +103,25 @@ export function createHost(config: HostConfig): Host {
 
   firstRunSetup(ctx, config);
 
+  // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
+  // unfinished attempt and refund is driven to a final state now and whenever the network returns.
+  const gateways = createGateways(ctx, config.payments ?? {});
+  const payments = createPayments(ctx, gateways.get);
+  // Devices: serial scanner and printer from settings, the scan pipeline, print jobs (receipts of paid sales).
+  const devices = createDevicesService(ctx, { getSale: (saleId) => payments.sales.get(saleId) }, config.devices);
+
   const handlers: HandlerMap<MethodName> = {
-    ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => [] }),
+    ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => devices.hostInfoDevices() }),
     ...sessionHandlers(ctx),
+    ...saleHandlers(ctx, payments),
+    ...paymentHandlers(payments),
+    ...deviceHandlers(devices),
   };
   const dispatch = createDispatcher(handlers, log);
   connectivity.start();
+  payments.recover();
+  const stopRecoveryOnOnline = connectivity.onOnline(() => payments.recover());
+  devices.start();
 
   const clients = new Map<string, ClientHandle>();
   let closed = false;
@@ -129,6 +152,10 @@ export function createHost(config: HostConfig): Host {
       if (closed) return;
       closed = true;
       connectivity.stop();
+      stopRecoveryOnOnline();
+      payments.stop();
+      await devices.stop();
+      await gateways.close();
       db.close();
     },
   };

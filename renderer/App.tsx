@@ -3,6 +3,12 @@ import { applyTerminalLocale, useApp } from './stores/app';
 import { useT } from './i18n/useT';
 import { Login } from './screens/Login';
 import { Status } from './screens/Status';
+import { Checkout } from './screens/Checkout';
+import { Devices } from './screens/Devices';
+import { PrintJobsNotice } from './components/PrintJobsNotice';
+import { connectDevices } from './stores/devices';
+import { useState } from 'react';
+import { type MessageKey } from './i18n/messages';
 
 /** Top bar: store and terminal, connectivity, language switch, sign-out. */
 function TopBar() {
@@ -46,6 +52,36 @@ function TopBar() {
   );
 }
 
+type Tab = 'checkout' | 'status' | 'devices';
+const TABS: { id: Tab; label: MessageKey; managerOnly?: boolean }[] = [
+  { id: 'checkout', label: 'nav.checkout' },
+  { id: 'status', label: 'nav.status' },
+  { id: 'devices', label: 'nav.devices', managerOnly: true },
+];
+
+/** What a signed-in user works in: the cashier screen first, the other screens one tab away. */
+function Workspace() {
+  const [tab, setTab] = useState<Tab>('checkout');
+  const t = useT();
+  const api = useApp((s) => s.api);
+  const isManager = useApp((s) => s.session?.user.role === 'manager');
+  // Device states, settings and print jobs follow the host's events while someone is signed in.
+  useEffect(() => (api ? connectDevices() : undefined), [api]);
+  return (
+    <>
+      <nav className="tabs">
+        {TABS.filter((x) => isManager || !x.managerOnly).map((x) => (
+          <button key={x.id} type="button" data-testid={`tab-${x.id}`} className={tab === x.id ? 'active' : ''} onClick={() => setTab(x.id)}>
+            {t(x.label)}
+          </button>
+        ))}
+      </nav>
+      <PrintJobsNotice />
+      {tab === 'checkout' ? <Checkout /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
+    </>
+  );
+}
+
 export function App() {
   const api = useApp((s) => s.api);
   const session = useApp((s) => s.session);
@@ -74,7 +110,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      {session ? <Status /> : <Login />}
+      {session ? <Workspace /> : <Login />}
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_PAYMENT_SETTINGS, paymentSettingsSchema } from './sales/payment-settings';
+import { DEFAULT_DEVICES_SETTINGS, devicesSettingsSchema } from './devices/settings';
 
 /**
  * Terminal settings visible to the renderer. Secrets (channel keys, HQ secret, PIN hashes) are never part
@@ -34,6 +36,10 @@ export const settingsSections = {
     /** How long a locked account stays locked. */
     lockoutSeconds: z.number().int().min(1).max(24 * 3600),
   }),
+  /** Code payments: routing (direct vs aggregator), optional wallets, per-channel timings, limits. */
+  payments: paymentSettingsSchema,
+  /** Scanner and printer ports, printer profile, wedge thresholds, camera, scan de-duplication. */
+  devices: devicesSettingsSchema,
 } as const;
 
 type Sections = typeof settingsSections;
@@ -47,6 +53,8 @@ export const DEFAULT_SETTINGS: Settings = {
   terminal: { id: 'T01', name: '收银台 1', mode: 'sandbox' },
   ui: { locale: 'zh-CN' },
   security: { maxPinFailures: 5, lockoutSeconds: 300 },
+  payments: DEFAULT_PAYMENT_SETTINGS,
+  devices: DEFAULT_DEVICES_SETTINGS,
 };
 
 const patchShape = Object.fromEntries(

@@ -2,6 +2,9 @@ import { type z } from 'zod';
 import { hostMethods } from './host';
 import { sessionMethods } from './session';
 import { eventSchemas as baseEvents } from './events';
+import { saleMethods } from './sales';
+import { paymentEventSchemas, paymentMethods } from './payments';
+import { deviceEventSchemas, deviceMethods } from './devices';
 
 /**
  * The whole API between renderer and host: `domain.verb` method names with zod schemas for input and
@@ -10,10 +13,15 @@ import { eventSchemas as baseEvents } from './events';
 export const methods = {
   ...hostMethods,
   ...sessionMethods,
+  ...saleMethods,
+  ...paymentMethods,
+  ...deviceMethods,
 } as const;
 
 export const events = {
   ...baseEvents,
+  ...paymentEventSchemas,
+  ...deviceEventSchemas,
 } as const;
 
 export type Methods = typeof methods;

@@ -1,0 +1,50 @@
+import { type Page } from '@playwright/test';
+import { expect, MANAGER_PIN, test } from './fixtures';
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.keyboard.type(MANAGER_PIN);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('checkout')).toBeVisible();
+}
+
+async function addAmount(page: Page, yuan: string): Promise<void> {
+  await page.getByTestId('amount-input').fill(yuan);
+  await page.getByTestId('amount-input').press('Enter');
+}
+
+test('a cash sale: key an amount, take cash, see the change, next customer', async ({ page, pos }) => {
+  await signIn(page, pos.url);
+  await addAmount(page, '12.5');
+  await expect(page.getByTestId('total')).toHaveText('￥12.50');
+  await page.getByTestId('cash-input').fill('20');
+  await page.getByTestId('cash-input').press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid');
+  await expect(page.getByTestId('tenders')).toContainText('￥7.50');
+  const first = await page.getByTestId('receipt-no').textContent();
+  await page.getByTestId('next-sale').click();
+  await expect(page.getByTestId('total')).toHaveText('￥0.00');
+  await expect(page.getByTestId('receipt-no')).not.toHaveText(first ?? '');
+});
+
+test('a WeChat payment code is charged through the sandbox', async ({ page, pos }) => {
+  await signIn(page, pos.url);
+  await addAmount(page, '3');
+  await page.getByTestId('code-input').fill('134567890123456789');
+  await page.getByTestId('code-input').press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid', { timeout: 20_000 });
+  await expect(page.getByTestId('tenders')).toContainText('1345');
+  await expect(page.getByTestId('tenders')).not.toContainText('134567890123456789');
+});
+
+test('a malformed or unknown code is refused with a clear message and nothing is charged', async ({ page, pos }) => {
+  await signIn(page, pos.url);
+  await addAmount(page, '5');
+  await page.getByTestId('code-input').fill('10abcdefghijklmnop');
+  await page.getByTestId('code-input').press('Enter');
+  await expect(page.getByTestId('checkout-error')).toContainText('付款码应全为数字');
+  await page.getByTestId('code-input').fill('999999999999999999');
+  await page.getByTestId('code-input').press('Enter');
+  await expect(page.getByTestId('checkout-error')).toContainText('无法识别的付款码');
+  await expect(page.getByTestId('due')).toHaveText('￥5.00');
+});

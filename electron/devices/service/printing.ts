@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { isoAt } from '../../clock';
+import { uuidv7 } from '../../ids';
+import { appendAudit } from '../../services/audit';
+import { type HostContext } from '../../api/context';
+import { PosError } from '../../../shared/api/result';
+import { type PrintJobView, type PrintResult } from '../../../shared/api/devices';
+import { type SaleView } from '../../../shared/sales/views';
+import { type Receipt } from '../../../shared/receipt/model';
+import { findSaleJob, getJob, insertJob, jobView, listJobs, nextCopyNumber, transition, type PrintJobKind, type PrintJobRow } from './jobs-repo';
+import { type PrintQueue } from './print-queue';
+import { isReceiptable, previewLines, saleReceipt, storedReceipt, testReceipt } from './receipts';
+import { virtualFileBase } from './sinks';
+
+/**
+ * What cashiers and managers ask of the printer: a sale's receipt (once), a marked copy, a test page, the
+ * job list, retry and dismiss. Every request is a persisted job printed by the queue; a sale is never
+ * touched by anything that happens here.
+ */
+
+export type PrintingDeps = {
+  ctx: HostContext;
+  queue: PrintQueue;
+  receiptsDir: string;
+  /** False while the print_jobs table is missing (migration 0004 not applied). */
+  available: boolean;
+  getSale(saleId: string): SaleView;
+  onJob(view: PrintJobView): void;
+};
+
+export type Printing = ReturnType<typeof createPrinting>;
+
+export function createPrinting(deps: PrintingDeps) {
+  const { ctx, queue } = deps;
+  const db = ctx.db;
+  const now = (): string => isoAt(ctx.clock);
+  const requireAvailable = (): void => {
+    if (!deps.available) throw new PosError('DEVICE_ERROR', 'printing is unavailable: the database lacks the print_jobs table (migration 0004)');
+  };
+
+  const userName = (id: string | null): string => {
+    if (id === null) return '';
+    const row = db.prepare('SELECT name FROM users WHERE id = ?').get(id) as { name: string } | undefined;
+    return row?.name ?? id;
+  };
+
+  const insert = (kind: PrintJobKind, receipt: Receipt, saleId: string | null, copyNumber: number | null, actor: string | null): PrintJobRow => {
+    const row = insertJob(db, {
+      id: uuidv7(ctx.clock.now()),
+      kind,
+      saleId,
+      receiptNo: kind === 'test' ? null : receipt.saleNo,
+      copyNumber,
+      receiptJson: JSON.stringify(receipt),
+      requestedBy: actor,
+      at: now(),
+    });
+    deps.onJob(jobView(row));
+    return row;
+  };
+
+  /** The job after the queue had a go at it (printed, or still queued with the reason). */
+  const attempt = async (row: PrintJobRow): Promise<PrintJobRow> => {
+    if (row.state === 'queued') await queue.kick();
+    return getJob(db, row.id) ?? row;
+  };
+
+  const result = (row: PrintJobRow): PrintResult => {
+    const receipt = storedReceipt(row.receipt_json);
+    const file = row.target === 'virtual' ? `${virtualFileBase(deps.receiptsDir, { id: row.id, name: row.receipt_no ?? row.kind })}.txt` : null;
+    return {
+      job: jobView(row),
+      preview: receipt ? previewLines(receipt, ctx.settings().devices.paperWidth) : [],
+      file: file !== null && existsSync(file) ? file : null,
+    };
+  };
+
+  const requireRow = (jobId: string): PrintJobRow => {
+    const row = getJob(db, jobId);
+    if (!row) throw new PosError('NOT_FOUND', 'no such print job');
+    return row;
+  };
+
+  /** The sale's original receipt job, created once (a paid event and a button may both ask). */
+  const ensureSaleJob = (saleId: string, actor: string | null): PrintJobRow =>
+    db.transaction(() => {
+      const existing = findSaleJob(db, saleId);
+      if (existing) return existing;
+      const sale = deps.getSale(saleId);
+      return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), saleId, null, actor);
+    })();
+
+  return {
+    /** A sale just became paid: queue its receipt (idempotent) and start printing. Never throws. */
+    onSalePaid(saleId: string): void {
+      try {
+        if (!ctx.settings().devices.autoPrint || !deps.available) return;
+        const row = ensureSaleJob(saleId, null);
+        if (row.state === 'queued') void queue.kick();
+      } catch (e) {
+        ctx.log.error('cannot queue the receipt of a paid sale', { saleId, error: e });
+      }
+    },
+
+    async printReceipt(saleId: string, actor: string): Promise<PrintResult> {
+      requireAvailable();
+      return result(await attempt(ensureSaleJob(saleId, actor)));
+    },
+
+    async reprint(saleId: string, actor: string): Promise<PrintResult> {
+      requireAvailable();
+      const row = db.transaction(() => {
+        const sale = deps.getSale(saleId);
+        if (!isReceiptable(sale)) throw new PosError('INVALID_STATE', `sale ${sale.receiptNo} is ${sale.status}: nothing to reprint`);
+        const n = nextCopyNumber(db, saleId);
+        appendAudit(db, now(), actor, 'print.reprint', { saleId, copyNumber: n });
+        return insert('copy', saleReceipt(sale, ctx.settings(), userName(sale.cashierId), n), saleId, n, actor);
+      })();
+      return result(await attempt(row));
+    },
+
+    async testPrint(actor: string): Promise<PrintResult> {
+      requireAvailable();
+      const n = (db.prepare("SELECT count(*) + 1 AS n FROM print_jobs WHERE kind = 'test'").get() as { n: number }).n;
+      const row = insert('test', testReceipt(ctx.settings(), now(), userName(actor), n), null, null, actor);
+      return result(await attempt(row));
+    },
+
+    jobs: (opts: { saleId?: string; open: boolean; limit: number }): PrintJobView[] => (deps.available ? listJobs(db, opts).map(jobView) : []),
+
+    async retry(jobId: string, actor: string): Promise<PrintJobView> {
+      requireAvailable();
+      const row = requireRow(jobId);
+      if (row.state === 'printed') throw new PosError('INVALID_STATE', 'this receipt was printed: ask for a copy (reprint) instead');
+      if (row.state === 'dismissed') throw new PosError('INVALID_STATE', 'this job was dismissed');
+      if (row.state === 'printing') throw new PosError('INVALID_STATE', 'this job is being printed right now');
+      if (row.state === 'uncertain') {
+        // The cashier checked: it did not come out. Only this makes an uncertain job print again.
+        const requeued = db.transaction(() => {
+          const r = transition(db, jobId, ['uncertain'], 'queued', now(), { reason: null });
+          if (r) appendAudit(db, now(), actor, 'print.retryUncertain', { jobId });
+          return r;
+        })();
+        if (!requeued) throw new PosError('CONFLICT', 'the job changed meanwhile; look again');
+        deps.onJob(jobView(requeued));
+      }
+      return jobView(await attempt(requireRow(jobId)));
+    },
+
+    dismiss(jobId: string, actor: string): PrintJobView {
+      requireAvailable();
+      const row = db.transaction(() => {
+        const r = transition(db, jobId, ['queued', 'uncertain'], 'dismissed', now(), { reason: `dismissed by ${userName(actor)}` });
+        if (r) appendAudit(db, now(), actor, 'print.dismiss', { jobId });
+        return r;
+      })();
+      if (!row) throw new PosError('INVALID_STATE', `a ${requireRow(jobId).state} job cannot be dismissed`);
+      deps.onJob(jobView(row));
+      return jobView(row);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { classifyPaymentCode, maskPaymentCode, normalisePaymentCode, type ClassifierOptions } from '../../../shared/payments/code';
+import { createScanDeduper, type ScanDeduper } from '../../../shared/scan/dedupe';
+import { type ScanEvent } from '../../../shared/scan/types';
+import { type ScanClassification, type ScanEventPayload, type ScanSummary } from '../../../shared/api/devices';
+import { type Settings } from '../../../shared/settings';
+
+/**
+ * The one scan pipeline: serial scans (from the host's scanner driver), keyboard-wedge and camera scans
+ * (reported by screens) are de-duplicated across sources, classified, kept in a short in-memory history for
+ * the test view (payment codes masked), and emitted once each as a `scan` event. The screen decides what
+ * a scan means.
+ */
+
+export const RECENT_SCANS = 50;
+
+export type ScanPipelineDeps = {
+  now(): number;
+  iso(): string;
+  settings(): Settings;
+  emit(payload: ScanEventPayload): void;
+};
+
+export type ScanPipeline = {
+  /** The event for an accepted scan, or null for a duplicate. */
+  accept(event: ScanEvent): ScanEventPayload | null;
+  recent(): ScanSummary[];
+  /** Opens a test window for `seconds` (0 closes it); returns when it ends, or null. */
+  openTestWindow(seconds: number): string | null;
+};
+
+/** GS1 check digit of EAN-8 / UPC-A / EAN-13 / GTIN-14. */
+export function isRetailBarcode(code: string): boolean {
+  if (!/^\d+$/.test(code) || ![8, 12, 13, 14].includes(code.length)) return false;
+  const digits = [...code].map(Number);
+  const check = digits.pop() ?? -1;
+  let sum = 0;
+  digits.reverse().forEach((d, i) => (sum += d * (i % 2 === 0 ? 3 : 1)));
+  return (10 - (sum % 10)) % 10 === check;
+}
+
+export function classifyScan(code: string, symbology: string | undefined, options: ClassifierOptions): ScanClassification {
+  const payment = classifyPaymentCode(code, options);
+  if (payment.ok) return { kind: 'payment', channel: payment.channel, detail: null };
+  const normalised = normalisePaymentCode(code);
+  const ean = symbology !== undefined && /^\]E/.test(symbology);
+  if (ean || isRetailBarcode(normalised)) return { kind: 'product', channel: null, detail: payment.message };
+  return { kind: 'unknown', channel: null, detail: payment.message };
+}
+
+/** What the test view shows: payment codes masked, control characters (a QR may hold any) made visible. */
+function display(code: string, c: ScanClassification): string {
+  if (c.kind === 'payment') return maskPaymentCode(normalisePaymentCode(code));
+  return [...code].map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 || ch === '\u007f' ? '\u2424' : ch)).join('').slice(0, 512);
+}
+
+export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
+  let windowMs = -1;
+  let deduper: ScanDeduper | null = null;
+  let seq = 0;
+  let testUntil = 0;
+  const history: ScanSummary[] = [];
+
+  const currentDeduper = (): ScanDeduper => {
+    const wanted = deps.settings().devices.dedupeWindowMs;
+    if (!deduper || wanted !== windowMs) {
+      windowMs = wanted;
+      deduper = createScanDeduper({ windowMs, now: deps.now });
+    }
+    return deduper;
+  };
+
+  return {
+    accept(event) {
+      if (!currentDeduper().accept(event)) return null;
+      const classification = classifyScan(event.code, event.symbology, deps.settings().payments.wallets);
+      const summary: ScanSummary = {
+        seq: ++seq,
+        source: event.source,
+        deviceId: event.deviceId,
+        display: display(event.code, classification),
+        symbology: event.symbology ?? null,
+        at: event.at,
+        receivedAt: deps.iso(),
+        classification,
+        test: deps.now() < testUntil,
+      };
+      history.unshift(summary);
+      history.length = Math.min(history.length, RECENT_SCANS);
+      const payload: ScanEventPayload = { ...summary, code: event.code };
+      deps.emit(payload);
+      return payload;
+    },
+    recent: () => history.map((s) => ({ ...s, classification: { ...s.classification } })),
+    openTestWindow(seconds) {
+      testUntil = seconds > 0 ? deps.now() + seconds * 1000 : 0;
+      return testUntil > 0 ? new Date(testUntil).toISOString() : null;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { blockingReason, type StatusReading } from '../escpos/status';
+import { type SerialPrinter } from '../serial/printer';
+
+/**
+ * Where a print job goes: a serial ESC/POS printer, or the virtual printer (no printer configured), which
+ * saves the raw bytes (.bin) and the preview (.txt) under `<dataDir>/receipts/`.
+ */
+
+export type SinkJob = { id: string; name: string; bytes: Buffer; previewText: string[] };
+
+export type SinkOutcome =
+  | { ok: true; file: string | null }
+  /** Nothing was written: the job stays queued. `maybePrinted`: bytes went out, the result is unknown. */
+  | { ok: false; maybePrinted: boolean; reason: string; problem: string | null };
+
+export type PrintSink = {
+  /** The printer's path, or `virtual`. */
+  readonly target: string;
+  print(job: SinkJob): Promise<SinkOutcome>;
+  /** What currently keeps the printer from printing (null: ready); virtual printers have no status. */
+  problem?(): Promise<string | null>;
+};
+
+const PROBLEM_TEXT = {
+  offline: 'printer is offline',
+  'paper-end': 'printer is out of paper',
+  'cover-open': 'printer cover is open',
+  error: 'printer reports an error (cutter jam or overheated head?)',
+  unknown: 'printer does not answer status requests',
+} as const;
+
+/** Human text for a status reading, or null when the printer can print. */
+export function problemOf(status: StatusReading): string | null {
+  const reason = blockingReason(status);
+  if (reason === null) return null;
+  return reason === 'unknown' && !status.known ? `${PROBLEM_TEXT.unknown} (${status.reason})` : PROBLEM_TEXT[reason];
+}
+
+export function serialSink(printer: SerialPrinter, path: string): PrintSink {
+  return {
+    target: path,
+    async print(job) {
+      const outcome = await printer.print(job.bytes);
+      if (!outcome.ok) {
+        if (outcome.reason === 'write-failed') {
+          // Bytes may have reached the printer before the failure (unplugged mid-receipt).
+          return { ok: false, maybePrinted: true, reason: `printing was cut off: ${outcome.message}`, problem: 'printer disconnected while printing' };
+        }
+        const problem = problemOf(outcome.status) ?? outcome.message;
+        return { ok: false, maybePrinted: false, reason: problem, problem };
+      }
+      // The job left the port; ask again so paper running out (or the printer dying) mid-receipt is caught.
+      const after = await printer.status();
+      const problem = problemOf(after);
+      if (problem !== null) return { ok: false, maybePrinted: true, reason: `after printing: ${problem}: the receipt may be incomplete`, problem };
+      return { ok: true, file: null };
+    },
+    async problem() {
+      return problemOf(await printer.status());
+    },
+  };
+}
+
+/** File-name-safe version of a receipt number. */
+const safe = (s: string): string => s.replace(/[^0-9A-Za-z_-]/g, '_').slice(0, 64) || 'receipt';
+
+export function virtualFileBase(dir: string, job: { id: string; name: string }): string {
+  return join(dir, `${safe(job.name)}-${job.id}`);
+}
+
+export function virtualSink(dir: string): PrintSink {
+  return {
+    target: 'virtual',
+    async print(job) {
+      const base = virtualFileBase(dir, job);
+      try {
+        await mkdir(dir, { recursive: true });
+        await writeFile(`${base}.bin`, job.bytes);
+        await writeFile(`${base}.txt`, `${job.previewText.join('\n')}\n`, 'utf8');
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        return { ok: false, maybePrinted: false, reason: `cannot save the receipt file: ${message}`, problem: 'receipt folder not writable' };
+      }
+      return { ok: true, file: `${base}.txt` };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type HttpRequest, type HttpResponse } from '../channels/index';
+import { wechatSign } from '../channels/wechat/sign';
+import { buildWechatXml, parseWechatXml } from '../channels/wechat/xml';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { isTerminalAttempt } from '../../../shared/sales/views';
+
+/**
+ * Broken answers through the real WeChat adapter: empty, truncated, not XML, wrongly signed, paid for
+ * another order number. None may become "paid" or "failed": the attempt stays pending, is queried, and is
+ * reversed at the deadline.
+ */
+const KEY = 'k'.repeat(32);
+const wechat = { baseUrl: 'http://wechat.invalid', appId: 'wx1', mchId: '1900000109', apiKey: KEY };
+
+const signed = (fields: Record<string, string>): string => buildWechatXml({ ...fields, sign: wechatSign(fields, KEY, 'HMAC-SHA256') });
+const ok = (body: string): HttpResponse => ({ status: 200, headers: {}, body: Buffer.from(body, 'utf8') });
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+describe('broken channel answers never decide a payment', () => {
+  const paidFor = (orderNo: string): string =>
+    signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n', out_trade_no: orderNo, transaction_id: '4200000000202611250000000001', total_fee: '500', cash_fee: '500', trade_type: 'MICROPAY', time_end: '20261125100000', openid: 'o' });
+  const cases: [string, (req: HttpRequest) => HttpResponse][] = [
+    ['empty body', () => ok('')],
+    ['truncated XML', () => ok('<xml><return_code><![CDATA[SUCCESS]]></return_code><result_code>SUCC')],
+    ['not XML', () => ok('{"return_code":"SUCCESS","result_code":"SUCCESS"}')],
+    ['wrong signature', (req) => ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '').replace(/<sign>.*<\/sign>/, '<sign><![CDATA[0123456789ABCDEF0123456789ABCDEF]]></sign>'))],
+    ['paid, but for another order number', () => ok(paidFor('SOMEONEELSE000000000000000000001'))],
+    ['HTTP 500 with a success body', (req) => ({ ...ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '')), status: 500 })],
+  ];
+
+  it.each(cases)('%s', async (_name, answer) => {
+    let calls = 0;
+    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send: async (req) => (calls++, answer(req)) } } });
+    const saleId = await t.openSale(500);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'pending' });
+    // Queries get the same garbage; at the deadline it is reversed (and keeps trying: never guessed).
+    await t.advance(50_000);
+    const after = await t.must('payment.get', { attemptId: a.id });
+    expect(after.state).toBe('reversing');
+    expect(isTerminalAttempt(after.state)).toBe(false);
+    expect((await t.must('sale.get', { saleId })).status).toBe('paying');
+    expect(calls).toBeGreaterThan(3);
+  });
+});
+
+describe('sandbox mode (training)', () => {
+  it('without a gateway configuration the host starts the in-process sandbox and charges it', async () => {
+    const h = await startPaymentsHost();
+    t = h;
+    const saleId = await h.openSale(1_200);
+    const a = await h.must('payment.start', { saleId, code: codes.alipay() });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'sandbox payment' });
+    expect((await h.must('sale.get', { saleId })).status).toBe('paid');
+  });
+});

@@ -1,0 +1,92 @@
+import { stmt } from '../../sales/stmt';
+import { type Db } from '../../db/open';
+import { type AttemptState, type AttemptView, type Gateway, type PaymentPhase } from '../../../shared/sales/views';
+import { type PaymentChannel as Wallet } from '../../../shared/payments/channel';
+
+/** Repository of payment attempts: the persisted state machine. Callers own the transaction. */
+
+export type AttemptRow = {
+  id: string;
+  sale_id: string;
+  order_no: string;
+  wallet: Wallet;
+  gateway: Gateway;
+  amount_fen: number;
+  code_hash: string;
+  code_masked: string;
+  state: AttemptState;
+  phase: PaymentPhase;
+  reason: string | null;
+  transaction_id: string | null;
+  cancel_requested: number;
+  queries: number;
+  reverse_calls: number;
+  reverse_refund_no: string | null;
+  created_ms: number;
+  sent_ms: number | null;
+  resolved_ms: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending', 'reversing'];
+
+export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'sent_ms' | 'resolved_ms'>): void {
+  stmt(db, 
+    `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, created_at, updated_at)
+     VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @created_at, @updated_at)`,
+  ).run(row);
+}
+
+export const getAttempt = (db: Db, id: string): AttemptRow | undefined => stmt(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+
+export const codeHashUsed = (db: Db, hash: string): boolean => stmt(db, 'SELECT 1 FROM payment_attempts WHERE code_hash = ?').get(hash) !== undefined;
+
+export const listOpenAttempts = (db: Db): AttemptRow[] =>
+  stmt(db, "SELECT * FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms, id").all() as AttemptRow[];
+
+export const activeAttemptForSale = (db: Db, saleId: string): AttemptRow | undefined =>
+  stmt(db, "SELECT * FROM payment_attempts WHERE sale_id = ? AND state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms DESC LIMIT 1").get(saleId) as AttemptRow | undefined;
+
+export const listAttemptsForSale = (db: Db, saleId: string): AttemptRow[] =>
+  stmt(db, 'SELECT * FROM payment_attempts WHERE sale_id = ? ORDER BY rowid').all(saleId) as AttemptRow[];
+
+type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no'>> & {
+  /** Increment counters rather than set them. */
+  addQueries?: number;
+  addReverseCalls?: number;
+};
+
+const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no'] as const;
+
+export function updateAttempt(db: Db, id: string, patch: Patch, at: string): void {
+  const sets: string[] = ['updated_at = @updated_at'];
+  const params: Record<string, unknown> = { id, updated_at: at };
+  for (const col of PATCH_COLUMNS) {
+    if (patch[col] === undefined) continue;
+    sets.push(`${col} = @${col}`);
+    params[col] = patch[col];
+  }
+  if (patch.addQueries) sets.push(`queries = queries + ${Math.trunc(patch.addQueries)}`);
+  if (patch.addReverseCalls) sets.push(`reverse_calls = reverse_calls + ${Math.trunc(patch.addReverseCalls)}`);
+  stmt(db, `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id`).run(params);
+}
+
+export function attemptView(row: AttemptRow): AttemptView {
+  return {
+    id: row.id,
+    saleId: row.sale_id,
+    orderNo: row.order_no,
+    wallet: row.wallet,
+    gateway: row.gateway,
+    amountFen: row.amount_fen,
+    maskedCode: row.code_masked,
+    state: row.state,
+    phase: row.phase,
+    reason: row.reason === null ? null : row.reason.slice(0, 300),
+    transactionId: row.transaction_id,
+    cancelRequested: row.cancel_requested === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,32 @@
+import { type HostContext } from '../../api/context';
+import { createSalesService } from '../../sales/service';
+import { voidSale } from '../../sales/void';
+import { type Channels, createPaymentEngine } from './engine';
+import { createRefunds } from './refunds';
+
+/**
+ * Sales + payment engine + refunds over one host context. `recover()` drives every unfinished attempt and
+ * refund to a final state; the host calls it on start and whenever connectivity returns.
+ */
+export function createPayments(ctx: HostContext, channels: () => Promise<Channels>) {
+  const deps = { db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels };
+  const sales = createSalesService(deps);
+  const engine = createPaymentEngine(deps);
+  const refunds = createRefunds(deps);
+  return {
+    db: ctx.db,
+    sales,
+    engine,
+    refunds,
+    voidSale: (saleId: string, reason: string | undefined, actor: string, authorizedBy: string) => voidSale({ db: ctx.db, clock: ctx.clock, engine, refunds, sales }, saleId, reason, actor, authorizedBy),
+    recover(): { attempts: number; refunds: number } {
+      return { attempts: engine.recover(), refunds: refunds.recover() };
+    },
+    stop(): void {
+      engine.stop();
+      refunds.stop();
+    },
+  };
+}
+
+export type Payments = ReturnType<typeof createPayments>;

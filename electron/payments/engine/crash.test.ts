@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { sharedKeys } from '../../sandbox/testing';
+
+/**
+ * Crash safety with the sandbox ledger as the truth. The host runs as a child process and is SIGKILLed at
+ * random moments (and kills itself right after channel answers, before committing them) during many code
+ * payments; it is restarted each time; finally recovery runs and the ledger must agree with the database:
+ * every charge belongs to exactly one paid sale or was given back, no sale is paid without its charge,
+ * no code was charged twice.
+ */
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'crash-child.ts');
+const ROUNDS = 12;
+
+type Summary = {
+  attempts: { id: string; saleId: string; orderNo: string; gateway: string; amountFen: number; state: string }[];
+  sales: { id: string; status: string; totalFen: number; paidFen: number }[];
+  tenders: { saleId: string; kind: string; amountFen: number; attemptId: string | null }[];
+  allFinal: boolean;
+};
+
+function runChild(args: string[]): { child: ChildProcess; lines: unknown[]; exited: Promise<number | null>; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: unknown[] = [];
+  let buffer = '';
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (onReady = r));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      try {
+        const parsed = JSON.parse(line) as { ready?: boolean };
+        lines.push(parsed);
+        if (parsed.ready) onReady();
+      } catch {
+        // not ours
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0) console.error(`child exited with ${code}: ${stderr.slice(-2000)}`);
+      onReady();
+      resolve(code);
+    }),
+  );
+  return { child, lines, exited, ready };
+}
+
+describe('crash safety: SIGKILL during code payments, restart, recovery', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ keys: sharedKeys(), passwordQueries: 2, passwordDelayMs: 300, slowDelayMs: 600 });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-crash-'));
+    fs.writeFileSync(path.join(dir, 'endpoint.json'), JSON.stringify({ url: sandbox.url, keys: sandbox.keys }));
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the ledger and the database agree after many random kills', { timeout: 90_000 }, async () => {
+    const dataDir = path.join(dir, 'data');
+    const endpoint = path.join(dir, 'endpoint.json');
+    let seed = 7;
+    let selfKills = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const run = runChild(['work', dataDir, endpoint, String(seed++), '12']);
+      await run.ready;
+      // Let it pay for a while, then pull the plug (unless it already killed itself).
+      await new Promise((r) => setTimeout(r, 150 + ((round * 397) % 900)));
+      if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+      else selfKills++;
+      await run.exited;
+    }
+    if (process.env.CRASH_STATS) console.log({ selfKills });
+    const final = runChild(['recover', dataDir, endpoint]);
+    expect(await final.exited).toBe(0);
+    const summary = (final.lines.find((l) => (l as { summary?: unknown }).summary) as { summary: Summary }).summary;
+    expect(summary.allFinal).toBe(true);
+    if (process.env.CRASH_STATS) {
+      const states: Record<string, number> = {};
+      for (const a of summary.attempts) states[a.state] = (states[a.state] ?? 0) + 1;
+      console.log({ states, sales: summary.sales.length });
+    }
+
+    const ledger = sandbox.ledger.snapshot();
+    const held = (o: (typeof ledger.orders)[number]): number => (o.charged ? o.amountFen - o.refundedFen : 0);
+    const byOrder = new Map(summary.attempts.map((a) => [a.orderNo, a]));
+    const tenderByAttempt = new Map(summary.tenders.filter((t) => t.attemptId).map((t) => [t.attemptId, t]));
+    const saleById = new Map(summary.sales.map((s) => [s.id, s]));
+
+    // Every charge still held belongs to exactly one succeeded attempt whose tender is on a paid sale.
+    for (const order of ledger.orders.filter((o) => held(o) > 0)) {
+      const attempt = byOrder.get(order.orderNo);
+      expect(attempt, `charge ${order.orderNo} unknown to the till`).toBeDefined();
+      expect(attempt?.state).toBe('succeeded');
+      expect(held(order)).toBe(attempt?.amountFen);
+      const tender = attempt ? tenderByAttempt.get(attempt.id) : undefined;
+      expect(tender?.amountFen).toBe(order.amountFen);
+      expect(saleById.get(tender?.saleId ?? '')?.status).toBe('paid');
+    }
+    // Every succeeded attempt is money held at the channel; every other attempt holds nothing.
+    const ordersByNo = new Map(ledger.orders.map((o) => [o.orderNo, o]));
+    for (const a of summary.attempts) {
+      const order = ordersByNo.get(a.orderNo);
+      expect(order ? held(order) : 0, `${a.orderNo} ${a.state}`).toBe(a.state === 'succeeded' ? a.amountFen : 0);
+    }
+    // No sale paid without its charges; paid means fully covered.
+    for (const sale of summary.sales.filter((s) => s.status === 'paid')) {
+      const tenders = summary.tenders.filter((t) => t.saleId === sale.id);
+      expect(tenders.reduce((s, t) => s + t.amountFen, 0)).toBe(sale.totalFen);
+      for (const t of tenders.filter((x) => x.kind === 'code')) {
+        const order = ordersByNo.get(summary.attempts.find((a) => a.id === t.attemptId)?.orderNo ?? '');
+        expect(order && held(order)).toBe(t.amountFen);
+      }
+    }
+    // No code charged twice.
+    const chargedCodes = ledger.orders.filter((o) => o.charged).map((o) => o.authCode);
+    expect(new Set(chargedCodes).size).toBe(chargedCodes.length);
+    // The run actually exercised something.
+    expect(summary.attempts.length).toBeGreaterThan(10);
+    expect(summary.attempts.some((a) => a.state === 'succeeded')).toBe(true);
+    expect(ledger.orders.some((o) => o.charged && byOrder.get(o.orderNo)?.state === 'reversed')).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PAYMENT_SETTINGS } from '../../../shared/sales/payment-settings';
+import { backoff, decidePay, decideQuery, decideRefund, decideRefundQuery, decideReverse } from './decide';
+
+const timing = DEFAULT_PAYMENT_SETTINGS.timings.wechat;
+const c = (now: number) => ({ now, sentMs: 0, amountFen: 500, timing });
+const paid = (paidFen: number) => ({ status: 'paid' as const, transactionId: 'T', paidFen, paidAt: '' });
+
+describe('decide: pay answers', () => {
+  it('maps every outcome without guessing', () => {
+    expect(decidePay(paid(500), c(100))).toEqual({ kind: 'succeed', transactionId: 'T' });
+    expect(decidePay(paid(499), c(100))).toMatchObject({ kind: 'reverse' });
+    expect(decidePay({ status: 'failed', code: 'NOTENOUGH', message: 'x' }, c(100))).toMatchObject({ kind: 'fail' });
+    expect(decidePay({ status: 'not_sent', reason: 'ECONNREFUSED' }, c(100))).toMatchObject({ kind: 'fail', reason: expect.stringMatching(/^not sent/) });
+    expect(decidePay({ status: 'waiting', code: 'USERPAYING', message: '' }, c(100))).toEqual({ kind: 'wait', phase: 'waiting_password', reason: 'USERPAYING', nextAt: 10_100 });
+    expect(decidePay({ status: 'unknown', reason: 'TIMEOUT', retryable: true }, c(100))).toMatchObject({ kind: 'wait', phase: 'querying', nextAt: 5_100 });
+  });
+
+  it('queries: unclear until the deadline, then reverse; the next query never lands past the deadline', () => {
+    expect(decideQuery({ status: 'not_found' }, c(40_000))).toMatchObject({ kind: 'wait', nextAt: 45_000 });
+    expect(decideQuery({ status: 'not_found' }, c(45_000))).toMatchObject({ kind: 'reverse' });
+    expect(decideQuery({ status: 'unknown', reason: 'bad sign', retryable: true }, c(46_000))).toMatchObject({ kind: 'reverse' });
+    expect(decideQuery({ status: 'waiting', code: 'USERPAYING', message: '' }, c(50_000))).toMatchObject({ kind: 'reverse' });
+    expect(decideQuery(paid(500), c(50_000))).toMatchObject({ kind: 'succeed' });
+    expect(decideQuery({ status: 'failed', code: 'CLOSED', message: '' }, c(1))).toMatchObject({ kind: 'fail' });
+  });
+});
+
+describe('decide: reverse and refund answers', () => {
+  it('reverse: done, again (recall=Y), check on refusal, back off when unanswered', () => {
+    const r = { now: 0, timing };
+    expect(decideReverse({ status: 'reversed', action: 'close' }, r, 1)).toMatchObject({ kind: 'reversed' });
+    expect(decideReverse({ status: 'retry', reason: 'recall=Y' }, r, 1)).toEqual({ kind: 'retry', nextAt: timing.reverseRetryMs, reason: 'reverse again: recall=Y' });
+    expect(decideReverse({ status: 'failed', code: 'REVERSE_EXPIRE', message: '' }, r, 1)).toMatchObject({ kind: 'check' });
+    expect(decideReverse({ status: 'not_sent', reason: 'ECONNREFUSED' }, r, 3)).toMatchObject({ kind: 'retry', nextAt: timing.reverseRetryMs * 4 });
+    expect(backoff(r, 50)).toBe(300_000);
+  });
+
+  it('refund: accepted is polled, not found is resent with the same number, failure is final', () => {
+    const r = { now: 0, timing };
+    expect(decideRefund({ status: 'succeeded', refundId: 'R', refundFen: 1 }, r, 1)).toEqual({ kind: 'done', refundId: 'R' });
+    expect(decideRefund({ status: 'accepted', refundId: 'R', refundFen: 1 }, r, 1)).toMatchObject({ kind: 'poll' });
+    expect(decideRefund({ status: 'unknown', reason: 'x', retryable: true }, r, 1)).toMatchObject({ kind: 'poll' });
+    expect(decideRefund({ status: 'not_sent', reason: 'x' }, r, 1)).toMatchObject({ kind: 'resend' });
+    expect(decideRefund({ status: 'failed', code: 'NOTENOUGH', message: '' }, r, 1)).toMatchObject({ kind: 'failed' });
+    expect(decideRefundQuery({ status: 'not_found' }, r, 1)).toMatchObject({ kind: 'resend', nextAt: 0 });
+    expect(decideRefundQuery({ status: 'processing' }, r, 1)).toMatchObject({ kind: 'poll' });
+  });
+});

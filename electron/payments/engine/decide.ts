@@ -1,0 +1,116 @@
+import { type PayOutcome, type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type ReverseOutcome } from '../channels/types';
+import { type ChannelTiming } from '../../../shared/sales/payment-settings';
+
+/**
+ * Pure decisions of the attempt state machine (ARCHITECTURE §4): what a channel answer means for the
+ * attempt, and when to act next. No I/O here, so every branch is unit-tested without a channel.
+ *
+ * The rules that prevent double charges: only a correctly signed definite answer is "failed"; a request
+ * that may have arrived is pending and is queried; still unclear at the deadline → reverse.
+ */
+export type PayDecision =
+  | { kind: 'succeed'; transactionId: string }
+  | { kind: 'fail'; reason: string }
+  | { kind: 'wait'; phase: 'waiting_password' | 'querying'; reason: string; nextAt: number }
+  | { kind: 'reverse'; reason: string };
+
+export type DecideContext = { now: number; sentMs: number; amountFen: number; timing: ChannelTiming };
+
+export const deadlineOf = (c: Pick<DecideContext, 'sentMs' | 'timing'>): number => c.sentMs + c.timing.payDeadlineMs;
+
+function paid(o: { transactionId: string; paidFen: number }, c: DecideContext): PayDecision {
+  // A charge for another amount is never accepted as this sale's payment: give it back.
+  if (o.paidFen !== c.amountFen) return { kind: 'reverse', reason: `channel reports ${o.paidFen} fen paid, ${c.amountFen} fen expected` };
+  return { kind: 'succeed', transactionId: o.transactionId };
+}
+
+const describe = (o: { reason?: string; code?: string; message?: string }): string => [o.code, o.message ?? o.reason].filter(Boolean).join(': ').slice(0, 300);
+
+/** The answer to the pay request itself. */
+export function decidePay(o: PayOutcome, c: DecideContext): PayDecision {
+  switch (o.status) {
+    case 'paid':
+      return paid(o, c);
+    case 'failed':
+      return { kind: 'fail', reason: describe(o) };
+    case 'not_sent':
+      return { kind: 'fail', reason: `not sent: ${o.reason}`.slice(0, 300) };
+    case 'waiting':
+      return { kind: 'wait', phase: 'waiting_password', reason: describe(o), nextAt: Math.min(c.now + c.timing.queryIntervalMs, deadlineOf(c)) };
+    case 'unknown':
+      return { kind: 'wait', phase: 'querying', reason: describe(o), nextAt: Math.min(c.now + c.timing.firstQueryMs, deadlineOf(c)) };
+  }
+}
+
+/** A query while pending. Past the deadline anything still unclear is reversed (after this last query). */
+export function decideQuery(o: QueryOutcome, c: DecideContext): PayDecision {
+  if (o.status === 'paid') return paid(o, c);
+  if (o.status === 'failed') return { kind: 'fail', reason: describe(o) };
+  const reason = o.status === 'not_found' ? 'order not found at the channel yet' : describe(o as { reason?: string; code?: string; message?: string });
+  if (c.now >= deadlineOf(c)) return { kind: 'reverse', reason: `still unclear at the deadline (${reason})`.slice(0, 300) };
+  const phase = o.status === 'waiting' ? 'waiting_password' : 'querying';
+  return { kind: 'wait', phase, reason, nextAt: Math.min(c.now + c.timing.queryIntervalMs, deadlineOf(c)) };
+}
+
+export type ReverseDecision =
+  | { kind: 'reversed'; reason: string }
+  | { kind: 'retry'; nextAt: number; reason: string }
+  /** The channel refused to reverse: look at the order to decide (refund it if paid, done if not). */
+  | { kind: 'check'; reason: string };
+
+/** Backoff for answers that did not arrive: the reverse retry interval doubling up to 5 minutes. */
+export const backoff = (c: { now: number; timing: ChannelTiming }, calls: number): number => c.now + Math.min(c.timing.reverseRetryMs * 2 ** Math.min(Math.max(calls - 1, 0), 8), 300_000);
+
+export function decideReverse(o: ReverseOutcome, c: { now: number; timing: ChannelTiming }, calls: number): ReverseDecision {
+  switch (o.status) {
+    case 'reversed':
+      return { kind: 'reversed', reason: `reversed (${o.action})` };
+    case 'retry':
+      // WeChat recall=Y / Alipay retry_flag=Y: call again.
+      return { kind: 'retry', nextAt: c.now + c.timing.reverseRetryMs, reason: `reverse again: ${o.reason}`.slice(0, 300) };
+    case 'failed':
+      return { kind: 'check', reason: describe(o) };
+    case 'unknown':
+    case 'not_sent':
+      return { kind: 'retry', nextAt: backoff(c, calls), reason: `reverse not confirmed: ${o.reason}`.slice(0, 300) };
+  }
+}
+
+export type RefundDecision =
+  | { kind: 'done'; refundId: string }
+  | { kind: 'poll'; nextAt: number; reason: string }
+  /** Send the refund again, with the same refund number (the channel refunds each number once). */
+  | { kind: 'resend'; nextAt: number; reason: string }
+  | { kind: 'failed'; reason: string };
+
+export function decideRefund(o: RefundOutcome, c: { now: number; timing: ChannelTiming }, calls: number): RefundDecision {
+  switch (o.status) {
+    case 'succeeded':
+      return { kind: 'done', refundId: o.refundId };
+    case 'accepted':
+      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund accepted, in progress' };
+    case 'failed':
+      return { kind: 'failed', reason: describe(o) };
+    case 'unknown':
+      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: describe(o) };
+    case 'not_sent':
+      return { kind: 'resend', nextAt: backoff(c, calls), reason: `not sent: ${o.reason}`.slice(0, 300) };
+  }
+}
+
+export function decideRefundQuery(o: RefundQueryOutcome, c: { now: number; timing: ChannelTiming }, calls: number): RefundDecision {
+  switch (o.status) {
+    case 'succeeded':
+      return { kind: 'done', refundId: o.refundId };
+    case 'processing':
+      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund in progress' };
+    case 'not_found':
+      // The refund request never arrived: sending it again with the same number is safe.
+      return { kind: 'resend', nextAt: c.now, reason: 'refund not found at the channel' };
+    case 'failed':
+      return { kind: 'failed', reason: describe(o) };
+    case 'unknown':
+    case 'not_sent':
+      return { kind: 'poll', nextAt: backoff(c, calls), reason: describe(o as { reason?: string }) };
+  }
+}

@@ -1,0 +1,348 @@
+import { stmt } from '../../sales/stmt';
+import { type Db } from '../../db/open';
+import { type Clock, isoAt } from '../../clock';
+import { type Logger } from '../../log';
+import { type EventBus } from '../../events';
+import { type RecordBus } from '../../services/records';
+import { type Connectivity } from '../../services/connectivity';
+import { appendAudit } from '../../services/audit';
+import { uuidv7 } from '../../ids';
+import { PosError } from '../../../shared/api/result';
+import { maskPaymentCode } from '../../../shared/payments/code';
+import { type AttemptView, type Gateway, isTerminalAttempt } from '../../../shared/sales/views';
+import { type Settings } from '../../../shared/settings';
+import { type PaymentChannel } from '../channels/types';
+import { applyCodeTender, settleSale } from '../../sales/settle';
+import { getSale } from '../../sales/repo';
+import { dueFen } from '../../sales/view';
+import { type AttemptRow, activeAttemptForSale, attemptView, codeHashUsed, getAttempt, insertAttempt, listOpenAttempts, updateAttempt } from './attempts';
+import { createCodeHasher } from './code-hash';
+import { type PayDecision, decidePay, decideQuery } from './decide';
+import { routeCode } from './routing';
+import { createScheduler } from './scheduler';
+import { reportOutcome } from './connectivity-report';
+import { createReversal } from './reversal';
+
+export type Channels = Partial<Record<Gateway, PaymentChannel>>;
+
+export type EngineDeps = {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  records: RecordBus;
+  connectivity: Connectivity;
+  settings: () => Settings;
+  /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
+  channels: () => Promise<Channels>;
+};
+
+export type StartInput = { saleId: string; code: string; amountFen?: number; actor: string };
+
+/**
+ * The payment engine: drives every attempt through the persisted state machine of ARCHITECTURE §4.
+ * The database is the truth: each step re-reads the attempt, talks to the channel at most once, and commits
+ * the result in one transaction. The full payment code lives only in memory between `start` and the pay
+ * request; after a restart an unsent attempt is failed, never sent late.
+ */
+export function createPaymentEngine(deps: EngineDeps) {
+  const { db, clock, log } = deps;
+  const at = (): string => isoAt(clock);
+  const hashCode = createCodeHasher(db, at);
+  /** Attempts created by this process and not yet sent: the full code lives here only, never on disk. */
+  const fresh = new Map<string, { code: string; receiptNo: string }>();
+  const waiters = new Map<string, Set<() => void>>();
+  let stopped = false;
+
+  const timing = (g: Gateway) => deps.settings().payments.timings[g];
+  const abandonAfterMs = (): number => deps.settings().payments.abandonAfterMinutes * 60_000;
+
+  function emit(row: AttemptRow, saleChanged: boolean): void {
+    const sale = getSale(db, row.sale_id);
+    if (!sale) return;
+    deps.events.emit('payment.progress', {
+      attemptId: row.id,
+      saleId: row.sale_id,
+      state: row.state,
+      phase: row.phase,
+      reason: row.reason === null ? null : row.reason.slice(0, 300),
+      amountFen: row.amount_fen,
+      wallet: row.wallet,
+      maskedCode: row.code_masked,
+      saleStatus: sale.status,
+    });
+    if (saleChanged) deps.events.emit('sale.changed', { saleId: sale.id, status: sale.status, dueFen: dueFen(sale) });
+    if (isTerminalAttempt(row.state)) {
+      for (const w of waiters.get(row.id) ?? []) w();
+      waiters.delete(row.id);
+    }
+  }
+
+  /**
+   * One transaction: re-read, change, and when the attempt became final settle its sale; then tell the UI.
+   * `relaxed`: committed without waiting for the disk (survives a process crash, not a power cut); only
+   * for a marker whose loss recovery tolerates (created vs sent: both are queried after a restart).
+   */
+  function commit(id: string, change: (row: AttemptRow, when: string, now: number) => void, relaxed = false): AttemptRow {
+    const tx = (): AttemptRow => {
+      const current = getAttempt(db, id);
+      if (!current) throw new Error(`attempt ${id} vanished`);
+      const when = at();
+      change(current, when, clock.now());
+      const after = getAttempt(db, id) as AttemptRow;
+      if (isTerminalAttempt(after.state)) settleSale(db, deps, current.sale_id, when);
+      return after;
+    };
+    let row: AttemptRow;
+    if (relaxed) {
+      stmt(db, 'PRAGMA synchronous = NORMAL').run();
+      try {
+        row = db.transaction(tx)();
+      } finally {
+        stmt(db, 'PRAGMA synchronous = FULL').run();
+      }
+    } else row = db.transaction(tx)();
+    emit(row, isTerminalAttempt(row.state));
+    return row;
+  }
+
+  const toReversing = (id: string, reason: string): AttemptRow =>
+    commit(id, (_r, when) => updateAttempt(db, id, { state: 'reversing', phase: 'reversing', reason }, when));
+
+  const fail = (id: string, reason: string, releaseCode: boolean): AttemptRow =>
+    commit(id, (r, when, now) => {
+      // A code that provably never left the till may be scanned again.
+      updateAttempt(db, id, { state: 'failed', phase: 'failed', reason, resolved_ms: now }, when);
+      if (releaseCode) stmt(db, 'UPDATE payment_attempts SET code_hash = ? WHERE id = ?').run(`released:${r.id}`, r.id);
+      appendAudit(db, when, null, 'payment.failed', { attemptId: id, orderNo: r.order_no, reason });
+    });
+
+  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped });
+
+  /** Applies a pay or query decision. */
+  function apply(id: string, d: PayDecision): void {
+    if (d.kind === 'fail') {
+      fail(id, d.reason, d.reason.startsWith('not sent'));
+      return;
+    }
+    if (d.kind === 'reverse') {
+      toReversing(id, d.reason);
+      scheduler.at(id, clock.now());
+      return;
+    }
+    if (d.kind === 'wait') {
+      const row = commit(id, (_r, when) => updateAttempt(db, id, { state: 'pending', phase: d.phase, reason: d.reason }, when));
+      scheduler.at(id, row.cancel_requested === 1 ? clock.now() : d.nextAt);
+      return;
+    }
+    let giveBack: string | undefined;
+    commit(id, (r, when, now) => {
+      if (r.cancel_requested === 1) {
+        giveBack = 'paid after the cashier cancelled: giving it back';
+        return;
+      }
+      const applied = applyCodeTender(db, deps, r, now, abandonAfterMs(), when);
+      if (!applied.applied) {
+        giveBack = `paid, but ${applied.reason}: giving it back`;
+        return;
+      }
+      updateAttempt(db, id, { state: 'succeeded', phase: 'paid', reason: null, transaction_id: d.transactionId, resolved_ms: now }, when);
+      appendAudit(db, when, null, 'payment.succeeded', { attemptId: id, orderNo: r.order_no, amountFen: r.amount_fen, saleId: r.sale_id });
+    });
+    if (giveBack !== undefined) {
+      const reason = giveBack;
+      commit(id, (_r, when) => updateAttempt(db, id, { state: 'reversing', phase: 'reversing', reason, transaction_id: d.transactionId }, when));
+      scheduler.at(id, clock.now());
+    }
+  }
+
+  async function sendPay(row: AttemptRow, channel: PaymentChannel, pending: { code: string; receiptNo: string }): Promise<void> {
+    if (row.cancel_requested === 1) {
+      fail(row.id, 'cancelled before sending', true);
+      return;
+    }
+    const sentMs = clock.now();
+    // Write-ahead: "sent" is committed before a byte leaves; after a crash it is queried, never resent.
+    commit(row.id, (_r, when) => updateAttempt(db, row.id, { state: 'sent', phase: 'sending', sent_ms: sentMs }, when), true);
+    const s = deps.settings();
+    const outcome = await channel.pay({
+      orderNo: row.order_no,
+      authCode: pending.code,
+      amountFen: row.amount_fen,
+      subject: `${s.store.name} ${pending.receiptNo}`.trim().slice(0, 128),
+      wallet: row.wallet,
+      storeId: s.store.id,
+      terminalId: s.terminal.id,
+    });
+    if (stopped) return;
+    reportOutcome(deps.connectivity, row.gateway, outcome);
+    apply(row.id, decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+  }
+
+  async function query(row: AttemptRow, channel: PaymentChannel): Promise<void> {
+    if (row.cancel_requested === 1) {
+      toReversing(row.id, 'cancelled by the cashier');
+      await reversal.step(getAttempt(db, row.id) as AttemptRow, channel);
+      return;
+    }
+    const outcome = await channel.query({ orderNo: row.order_no });
+    if (stopped) return;
+    reportOutcome(deps.connectivity, row.gateway, outcome);
+    stmt(db, 'UPDATE payment_attempts SET queries = queries + 1 WHERE id = ?').run(row.id);
+    apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: row.sent_ms ?? row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+  }
+
+  async function recoverCreated(row: AttemptRow, channel: PaymentChannel): Promise<void> {
+    const q = await channel.query({ orderNo: row.order_no });
+    if (stopped) return;
+    reportOutcome(deps.connectivity, row.gateway, q);
+    if (q.status === 'not_found') return void fail(row.id, 'never sent: the till stopped before sending', true);
+    commit(row.id, (_r, when) => updateAttempt(db, row.id, { state: 'pending', phase: 'querying', sent_ms: row.created_ms }, when));
+    apply(row.id, decideQuery(q, { now: clock.now(), sentMs: row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+  }
+
+  async function step(id: string): Promise<void> {
+    const channels = await channelsOrNone();
+    if (stopped) return;
+    const row = getAttempt(db, id);
+    if (!row || isTerminalAttempt(row.state)) return;
+    const channel = channels?.[row.gateway];
+    if (row.state === 'created') {
+      const pending = fresh.get(id);
+      fresh.delete(id);
+      if (pending && channel) return sendPay(row, channel, pending);
+      if (!channel) return void fail(id, 'not sent: gateway not available', true);
+      // Found after a restart. The "sent" marker is committed without a disk flush, so a power cut may have
+      // lost it: ask the channel before concluding it was never sent.
+      return recoverCreated(row, channel);
+    }
+    if (!channel) {
+      scheduler.at(id, clock.now() + 5_000);
+      return;
+    }
+    if (row.state === 'reversing') await reversal.step(row, channel);
+    else await query(row, channel);
+  }
+
+  const scheduler = createScheduler(clock, log, step);
+
+  async function channelsOrNone(): Promise<Channels | undefined> {
+    try {
+      return await deps.channels();
+    } catch (e) {
+      log.error('payment gateways unavailable', { error: e });
+      return undefined;
+    }
+  }
+
+  function requireAttempt(id: string): AttemptRow {
+    const row = getAttempt(db, id);
+    if (!row) throw new PosError('NOT_FOUND', 'no such payment attempt');
+    return row;
+  }
+
+  return {
+    async start(input: StartInput): Promise<AttemptView> {
+      if (deps.connectivity.state() === 'offline') throw new PosError('OFFLINE', 'no network: a payment code cannot be charged now; take cash or try again when online');
+      const channels = await channelsOrNone();
+      if (!channels || stopped) throw new PosError('CHANNEL_ERROR', 'payment gateways are not available');
+      const sale = getSale(db, input.saleId);
+      if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
+      const due = sale.total_fen - sale.paid_fen;
+      const amount = input.amountFen ?? due;
+      const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
+      const hash = hashCode(route.code);
+      const id = uuidv7(clock.now());
+      const row = db.transaction(() => {
+        const current = getSale(db, input.saleId);
+        if (!current || (current.status !== 'open' && current.status !== 'paying')) throw new PosError('INVALID_STATE', `the sale is ${current?.status ?? 'gone'}`);
+        if (activeAttemptForSale(db, input.saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (current.total_fen - current.paid_fen <= 0) throw new PosError('INVALID_STATE', 'nothing is due on this sale');
+        if (amount > current.total_fen - current.paid_fen) throw new PosError('AMOUNT_INVALID', 'amount is more than what is due');
+        if (codeHashUsed(db, hash)) throw new PosError('CODE_REPLAYED', 'this payment code was already used: ask the customer to refresh it');
+        const when = at();
+        insertAttempt(db, {
+          id,
+          sale_id: input.saleId,
+          // The order number: committed before the first request, never reused (UNIQUE).
+          order_no: id.replaceAll('-', ''),
+          wallet: route.wallet,
+          gateway: route.gateway,
+          amount_fen: amount,
+          code_hash: hash,
+          code_masked: maskPaymentCode(route.code),
+          state: 'created',
+          phase: 'sending',
+          created_ms: clock.now(),
+          created_at: when,
+          updated_at: when,
+        });
+        appendAudit(db, when, input.actor, 'payment.start', { attemptId: id, saleId: input.saleId, wallet: route.wallet, gateway: route.gateway, amountFen: amount });
+        settleSale(db, deps, input.saleId, when);
+        return getAttempt(db, id) as AttemptRow;
+      })();
+      fresh.set(id, { code: route.code, receiptNo: sale.receipt_no });
+      emit(row, true);
+      void scheduler.run(id);
+      return attemptView(getAttempt(db, id) ?? row);
+    },
+
+    /** The cashier gives up: whatever happened at the channel is undone (reversed), not forgotten. */
+    cancel(id: string, actor: string): AttemptView {
+      const row = requireAttempt(id);
+      if (row.state === 'succeeded') throw new PosError('INVALID_STATE', 'the payment succeeded: refund it instead');
+      if (isTerminalAttempt(row.state)) return attemptView(row);
+      const updated = commit(id, (_r, when) => {
+        updateAttempt(db, id, { cancel_requested: 1, ...(row.state === 'reversing' ? {} : { phase: 'reversing' as const, reason: 'cancelled by the cashier' }) }, when);
+        appendAudit(db, when, actor, 'payment.cancel', { attemptId: id, orderNo: row.order_no });
+      });
+      if (!scheduler.isBusy(id)) scheduler.at(id, clock.now());
+      return attemptView(getAttempt(db, id) ?? updated);
+    },
+
+    /** "Query this order": ask the channel now (an unresolved attempt only). */
+    async queryNow(id: string): Promise<AttemptView> {
+      const row = requireAttempt(id);
+      if (!isTerminalAttempt(row.state) && row.state !== 'created') await scheduler.run(id);
+      return attemptView(requireAttempt(id));
+    },
+
+    get: (id: string): AttemptView => attemptView(requireAttempt(id)),
+
+    /** Resolves with the attempt once final, or after `waitMs` on the engine's clock. */
+    async waitFor(id: string, waitMs: number): Promise<AttemptView> {
+      const row = requireAttempt(id);
+      if (isTerminalAttempt(row.state) || waitMs <= 0 || stopped) return attemptView(row);
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set<() => void>();
+        waiters.set(id, set);
+        const timer = clock.setTimeout(done, waitMs);
+        function done(): void {
+          timer.cancel();
+          set.delete(done);
+          resolve();
+        }
+        set.add(done);
+      });
+      return attemptView(requireAttempt(id));
+    },
+
+    unresolved: (): AttemptView[] => listOpenAttempts(db).map(attemptView),
+
+    /** Drive every unfinished attempt (on start and whenever the network returns). */
+    recover(): number {
+      const open = listOpenAttempts(db);
+      for (const row of open) if (!scheduler.isBusy(row.id)) scheduler.at(row.id, clock.now());
+      return open.length;
+    },
+
+    stop(): void {
+      stopped = true;
+      scheduler.stop();
+      for (const set of waiters.values()) for (const w of set) w();
+      waiters.clear();
+    },
+  };
+}
+
+export type PaymentEngine = ReturnType<typeof createPaymentEngine>;

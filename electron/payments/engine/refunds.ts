@@ -1,0 +1,245 @@
+import { type Db } from '../../db/open';
+import { type Clock, isoAt } from '../../clock';
+import { type Logger } from '../../log';
+import { type EventBus } from '../../events';
+import { type RecordBus } from '../../services/records';
+import { type Connectivity } from '../../services/connectivity';
+import { appendAudit } from '../../services/audit';
+import { uuidv7 } from '../../ids';
+import { PosError } from '../../../shared/api/result';
+import { SaleMathError, allocateRefund } from '../../../shared/sales/money';
+import { type RefundView } from '../../../shared/sales/views';
+import { type Settings } from '../../../shared/settings';
+import { addTenderRefunded, getSale, getTender, listTenders, updateSale } from '../../sales/repo';
+import { settleSale } from '../../sales/settle';
+import { dueFen } from '../../sales/view';
+import { getAttempt } from './attempts';
+import { reportOutcome } from './connectivity-report';
+import { type RefundDecision, decideRefund, decideRefundQuery } from './decide';
+import { type Channels } from './engine';
+import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, updatePart } from './refunds-repo';
+import { createScheduler } from './scheduler';
+
+export type RefundDeps = {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  records: RecordBus;
+  connectivity: Connectivity;
+  settings: () => Settings;
+  channels: () => Promise<Channels>;
+};
+
+export type RefundInput = { saleId: string; amountFen?: number; reason?: string; requestId?: string; purpose: 'refund' | 'void'; actor: string; authorizedBy: string };
+
+/**
+ * Refunds: never more than was paid (reserved per tender inside the request's transaction), split over the
+ * tenders newest first, one part per tender. A code part has its own refund number, fixed before the first
+ * request and reused on every retry, so retrying never refunds twice. Cash parts are handed over at once.
+ * Each succeeded part lands on the sale (and, for a completed sale, in the outbox) in one transaction.
+ */
+export function createRefunds(deps: RefundDeps) {
+  const { db, clock } = deps;
+  const at = (): string => isoAt(clock);
+  let stopped = false;
+
+  const emit = (refundId: string): void => {
+    const r = getRefund(db, refundId);
+    if (!r) return;
+    deps.events.emit('refund.progress', refundView(db, r));
+    const sale = getSale(db, r.sale_id);
+    if (sale) deps.events.emit('sale.changed', { saleId: sale.id, status: sale.status, dueFen: dueFen(sale) });
+  };
+
+  /** Inside a transaction: the part's money is back with the customer. */
+  function landPart(part: PartRow, refund: RefundRow, when: string, channelRefundId: string | null): void {
+    updatePart(db, part.id, { state: 'succeeded', reason: null, channel_refund_id: channelRefundId }, when);
+    addTenderRefunded(db, part.tender_id, part.amount_fen);
+    const sale = getSale(db, refund.sale_id);
+    if (!sale) throw new Error('refund without a sale');
+    updateSale(db, sale.id, { refunded_fen: sale.refunded_fen + part.amount_fen }, when);
+    settleSale(db, deps, sale.id, when);
+    appendAudit(db, when, refund.authorized_by, 'refund.part', { refundId: refund.id, partId: part.id, kind: part.kind, amountFen: part.amount_fen });
+    // Only a completed sale reached HQ; money given back on a voided, never-completed sale nets to zero there.
+    if (refund.purpose !== 'refund') return;
+    const tender = getTender(db, part.tender_id);
+    const wallet = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.wallet : undefined;
+    deps.records.committed(db, {
+      kind: 'refund',
+      id: part.id,
+      businessDate: sale.business_date,
+      createdAt: when,
+      payload: {
+        saleId: sale.id,
+        refundId: refund.id,
+        receiptNo: sale.receipt_no,
+        amountFen: part.amount_fen,
+        reason: refund.reason ?? '',
+        authorizedBy: refund.authorized_by,
+        tenders: [part.kind === 'cash' ? { kind: 'cash', amountFen: part.amount_fen } : { kind: 'code', channel: wallet ?? 'code', amountFen: part.amount_fen }],
+      },
+    });
+  }
+
+  function apply(part: PartRow, d: RefundDecision): void {
+    db.transaction(() => {
+      const current = getPart(db, part.id);
+      const refund = getRefund(db, part.refund_id);
+      if (!current || !refund || current.state === 'succeeded' || current.state === 'failed') return;
+      const when = at();
+      if (d.kind === 'done') landPart(current, refund, when, d.refundId);
+      else if (d.kind === 'failed') {
+        updatePart(db, part.id, { state: 'failed', reason: d.reason }, when);
+        appendAudit(db, when, null, 'refund.failed', { refundId: refund.id, partId: part.id, reason: d.reason });
+      } else updatePart(db, part.id, { state: d.kind === 'resend' ? 'created' : 'pending', reason: d.reason }, when);
+    })();
+    emit(part.refund_id);
+    if (d.kind === 'poll' || d.kind === 'resend') scheduler.at(part.id, d.nextAt);
+  }
+
+  async function step(partId: string): Promise<void> {
+    let channels: Channels | undefined;
+    try {
+      channels = await deps.channels();
+    } catch {
+      channels = undefined;
+    }
+    if (stopped) return;
+    const part = getPart(db, partId);
+    if (!part || part.state === 'succeeded' || part.state === 'failed' || part.refund_no === null) return;
+    const tender = getTender(db, part.tender_id);
+    const attempt = tender?.attempt_id ? getAttempt(db, tender.attempt_id) : undefined;
+    if (!attempt) throw new Error(`refund part ${partId} has no payment attempt`);
+    const channel = channels?.[attempt.gateway];
+    const timing = deps.settings().payments.timings[attempt.gateway];
+    if (!channel) return scheduler.at(partId, clock.now() + 5_000);
+    const ref = { orderNo: attempt.order_no, refundNo: part.refund_no };
+    const send = async (): Promise<RefundDecision | undefined> => {
+      // Write-ahead: 'sent' is committed before the request; the refund number makes a resend harmless.
+      db.transaction(() => updatePart(db, partId, { state: 'sent', addCalls: true }, at()))();
+      const refund = getRefund(db, part.refund_id);
+      const r = await channel.refund({ ...ref, totalFen: attempt.amount_fen, refundFen: part.amount_fen, reason: (refund?.reason ?? '').slice(0, 80) || undefined });
+      if (stopped) return undefined;
+      reportOutcome(deps.connectivity, attempt.gateway, r);
+      return decideRefund(r, { now: clock.now(), timing }, part.calls + 1);
+    };
+    let d: RefundDecision | undefined;
+    if (part.state === 'created') d = await send();
+    else {
+      const q = await channel.queryRefund(ref);
+      if (stopped) return;
+      reportOutcome(deps.connectivity, attempt.gateway, q);
+      d = decideRefundQuery(q, { now: clock.now(), timing }, part.calls + 1);
+      if (d.kind === 'resend') d = await send();
+    }
+    if (d) apply(part, d);
+  }
+
+  const scheduler = createScheduler(clock, deps.log, step);
+
+  function requireRefund(id: string): RefundRow {
+    const r = getRefund(db, id);
+    if (!r) throw new PosError('NOT_FOUND', 'no such refund');
+    return r;
+  }
+
+  function create(input: RefundInput): { refund: RefundRow; created: boolean } {
+    return db.transaction(() => {
+      if (input.requestId) {
+        const existing = getRefund(db, input.requestId);
+        if (existing) {
+          if (existing.sale_id !== input.saleId) throw new PosError('CONFLICT', 'this refund id belongs to another sale');
+          return { refund: existing, created: false };
+        }
+      }
+      const sale = getSale(db, input.saleId);
+      if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
+      if (input.purpose === 'refund' && sale.completed_at === null) throw new PosError('INVALID_STATE', `the sale is ${sale.status}: only a paid sale can be refunded (void an unpaid one)`);
+      const reserved = reservedByTender(db, sale.id);
+      const tenders = listTenders(db, sale.id)
+        .reverse()
+        .map((t) => ({ id: t.id, kind: t.kind, refundableFen: t.amount_fen - (reserved.get(t.id) ?? 0) }));
+      const refundable = tenders.reduce((s, t) => s + Math.max(0, t.refundableFen), 0);
+      const amount = input.amountFen ?? refundable;
+      if (refundable <= 0 || amount > refundable) throw new PosError('REFUND_EXCEEDS_PAID', `at most ${refundable} fen can still be refunded on this sale`);
+      let parts: { tender: (typeof tenders)[number]; amountFen: number }[];
+      try {
+        parts = allocateRefund(tenders, amount);
+      } catch (e) {
+        if (e instanceof SaleMathError) throw new PosError('AMOUNT_INVALID', e.message);
+        throw e;
+      }
+      const when = at();
+      const refund: RefundRow = {
+        id: input.requestId ?? uuidv7(clock.now()),
+        sale_id: sale.id,
+        purpose: input.purpose,
+        amount_fen: amount,
+        reason: input.reason ?? null,
+        requested_by: input.actor,
+        authorized_by: input.authorizedBy,
+        created_at: when,
+      };
+      insertRefund(db, refund);
+      appendAudit(db, when, input.actor, `${input.purpose}.request`, { refundId: refund.id, saleId: sale.id, amountFen: amount, authorizedBy: input.authorizedBy });
+      for (const p of parts) {
+        const id = uuidv7(clock.now());
+        const refundNo = p.tender.kind === 'code' ? id.replaceAll('-', '') : null;
+        insertPart(db, { id, refund_id: refund.id, tender_id: p.tender.id, kind: p.tender.kind, amount_fen: p.amountFen, refund_no: refundNo, state: 'created', created_at: when, updated_at: when });
+        // Cash goes back over the counter now.
+        if (p.tender.kind === 'cash') landPart(getPart(db, id) as PartRow, refund, when, null);
+      }
+      return { refund, created: true };
+    })();
+  }
+
+  /** Runs the first round of every open code part, so the caller sees the channels' first answers. */
+  async function firstRound(refundId: string): Promise<RefundView> {
+    const open = listParts(db, refundId).filter((p) => p.state !== 'succeeded' && p.state !== 'failed');
+    await Promise.all(open.map((p) => scheduler.run(p.id)));
+    emit(refundId);
+    return refundView(db, requireRefund(refundId));
+  }
+
+  return {
+    async request(input: RefundInput): Promise<RefundView> {
+      const { refund, created } = create(input);
+      if (!created) return refundView(db, refund);
+      return firstRound(refund.id);
+    },
+
+    /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
+    async retry(refundId: string, actor: string): Promise<RefundView> {
+      const refund = requireRefund(refundId);
+      db.transaction(() => {
+        const failed = listParts(db, refundId).filter((p) => p.state === 'failed');
+        const reserved = reservedByTender(db, refund.sale_id);
+        for (const p of failed) {
+          const tender = getTender(db, p.tender_id);
+          if (!tender || tender.amount_fen - (reserved.get(p.tender_id) ?? 0) < p.amount_fen) throw new PosError('REFUND_EXCEEDS_PAID', 'the tender has no room left for this part');
+          reserved.set(p.tender_id, (reserved.get(p.tender_id) ?? 0) + p.amount_fen);
+          updatePart(db, p.id, { state: 'created', reason: null }, at());
+        }
+        appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length });
+      })();
+      return firstRound(refundId);
+    },
+
+    get: (refundId: string): RefundView => refundView(db, requireRefund(refundId)),
+    listForSale: (saleId: string): RefundView[] => listRefundsForSale(db, saleId).map((r) => refundView(db, r)),
+
+    recover(): number {
+      const open = listOpenParts(db).filter((p) => p.kind === 'code');
+      for (const p of open) if (!scheduler.isBusy(p.id)) scheduler.at(p.id, clock.now());
+      return open.length;
+    },
+
+    stop(): void {
+      stopped = true;
+      scheduler.stop();
+    },
+  };
+}
+
+export type RefundService = ReturnType<typeof createRefunds>;

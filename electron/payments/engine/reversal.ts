@@ -1,0 +1,106 @@
+import { stmt } from '../../sales/stmt';
+import { type Db } from '../../db/open';
+import { type Clock } from '../../clock';
+import { type Logger } from '../../log';
+import { type Connectivity } from '../../services/connectivity';
+import { appendAudit } from '../../services/audit';
+import { uuidv7 } from '../../ids';
+import { type Settings } from '../../../shared/settings';
+import { type PaymentChannel } from '../channels/types';
+import { type AttemptRow, updateAttempt } from './attempts';
+import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
+import { reportOutcome } from './connectivity-report';
+
+export type ReversalDeps = {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  connectivity: Connectivity;
+  settings: () => Settings;
+  commit(id: string, change: (row: AttemptRow, when: string, now: number) => void): AttemptRow;
+  fail(id: string, reason: string, releaseCode: boolean): AttemptRow;
+  schedule(id: string, atMs: number): void;
+  stopped(): boolean;
+};
+
+/**
+ * The `reversing` state: reverse/cancel no sooner than the channel allows, again while it says so, and past
+ * the reverse window (or when the channel refuses to reverse a paid order) refund the whole charge with a
+ * refund number of its own, fixed once and reused on every retry.
+ */
+export function createReversal(deps: ReversalDeps) {
+  const { db, clock } = deps;
+  const timingOf = (row: AttemptRow) => deps.settings().payments.timings[row.gateway];
+
+  const done = (row: AttemptRow, how: string): void => {
+    deps.commit(row.id, (r, when, now) => {
+      updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${r.reason ? `${r.reason}; ` : ''}${how}`.slice(0, 300), resolved_ms: now }, when);
+      appendAudit(db, when, null, 'payment.reversed', { attemptId: row.id, orderNo: row.order_no, amountFen: row.amount_fen, how });
+    });
+  };
+
+  const note = (row: AttemptRow, reason: string, nextAt: number): void => {
+    deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { reason: reason.slice(0, 300) }, when));
+    deps.schedule(row.id, nextAt);
+  };
+
+  const calls = (row: AttemptRow): number => {
+    stmt(db, 'UPDATE payment_attempts SET reverse_calls = reverse_calls + 1 WHERE id = ?').run(row.id);
+    return row.reverse_calls + 1;
+  };
+
+  /** Is the order paid? Paid → refund it; definitely not → nothing to give back; unclear → later. */
+  async function check(row: AttemptRow, channel: PaymentChannel, why: string): Promise<void> {
+    const q = await channel.query({ orderNo: row.order_no });
+    if (deps.stopped()) return;
+    reportOutcome(deps.connectivity, row.gateway, q);
+    const t = timingOf(row);
+    if (q.status === 'paid') {
+      const refundNo = uuidv7(clock.now()).replaceAll('-', '');
+      deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { phase: 'refunding', reverse_refund_no: refundNo, reason: `${why}; refunding the charge` }, when));
+      deps.schedule(row.id, clock.now());
+    } else if (q.status === 'failed' || q.status === 'not_found') {
+      deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false);
+    } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
+  }
+
+  async function refund(row: AttemptRow, channel: PaymentChannel, refundNo: string): Promise<void> {
+    const t = timingOf(row);
+    const ref = { orderNo: row.order_no, refundNo };
+    const q = await channel.queryRefund(ref);
+    if (deps.stopped()) return;
+    reportOutcome(deps.connectivity, row.gateway, q);
+    let d = decideRefundQuery(q, { now: clock.now(), timing: t }, row.reverse_calls + 1);
+    if (d.kind === 'resend' || d.kind === 'failed') {
+      const r = await channel.refund({ ...ref, totalFen: row.amount_fen, refundFen: row.amount_fen, reason: 'payment given back' });
+      if (deps.stopped()) return;
+      reportOutcome(deps.connectivity, row.gateway, r);
+      d = decideRefund(r, { now: clock.now(), timing: t }, calls(row));
+    }
+    if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
+    if (d.kind === 'failed') {
+      // Needs attention, but never dropped: retried with the same refund number.
+      deps.log.error('refund of a charge to give back failed; retrying', { attemptId: row.id, reason: d.reason });
+      return note(row, `refund refused: ${d.reason}`, backoff({ now: clock.now(), timing: t }, calls(row)));
+    }
+    note(row, d.reason, d.nextAt);
+  }
+
+  async function step(row: AttemptRow, channel: PaymentChannel): Promise<void> {
+    const t = timingOf(row);
+    const now = clock.now();
+    const earliest = (row.sent_ms ?? row.created_ms) + t.minReverseAfterMs;
+    if (now < earliest) return deps.schedule(row.id, earliest);
+    if (row.reverse_refund_no) return refund(row, channel, row.reverse_refund_no);
+    if (now > row.created_ms + t.reverseWindowHours * 3_600_000) return check(row, channel, 'past the reverse window');
+    const outcome = await channel.reverse({ orderNo: row.order_no });
+    if (deps.stopped()) return;
+    reportOutcome(deps.connectivity, row.gateway, outcome);
+    const d = decideReverse(outcome, { now: clock.now(), timing: t }, calls(row));
+    if (d.kind === 'reversed') return done(row, d.reason);
+    if (d.kind === 'retry') return note(row, d.reason, d.nextAt);
+    return check(row, channel, `reverse refused: ${d.reason}`);
+  }
+
+  return { step };
+}

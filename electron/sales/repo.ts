@@ -1,0 +1,112 @@
+import { stmt } from './stmt';
+import { type Db } from '../db/open';
+import { type SaleStatus } from '../../shared/sales/views';
+
+/** Sales, lines, tenders and receipt counters. Functions of (db, ...); callers own the transaction. */
+
+export type SaleRow = {
+  id: string;
+  terminal_id: string;
+  store_id: string;
+  business_date: string;
+  receipt_seq: number;
+  receipt_no: string;
+  cashier_id: string;
+  status: SaleStatus;
+  subtotal_fen: number;
+  discount_fen: number;
+  total_fen: number;
+  paid_fen: number;
+  refunded_fen: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  voided_at: string | null;
+  void_reason: string | null;
+};
+
+export type LineRow = {
+  id: string;
+  sale_id: string;
+  seq: number;
+  kind: 'product' | 'amount';
+  sku: string | null;
+  name: string;
+  quantity: number;
+  unit_price_fen: number;
+  gross_fen: number;
+  discount_fen: number;
+  total_fen: number;
+  created_at: string;
+};
+
+export type TenderRow = {
+  id: string;
+  sale_id: string;
+  kind: 'cash' | 'code';
+  amount_fen: number;
+  given_fen: number | null;
+  change_fen: number | null;
+  attempt_id: string | null;
+  refunded_fen: number;
+  created_at: string;
+};
+
+/** Next receipt sequence of a terminal's business day (1, 2, 3, ...). */
+export function nextReceiptSeq(db: Db, terminalId: string, date: string): number {
+  const row = stmt(db, 
+      `INSERT INTO receipt_counters (terminal_id, business_date, last_no) VALUES (?, ?, 1)
+       ON CONFLICT (terminal_id, business_date) DO UPDATE SET last_no = last_no + 1 RETURNING last_no`,
+    )
+    .get(terminalId, date) as { last_no: number };
+  return row.last_no;
+}
+
+export const receiptNo = (terminalId: string, date: string, seq: number): string => `${terminalId}-${date.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
+
+export function insertSale(db: Db, row: Omit<SaleRow, 'paid_fen' | 'refunded_fen' | 'completed_at' | 'voided_at' | 'void_reason'>): void {
+  stmt(db, 
+    `INSERT INTO sales (id, terminal_id, store_id, business_date, receipt_seq, receipt_no, cashier_id, status, subtotal_fen, discount_fen, total_fen, created_at, updated_at)
+     VALUES (@id, @terminal_id, @store_id, @business_date, @receipt_seq, @receipt_no, @cashier_id, @status, @subtotal_fen, @discount_fen, @total_fen, @created_at, @updated_at)`,
+  ).run(row);
+}
+
+export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
+
+export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number): SaleRow[] {
+  if (status) return stmt(db, 'SELECT * FROM sales WHERE business_date = ? AND status = ? ORDER BY rowid DESC LIMIT ?').all(date, status, limit) as SaleRow[];
+  return stmt(db, 'SELECT * FROM sales WHERE business_date = ? ORDER BY rowid DESC LIMIT ?').all(date, limit) as SaleRow[];
+}
+
+export function updateSale(db: Db, id: string, patch: Partial<Omit<SaleRow, 'id'>>, at: string): void {
+  const fields = Object.keys(patch).filter((k) => k !== 'updated_at');
+  const sets = [...fields.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
+  // Column names come from the SaleRow type, never from input; values are bound.
+  stmt(db, `UPDATE sales SET ${sets} WHERE id = @id`).run({ ...patch, updated_at: at, id });
+}
+
+export const listLines = (db: Db, saleId: string): LineRow[] => stmt(db, 'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY seq').all(saleId) as LineRow[];
+
+export function insertLine(db: Db, row: Omit<LineRow, 'seq'>): void {
+  const seq = (stmt(db, 'SELECT coalesce(max(seq), 0) + 1 AS n FROM sale_lines WHERE sale_id = ?').get(row.sale_id) as { n: number }).n;
+  stmt(db, 
+    `INSERT INTO sale_lines (id, sale_id, seq, kind, sku, name, quantity, unit_price_fen, gross_fen, discount_fen, total_fen, created_at)
+     VALUES (@id, @sale_id, @seq, @kind, @sku, @name, @quantity, @unit_price_fen, @gross_fen, @discount_fen, @total_fen, @created_at)`,
+  ).run({ ...row, seq });
+}
+
+export const deleteLine = (db: Db, saleId: string, lineId: string): boolean => stmt(db, 'DELETE FROM sale_lines WHERE id = ? AND sale_id = ?').run(lineId, saleId).changes === 1;
+
+export const listTenders = (db: Db, saleId: string): TenderRow[] => stmt(db, 'SELECT * FROM tenders WHERE sale_id = ? ORDER BY rowid').all(saleId) as TenderRow[];
+export const getTender = (db: Db, id: string): TenderRow | undefined => stmt(db, 'SELECT * FROM tenders WHERE id = ?').get(id) as TenderRow | undefined;
+
+export function insertTender(db: Db, row: Omit<TenderRow, 'refunded_fen'>): void {
+  stmt(db, 
+    `INSERT INTO tenders (id, sale_id, kind, amount_fen, given_fen, change_fen, attempt_id, created_at)
+     VALUES (@id, @sale_id, @kind, @amount_fen, @given_fen, @change_fen, @attempt_id, @created_at)`,
+  ).run(row);
+}
+
+export function addTenderRefunded(db: Db, tenderId: string, amountFen: number): void {
+  stmt(db, 'UPDATE tenders SET refunded_fen = refunded_fen + ? WHERE id = ?').run(amountFen, tenderId);
+}

@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeChannel, createFakeChannel, paid } from '../payments/engine/testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from '../payments/engine/testing/harness';
+import { TEST_MANAGER_PIN } from '../testing/host-fixture';
+import { verifyAuditChain } from '../services/audit';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+async function setup(): Promise<{ t: PaymentsTestHost; wx: FakeChannel }> {
+  const wx = createFakeChannel('wechat');
+  wx.defaults.pay = () => paid(lastAmount);
+  t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+  return { t, wx };
+}
+let lastAmount = 0;
+
+async function paidByCode(h: PaymentsTestHost, saleId: string, amountFen?: number): Promise<string> {
+  const sale = await h.must('sale.get', { saleId });
+  lastAmount = amountFen ?? sale.dueFen;
+  const a = await h.must('payment.start', { saleId, code: codes.wechat(), ...(amountFen ? { amountFen } : {}) });
+  await h.flush();
+  return a.id;
+}
+
+async function asCashier(h: PaymentsTestHost) {
+  await h.must('users.create', { name: 'Cashier', role: 'cashier', pin: '1111' });
+  const id = (await h.must('users.list')).find((u) => u.role === 'cashier')?.id as string;
+  const client = h.host.connect();
+  await h.must('session.login', { userId: id, pin: '1111' }, client);
+  return client;
+}
+
+describe('sales', () => {
+  it('lines, discounts, totals and receipt numbers per terminal and day', async () => {
+    const { t } = await setup();
+    const a = await t.must('sale.open');
+    const b = await t.must('sale.open');
+    expect(a.receiptNo).toBe('T01-20261125-0001');
+    expect(b.receiptNo).toBe('T01-20261125-0002');
+    await t.must('sale.addLine', { saleId: a.id, sku: '6901234567892', name: '矿泉水', quantity: 3, unitPriceFen: 199 });
+    const s = await t.must('sale.addLine', { saleId: a.id, name: '面包', unitPriceFen: 1000, discount: { kind: 'percent', basisPoints: 1250 } });
+    expect(s).toMatchObject({ subtotalFen: 1597, discountFen: 125, totalFen: 1472, dueFen: 1472, status: 'open' });
+    const removed = await t.must('sale.removeLine', { saleId: a.id, lineId: s.lines[0]?.id as string });
+    expect(removed).toMatchObject({ totalFen: 875, lines: [expect.objectContaining({ name: '面包' })] });
+    expect(await t.call('sale.addLine', { saleId: a.id, kind: 'amount', unitPriceFen: 0 })).toMatchObject({ ok: false, error: { code: 'AMOUNT_INVALID' } });
+    t.clock.advance(24 * 3600_000);
+    expect((await t.must('sale.open')).receiptNo).toBe('T01-20261126-0001');
+    expect((await t.must('sale.list')).map((x) => x.receiptNo)).toEqual(['T01-20261126-0001']);
+  });
+
+  it('cash with change completes the sale and writes it to the outbox once', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(1850);
+    const s = await t.must('sale.tenderCash', { saleId, givenFen: 2000 });
+    expect(s).toMatchObject({ status: 'paid', paidFen: 1850, tenders: [expect.objectContaining({ kind: 'cash', amountFen: 1850, givenFen: 2000, changeFen: 150 })] });
+    expect(t.records).toHaveLength(1);
+    expect(await t.call('sale.tenderCash', { saleId, givenFen: 100 })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(await t.call('sale.addLine', { saleId, kind: 'amount', unitPriceFen: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+  });
+
+  it('mixed: part cash, the rest by code', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(3000);
+    expect(await t.must('sale.tenderCash', { saleId, givenFen: 1000 })).toMatchObject({ status: 'paying', dueFen: 2000 });
+    expect(await t.call('sale.addLine', { saleId, kind: 'amount', unitPriceFen: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    await paidByCode(t, saleId);
+    const s = await t.must('sale.get', { saleId });
+    expect(s).toMatchObject({ status: 'paid', paidFen: 3000 });
+    expect(t.records[0]?.payload).toMatchObject({ tenders: [{ kind: 'cash', amountFen: 1000 }, { kind: 'code', channel: 'wechat', amountFen: 2000 }] });
+  });
+});
+
+describe('refunds', () => {
+  it('partial and full refunds, never more than paid, idempotent per request id, each recorded', async () => {
+    const { t, wx } = await setup();
+    const saleId = await t.openSale(1000);
+    await paidByCode(t, saleId);
+    const r1 = await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-1', reason: '退货' });
+    expect(r1).toMatchObject({ state: 'succeeded', amountFen: 300, parts: [expect.objectContaining({ kind: 'code', state: 'succeeded' })] });
+    expect(await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-1' })).toEqual(r1);
+    expect(wx.count('refund')).toBe(1);
+    expect((await t.must('sale.get', { saleId })).status).toBe('partly_refunded');
+    expect(await t.call('refund.request', { saleId, amountFen: 701 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID' } });
+    const r2 = await t.must('refund.request', { saleId });
+    expect(r2).toMatchObject({ amountFen: 700, state: 'succeeded' });
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'refunded', refundedFen: 1000 });
+    expect(await t.call('refund.request', { saleId, amountFen: 1 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID' } });
+    const refundNos = wx.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo);
+    expect(new Set(refundNos).size).toBe(2);
+    expect(t.records.filter((r) => r.kind === 'refund').map((r) => r.payload.amountFen)).toEqual([300, 700]);
+    expect(verifyAuditChain(t.host.ctx.db).ok).toBe(true);
+  });
+
+  it('an unclear refund is queried, and a failed one is retried with the same refund number', async () => {
+    const { t, wx } = await setup();
+    const saleId = await t.openSale(500);
+    await paidByCode(t, saleId);
+    wx.queue('refund', { status: 'unknown', reason: 'TIMEOUT', retryable: true }, { status: 'failed', code: 'SYSTEMERROR', message: 'x' });
+    wx.queue('queryRefund', { status: 'not_found' }, { status: 'succeeded', refundId: 'R9', refundFen: 500 });
+    const r = await t.must('refund.request', { saleId });
+    expect(r.state).toBe('pending');
+    await t.advance(10_000);
+    const failed = await t.must('refund.get', { refundId: r.id });
+    expect(failed.state).toBe('failed');
+    expect((await t.must('sale.get', { saleId })).refundedFen).toBe(0);
+    const retried = await t.must('refund.retry', { refundId: r.id });
+    await t.advance(10_000);
+    expect((await t.must('refund.get', { refundId: r.id })).state).toBe('succeeded');
+    const nos = wx.calls.filter((c) => c.op === 'refund' || c.op === 'queryRefund').map((c) => c.refundNo);
+    expect(new Set(nos)).toEqual(new Set([retried.parts[0]?.refundNo]));
+    expect((await t.must('sale.get', { saleId })).refundedFen).toBe(500);
+  });
+
+  it('an unfinished refund is finished after a restart, with the same refund number', async () => {
+    const { t, wx } = await setup();
+    const saleId = await t.openSale(640);
+    await paidByCode(t, saleId);
+    wx.queue('refund', { status: 'unknown', reason: 'TIMEOUT', retryable: true });
+    const r = await t.must('refund.request', { saleId });
+    expect(r.state).toBe('pending');
+    wx.queue('queryRefund', { status: 'succeeded', refundId: 'R7', refundFen: 640 });
+    await t.restart();
+    await t.until(async () => (await t.must('refund.get', { refundId: r.id })).state === 'succeeded', { what: 'refund recovery' });
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'refunded', refundedFen: 640 });
+    expect(wx.calls.filter((c) => c.op === 'refund' || c.op === 'queryRefund').map((c) => c.refundNo)).toEqual([r.parts[0]?.refundNo, r.parts[0]?.refundNo]);
+  });
+
+  it('cash refunds, mixed tenders refunded newest first', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(1000);
+    await t.must('sale.tenderCash', { saleId, givenFen: 400 });
+    await paidByCode(t, saleId);
+    const r = await t.must('refund.request', { saleId, amountFen: 800 });
+    expect(r.parts.map((p) => [p.kind, p.amountFen, p.state])).toEqual([
+      ['code', 600, 'succeeded'],
+      ['cash', 200, 'succeeded'],
+    ]);
+  });
+
+  it('needs a manager: a cashier alone is refused, with a manager PIN it passes (and a wrong PIN is refused)', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(100);
+    await t.must('sale.tenderCash', { saleId, givenFen: 100 });
+    const cashier = await asCashier(t);
+    expect(await t.call('refund.request', { saleId }, cashier)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(await t.call('refund.request', { saleId, authorize: { userId: 'manager', pin: '000000' } }, cashier)).toMatchObject({ ok: false, error: { code: 'PIN_INVALID' } });
+    const r = await t.must('refund.request', { saleId, authorize: { userId: 'manager', pin: TEST_MANAGER_PIN } }, cashier);
+    expect(r).toMatchObject({ state: 'succeeded', authorizedBy: 'manager' });
+  });
+
+  it('an unpaid sale cannot be refunded', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(100);
+    expect(await t.call('refund.request', { saleId })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+  });
+});
+
+describe('void', () => {
+  it('voids an open sale (manager), gives back part payments, cancels an unresolved attempt', async () => {
+    const { t, wx } = await setup();
+    const plain = await t.openSale(100);
+    expect(await t.must('sale.void', { saleId: plain, reason: 'customer left' })).toMatchObject({ status: 'voided', dueFen: 0 });
+
+    const partly = await t.openSale(1000);
+    await t.must('sale.tenderCash', { saleId: partly, givenFen: 300 });
+    await paidByCode(t, partly, 200);
+    wx.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    wx.defaults.query = { status: 'waiting', code: 'USERPAYING', message: '' };
+    const pending = await t.must('payment.start', { saleId: partly, code: codes.wechat() });
+    await t.flush();
+    const v = await t.must('sale.void', { saleId: partly });
+    expect(v.status).toBe('voided');
+    await t.advance(20_000);
+    expect((await t.must('payment.get', { attemptId: pending.id })).state).toBe('reversed');
+    const [refund] = await t.must('refund.list', { saleId: partly });
+    expect(refund).toMatchObject({ purpose: 'void', amountFen: 500, state: 'succeeded' });
+    expect(await t.call('payment.start', { saleId: partly, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    // Never-completed sales send nothing to HQ.
+    expect(t.records).toEqual([]);
+  });
+
+  it('a paid sale is refunded, not voided; a cashier needs a manager', async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(100);
+    await t.must('sale.tenderCash', { saleId, givenFen: 100 });
+    expect(await t.call('sale.void', { saleId })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    const cashier = await asCashier(t);
+    const other = await t.openSale(50);
+    expect(await t.call('sale.void', { saleId: other }, cashier)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+  });
+});

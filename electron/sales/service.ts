@@ -1,0 +1,153 @@
+import { type Db } from '../db/open';
+import { type Clock, isoAt } from '../clock';
+import { type EventBus } from '../events';
+import { type RecordBus } from '../services/records';
+import { appendAudit } from '../services/audit';
+import { uuidv7 } from '../ids';
+import { PosError } from '../../shared/api/result';
+import { type LineDiscount, SaleMathError, businessDate, cashTender, lineAmounts, saleTotals } from '../../shared/sales/money';
+import { type SaleStatus, type SaleView } from '../../shared/sales/views';
+import { type Settings } from '../../shared/settings';
+import { activeAttemptForSale } from '../payments/engine/attempts';
+import { type SaleRow, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
+import { settleSale } from './settle';
+import { dueFen, saleView } from './view';
+
+export type SalesDeps = { db: Db; clock: Clock; events: EventBus; records: RecordBus; settings: () => Settings };
+
+export type AddLineInput = {
+  saleId: string;
+  kind: 'product' | 'amount';
+  sku?: string;
+  name?: string;
+  quantity: number;
+  unitPriceFen: number;
+  discount?: LineDiscount;
+};
+
+/** Arithmetic errors become typed API errors. */
+function math<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SaleMathError) throw new PosError('AMOUNT_INVALID', e.message);
+    throw e;
+  }
+}
+
+export function requireSale(db: Db, saleId: string): SaleRow {
+  const sale = getSale(db, saleId);
+  if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
+  return sale;
+}
+
+/** Lines can change only while nothing has been paid or is being paid. */
+function requireEditable(db: Db, saleId: string): SaleRow {
+  const sale = requireSale(db, saleId);
+  if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+  if (sale.status !== 'open' || sale.paid_fen > 0) throw new PosError('INVALID_STATE', `the sale is ${sale.status}: lines can no longer change`);
+  return sale;
+}
+
+export function createSalesService(deps: SalesDeps) {
+  const { db, clock } = deps;
+  const at = (): string => isoAt(clock);
+  const changed = (sale: SaleRow): void => deps.events.emit('sale.changed', { saleId: sale.id, status: sale.status, dueFen: dueFen(sale) });
+
+  const recomputeTotals = (saleId: string, when: string): void => {
+    const totals = saleTotals(listLines(db, saleId).map((l) => ({ grossFen: l.gross_fen, discountFen: l.discount_fen, totalFen: l.total_fen })));
+    updateSale(db, saleId, { subtotal_fen: totals.subtotalFen, discount_fen: totals.discountFen, total_fen: totals.totalFen }, when);
+  };
+
+  return {
+    open(cashierId: string): SaleView {
+      const now = clock.now();
+      const s = deps.settings();
+      const date = businessDate(now);
+      const id = uuidv7(now);
+      db.transaction(() => {
+        const seq = nextReceiptSeq(db, s.terminal.id, date);
+        insertSale(db, {
+          id,
+          terminal_id: s.terminal.id,
+          store_id: s.store.id,
+          business_date: date,
+          receipt_seq: seq,
+          receipt_no: receiptNo(s.terminal.id, date, seq),
+          cashier_id: cashierId,
+          status: 'open',
+          subtotal_fen: 0,
+          discount_fen: 0,
+          total_fen: 0,
+          created_at: isoAt(clock),
+          updated_at: isoAt(clock),
+        });
+      })();
+      return saleView(db, id);
+    },
+
+    addLine(input: AddLineInput): SaleView {
+      const amounts = math(() => lineAmounts(input.unitPriceFen, input.quantity, input.discount));
+      if (input.kind === 'amount' && input.unitPriceFen <= 0) throw new PosError('AMOUNT_INVALID', 'a keyed amount must be more than zero');
+      const name = input.name ?? (input.kind === 'amount' ? '金额' : input.sku);
+      if (!name) throw new PosError('VALIDATION', 'a product line needs a name or a sku');
+      const when = at();
+      db.transaction(() => {
+        requireEditable(db, input.saleId);
+        insertLine(db, {
+          id: uuidv7(clock.now()),
+          sale_id: input.saleId,
+          kind: input.kind,
+          sku: input.sku ?? null,
+          name,
+          quantity: input.quantity,
+          unit_price_fen: input.unitPriceFen,
+          gross_fen: amounts.grossFen,
+          discount_fen: amounts.discountFen,
+          total_fen: amounts.totalFen,
+          created_at: when,
+        });
+        math(() => recomputeTotals(input.saleId, when));
+      })();
+      return saleView(db, input.saleId);
+    },
+
+    removeLine(saleId: string, lineId: string): SaleView {
+      const when = at();
+      db.transaction(() => {
+        requireEditable(db, saleId);
+        if (!deleteLine(db, saleId, lineId)) throw new PosError('NOT_FOUND', 'no such line on this sale');
+        recomputeTotals(saleId, when);
+      })();
+      return saleView(db, saleId);
+    },
+
+    get: (saleId: string): SaleView => saleView(db, saleId),
+
+    list(status: SaleStatus | undefined, limit: number): SaleView[] {
+      return listSales(db, businessDate(clock.now()), status, limit).map((s) => saleView(db, s));
+    },
+
+    /** Cash over the counter: settles what is due (with change) or part of it (mixed payment). */
+    tenderCash(saleId: string, givenFen: number, amountFen: number | undefined, actor: string): SaleView {
+      const when = at();
+      const sale = db.transaction(() => {
+        const current = requireSale(db, saleId);
+        if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
+        if (current.total_fen <= 0) throw new PosError('INVALID_STATE', 'the sale has nothing to pay');
+        const cash = math(() => cashTender(current.total_fen - current.paid_fen, givenFen, amountFen));
+        insertTender(db, { id: uuidv7(clock.now()), sale_id: saleId, kind: 'cash', amount_fen: cash.amountFen, given_fen: givenFen, change_fen: cash.changeFen, attempt_id: null, created_at: when });
+        updateSale(db, saleId, { paid_fen: current.paid_fen + cash.amountFen }, when);
+        appendAudit(db, when, actor, 'sale.cash', { saleId, amountFen: cash.amountFen, givenFen, changeFen: cash.changeFen });
+        return settleSale(db, deps, saleId, when);
+      })();
+      changed(sale);
+      return saleView(db, saleId);
+    },
+
+    changed,
+  };
+}
+
+export type SalesService = ReturnType<typeof createSalesService>;

@@ -1,0 +1,36 @@
+import { type Db } from '../db/open';
+import { type Clock, isoAt } from '../clock';
+import { appendAudit } from '../services/audit';
+import { PosError } from '../../shared/api/result';
+import { type SaleView } from '../../shared/sales/views';
+import { type PaymentEngine } from '../payments/engine/engine';
+import { activeAttemptForSale } from '../payments/engine/attempts';
+import { type RefundService } from '../payments/engine/refunds';
+import { type SalesService, requireSale } from './service';
+import { updateSale } from './repo';
+import { saleView } from './view';
+
+export type VoidDeps = { db: Db; clock: Clock; engine: PaymentEngine; refunds: RefundService; sales: SalesService };
+
+/**
+ * Voids an unpaid sale (manager-approved by the caller). An unresolved code payment is cancelled, which
+ * reverses it; money already taken as part payments goes back (code parts by refund, cash over the counter).
+ * A completed sale is refunded, not voided.
+ */
+export async function voidSale(deps: VoidDeps, saleId: string, reason: string | undefined, actor: string, authorizedBy: string): Promise<SaleView> {
+  const { db } = deps;
+  const sale = requireSale(db, saleId);
+  if (sale.status === 'voided') return saleView(db, saleId);
+  if (sale.completed_at !== null) throw new PosError('INVALID_STATE', 'the sale is paid: refund it instead of voiding');
+  const when = isoAt(deps.clock);
+  db.transaction(() => {
+    updateSale(db, saleId, { status: 'voided', voided_at: when, void_reason: reason ?? null }, when);
+    appendAudit(db, when, actor, 'sale.void', { saleId, receiptNo: sale.receipt_no, paidFen: sale.paid_fen, authorizedBy, reason: reason ?? '' });
+  })();
+  const active = activeAttemptForSale(db, saleId);
+  if (active) deps.engine.cancel(active.id, actor);
+  if (sale.paid_fen > 0) await deps.refunds.request({ saleId, purpose: 'void', reason: reason ?? 'sale voided', actor, authorizedBy });
+  const voided = requireSale(db, saleId);
+  deps.sales.changed(voided);
+  return saleView(db, saleId);
+}

@@ -1,0 +1,26 @@
+import { type AttemptView, type SaleStatus } from '../../shared/sales/views';
+import { useT } from '../i18n/useT';
+import { type MessageKey } from '../i18n/messages';
+import { formatFen } from '../format';
+
+/** The one big state the cashier reads at a glance: is the customer paying, has the money arrived. */
+export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | null; saleStatus: SaleStatus }) {
+  const t = useT();
+  if (saleStatus === 'paid') {
+    return (
+      <div className="banner paid" data-testid="payment-banner" data-phase="paid">
+        {t('phase.salePaid')}
+      </div>
+    );
+  }
+  if (!attempt) return null;
+  return (
+    <div className={`banner phase-${attempt.phase}`} data-testid="payment-banner" data-phase={attempt.phase} data-state={attempt.state}>
+      <strong>{t(`phase.${attempt.phase}` as MessageKey)}</strong>
+      <span>
+        {t(`wallet.${attempt.wallet}` as MessageKey)} · {formatFen(attempt.amountFen)} · {attempt.maskedCode}
+      </span>
+      {attempt.reason && <small data-testid="payment-reason">{attempt.reason}</small>}
+    </div>
+  );
+}

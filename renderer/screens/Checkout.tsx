@@ -1,0 +1,197 @@
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../stores/app';
+import { addAmountLine, cancelPayment, newSale, queryPayment, refreshSale, removeLine, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
+import { useT } from '../i18n/useT';
+import { type MessageKey } from '../i18n/messages';
+import { formatFen, parseYuanInput } from '../format';
+import { PaymentBanner } from '../components/PaymentBanner';
+import { CheckoutCameraButton, useCheckoutScans } from '../scan/CheckoutScan';
+
+/**
+ * The cashier's screen: key amounts (or scan), take the customer's payment code or cash, see one big
+ * unmistakable payment state, next customer. Keyboard first: the focused field always says what Enter does.
+ */
+export function Checkout() {
+  const api = useApp((s) => s.api);
+  const sale = useCheckout((s) => s.sale);
+  const attempt = useCheckout((s) => s.attempt);
+  const error = useCheckout((s) => s.error);
+  const busy = useCheckout((s) => s.busy);
+  const setAttempt = useCheckout((s) => s.setAttempt);
+  const t = useT();
+  const [amount, setAmount] = useState('');
+  const [name, setName] = useState('');
+  const [code, setCode] = useState('');
+  const [cash, setCash] = useState('');
+  const amountRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+  // Scanner and camera: a payment code while an amount is due starts the payment (devices, issue #5).
+  useCheckoutScans();
+
+  useEffect(() => {
+    if (!sale) void newSale();
+  }, [sale]);
+
+  useEffect(() => {
+    if (!api) return;
+    const offs = [
+      api.on('payment.progress', (p) => {
+        const cur = useCheckout.getState();
+        if (cur.sale?.id !== p.saleId) return;
+        void api.call('payment.get', { attemptId: p.attemptId }).then((r) => r.ok && setAttempt(r.value));
+        void refreshSale(p.saleId);
+      }),
+      api.on('sale.changed', (p) => {
+        if (useCheckout.getState().sale?.id === p.saleId) void refreshSale(p.saleId);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [api, setAttempt]);
+
+  const done = sale?.status === 'paid';
+  const paymentRunning = attempt !== null && !['succeeded', 'failed', 'reversed'].includes(attempt.state);
+  const canPay = sale !== null && sale.dueFen > 0 && !paymentRunning && !done;
+
+  const submitAmount = async () => {
+    const fen = parseYuanInput(amount);
+    if (fen === null || fen <= 0) return;
+    await addAmountLine(name.trim() || undefined, fen, 1);
+    setAmount('');
+    setName('');
+    amountRef.current?.focus();
+  };
+  const submitCode = async () => {
+    if (!code.trim()) return;
+    const scanned = code;
+    setCode('');
+    await startCodePayment(scanned);
+  };
+  const submitCash = async () => {
+    const fen = parseYuanInput(cash);
+    if (fen === null || fen <= 0) return;
+    setCash('');
+    await tenderCash(fen);
+  };
+
+  if (!sale) return <main className="checkout" />;
+  const errorText = error ? `${t((`error.${error.code}`) as MessageKey) ?? t('error.generic')} — ${error.message}` : null;
+
+  return (
+    <main className="checkout" data-testid="checkout">
+      <section className="cart">
+        <h2>
+          {t('checkout.sale')} <span data-testid="receipt-no">{sale.receiptNo}</span>
+        </h2>
+        <table>
+          <tbody data-testid="cart-lines">
+            {sale.lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.name}</td>
+                <td className="qty">×{l.quantity}</td>
+                <td className="num">{formatFen(l.totalFen)}</td>
+                <td>
+                  {sale.status === 'open' && sale.paidFen === 0 && (
+                    <button type="button" className="link" onClick={() => void removeLine(l.id)} aria-label={t('checkout.removeLine')}>
+                      ✕
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {sale.status === 'open' && sale.paidFen === 0 && (
+          <form
+            className="entry"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submitAmount();
+            }}
+          >
+            <input ref={amountRef} data-testid="amount-input" inputMode="decimal" placeholder={t('checkout.amount')} value={amount} onChange={(e) => setAmount(e.target.value)} autoFocus />
+            <input data-testid="name-input" placeholder={t('checkout.itemName')} value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />
+            <button type="submit" data-testid="add-line" disabled={parseYuanInput(amount) === null}>
+              {t('checkout.addLine')}
+            </button>
+          </form>
+        )}
+        <dl className="totals">
+          <dt>{t('checkout.total')}</dt>
+          <dd data-testid="total">{formatFen(sale.totalFen)}</dd>
+          <dt>{t('checkout.paid')}</dt>
+          <dd data-testid="paid">{formatFen(sale.paidFen)}</dd>
+          <dt>{t('checkout.due')}</dt>
+          <dd data-testid="due" className="due">
+            {formatFen(sale.dueFen)}
+          </dd>
+        </dl>
+        {sale.tenders.length > 0 && (
+          <ul className="tenders" data-testid="tenders">
+            {sale.tenders.map((tn) => (
+              <li key={tn.id}>
+                {tn.kind === 'cash' ? t('checkout.cash') : t(`wallet.${tn.wallet ?? 'wechat'}` as MessageKey)} {formatFen(tn.amountFen)}
+                {tn.changeFen ? ` · ${t('checkout.change')} ${formatFen(tn.changeFen)}` : ''}
+                {tn.maskedCode ? ` · ${tn.maskedCode}` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="pay">
+        <PaymentBanner attempt={attempt} saleStatus={sale.status} />
+        {paymentRunning && (
+          <div className="row">
+            <button type="button" data-testid="payment-cancel" onClick={() => void cancelPayment()}>
+              {t('checkout.cancelPayment')}
+            </button>
+            <button type="button" data-testid="payment-query" onClick={() => void queryPayment()}>
+              {t('checkout.queryPayment')}
+            </button>
+          </div>
+        )}
+        {canPay && (
+          <>
+            <form
+              className="entry"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void submitCode();
+              }}
+            >
+              <label htmlFor="code-input">{t('checkout.scanCode')}</label>
+              <input id="code-input" ref={codeRef} data-testid="code-input" autoComplete="off" inputMode="numeric" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('checkout.scanHint')} />
+              <button type="submit" data-testid="code-submit" disabled={busy || !code.trim()}>
+                {t('checkout.charge')}
+              </button>
+            </form>
+            <CheckoutCameraButton />
+            <form
+              className="entry"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void submitCash();
+              }}
+            >
+              <label htmlFor="cash-input">{t('checkout.cashGiven')}</label>
+              <input id="cash-input" data-testid="cash-input" inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} />
+              <button type="submit" data-testid="cash-submit" disabled={busy || parseYuanInput(cash) === null}>
+                {t('checkout.takeCash')}
+              </button>
+            </form>
+          </>
+        )}
+        {errorText && (
+          <p className="error" role="alert" data-testid="checkout-error">
+            {errorText}
+          </p>
+        )}
+        {(done || sale.status === 'voided') && (
+          <button type="button" className="primary" data-testid="next-sale" onClick={() => void newSale()} autoFocus>
+            {t('checkout.next')}
+          </button>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json';
+import { batchRequestSchema, batchResponseSchema, MAX_BATCH_ENTRIES, outboxEntrySchema } from './protocol';
+import { cashTender, codeTender, sampleRefund, sampleSale } from './sample-entries';
+import { computeDailyTotals } from './totals';
+
+const sale = sampleSale({ seq: 1, tenders: [cashTender(500), codeTender('wechat', 700)] });
+
+describe('outbox entry schema', () => {
+  it('accepts every kind', () => {
+    const entries: unknown[] = [
+      sale,
+      sampleRefund({ seq: 2, saleId: 'T01-1', tenders: [codeTender('wechat', 700)] }),
+      sampleRefund({ seq: 3, saleId: 'T01-1', tenders: [cashTender(500)], kind: 'void' }),
+      { ...sale, seq: 4, idempotencyKey: 'shift-1', kind: 'shift_close', payload: { shiftId: 'shift-1', countedCashFen: 12_000 } },
+      { ...sale, seq: 5, idempotencyKey: 'cm-1', kind: 'cash_movement', payload: { direction: 'in', amountFen: 5_000, reason: 'float' } },
+    ];
+    for (const e of entries) expect(outboxEntrySchema.safeParse(e).success).toBe(true);
+  });
+
+  it('keeps extra payload fields (the record) but refuses unknown top-level fields', () => {
+    const parsed = outboxEntrySchema.parse({ ...sale, payload: { ...sale.payload, cashierId: 'u1' } });
+    expect(parsed.payload).toMatchObject({ cashierId: 'u1' });
+    expect(outboxEntrySchema.safeParse({ ...sale, extra: 1 }).success).toBe(false);
+  });
+
+  it.each([
+    ['a newer schemaVersion', { schemaVersion: 2 }],
+    ['seq 0', { seq: 0 }],
+    ['a fractional seq', { seq: 1.5 }],
+    ['an empty key', { idempotencyKey: '' }],
+    ['a key over 64 chars', { idempotencyKey: 'k'.repeat(65) }],
+    ['a key with spaces', { idempotencyKey: 'a b' }],
+    ['an impossible date', { businessDate: '2024-02-30' }],
+    ['a date in another format', { businessDate: '2024/05/01' }],
+    ['createdAt that is not ISO', { createdAt: 'yesterday' }],
+    ['an unknown kind', { kind: 'gift' }],
+    ['a missing terminalId', { terminalId: undefined }],
+  ])('rejects %s', (_name, patch) => {
+    expect(outboxEntrySchema.safeParse({ ...sale, ...patch }).success).toBe(false);
+  });
+
+  it('rejects money that is not integer fen and tenders that do not cover the total', () => {
+    const withPayload = (payload: object) => outboxEntrySchema.safeParse({ ...sale, payload: { ...sale.payload, ...payload } });
+    expect(withPayload({ totalFen: 12.5 }).success).toBe(false);
+    expect(withPayload({ tenders: [cashTender(500)] }).success).toBe(false);
+    expect(withPayload({ tenders: [{ kind: 'cash', amountFen: -1 }] }).success).toBe(false);
+    expect(withPayload({ tenders: [{ kind: 'card', amountFen: 1200 }] }).success).toBe(false);
+    expect(withPayload({ status: 'open' }).success).toBe(false);
+    expect(withPayload({ lines: [] }).success).toBe(false);
+    const refund = sampleRefund({ seq: 2, saleId: 's', tenders: [cashTender(100)] });
+    expect(outboxEntrySchema.safeParse({ ...refund, payload: { ...refund.payload, amountFen: 99 } }).success).toBe(false);
+  });
+});
+
+describe('batch schemas', () => {
+  it('bounds the batch size', () => {
+    expect(batchRequestSchema.safeParse({ terminalId: 'T01', entries: [] }).success).toBe(false);
+    const many = Array.from({ length: MAX_BATCH_ENTRIES + 1 }, (_, i) => sampleSale({ seq: i + 1 }));
+    expect(batchRequestSchema.safeParse({ terminalId: 'T01', entries: many }).success).toBe(false);
+    expect(batchRequestSchema.safeParse({ terminalId: 'T01', entries: many.slice(1) }).success).toBe(true);
+  });
+
+  it('parses acks, including a rejected entry whose key was unreadable', () => {
+    const body = {
+      results: [
+        { index: 0, idempotencyKey: 'k1', seq: 1, status: 'stored' },
+        { index: 1, idempotencyKey: null, seq: null, status: 'rejected', error: 'idempotencyKey: required' },
+        { index: 2, idempotencyKey: 'k3', seq: 3, status: 'conflict', conflict: 'seq_reused', error: 'seq taken' },
+      ],
+    };
+    expect(batchResponseSchema.parse(body).results).toHaveLength(3);
+    expect(batchResponseSchema.safeParse({ results: [{ index: 0, idempotencyKey: 'k', seq: 1, status: 'ok' }] }).success).toBe(false);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('is independent of key order and skips undefined', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' }, u: undefined })).toBe('{"a":{"c":"é","d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+  });
+});
+
+describe('computeDailyTotals', () => {
+  it('sums per store, terminal and tender group, netting refunds and voids', () => {
+    const entries = [
+      sampleSale({ seq: 1, tenders: [cashTender(1000)] }),
+      sampleSale({ seq: 2, tenders: [codeTender('wechat', 2000), cashTender(300), cashTender(200)] }),
+      sampleSale({ terminalId: 'T02', seq: 1, tenders: [codeTender('alipay', 5000)] }),
+      sampleSale({ terminalId: 'T02', seq: 2, tenders: [{ kind: 'code', amountFen: 100 }] }),
+      sampleRefund({ terminalId: 'T02', seq: 3, saleId: 'x', tenders: [codeTender('alipay', 1500)] }),
+      sampleRefund({ seq: 3, saleId: 'T01-1', tenders: [cashTender(1000)], kind: 'void' }),
+      // Other day, other store, a voided-at-enqueue sale and a cash movement: not counted.
+      sampleSale({ seq: 4, businessDate: '2024-05-02' }),
+      sampleSale({ seq: 5, storeId: 'S002' }),
+      { ...sampleSale({ seq: 6 }), payload: { ...sampleSale({ seq: 6 }).payload, status: 'voided' } } as ReturnType<typeof sampleSale>,
+      outboxEntrySchema.parse({ ...sampleSale({ seq: 7 }), kind: 'cash_movement', payload: { direction: 'in', amountFen: 100 } }),
+    ];
+    const totals = computeDailyTotals('2024-05-01', 'S001', entries);
+    expect(totals.store).toEqual({ salesCount: 4, salesFen: 8600, refundsCount: 1, refundsFen: 1500, voidsCount: 1, voidsFen: 1000, netFen: 6100 });
+    expect(totals.byTender.map((t) => [t.tender, t.salesCount, t.salesFen, t.netFen])).toEqual([
+      ['alipay', 1, 5000, 3500],
+      ['cash', 2, 1500, 500],
+      ['code', 1, 100, 100],
+      ['wechat', 1, 2000, 2000],
+    ]);
+    const t01 = totals.byTerminal.find((t) => t.terminalId === 'T01');
+    expect(t01).toMatchObject({ salesCount: 2, salesFen: 3500, voidsFen: 1000, netFen: 2500 });
+    expect(totals.byTerminal.map((t) => t.terminalId)).toEqual(['T01', 'T02']);
+  });
+
+  it('returns zeros for a day without entries', () => {
+    const totals = computeDailyTotals('2024-05-01', 'S001', []);
+    expect(totals.store.netFen).toBe(0);
+    expect(totals.byTerminal).toEqual([]);
+  });
+});

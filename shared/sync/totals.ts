@@ -1,0 +1,100 @@
+import { type OutboxEntry, type Tender } from './entry';
+import { type DailyTotals, type TenderTotals, type TerminalTotals, type TotalsFigures } from './protocol';
+
+/**
+ * Store-wide daily totals from stored entries (pure; HQ feeds it the entries of one store and business
+ * date). Sales with status 'completed' count as sales; refunds and voids count separately and reduce net.
+ * Shift closes and cash movements are not sales figures and are ignored here.
+ */
+export const emptyFigures = (): TotalsFigures => ({
+  salesCount: 0,
+  salesFen: 0,
+  refundsCount: 0,
+  refundsFen: 0,
+  voidsCount: 0,
+  voidsFen: 0,
+  netFen: 0,
+});
+
+/** The tender group a tender is reported under: 'cash', its channel, or 'code' when no channel is known. */
+export const tenderGroup = (tender: Tender): string => (tender.kind === 'cash' ? 'cash' : (tender.channel ?? 'code'));
+
+type Movement = { kind: 'sale' | 'refund' | 'void'; amountFen: number; tenders: readonly Tender[] };
+
+function movementOf(entry: OutboxEntry): Movement | null {
+  switch (entry.kind) {
+    case 'sale':
+      return entry.payload.status === 'completed' ? { kind: 'sale', amountFen: entry.payload.totalFen, tenders: entry.payload.tenders } : null;
+    case 'refund':
+      return { kind: 'refund', amountFen: entry.payload.amountFen, tenders: entry.payload.tenders };
+    case 'void':
+      return { kind: 'void', amountFen: entry.payload.amountFen, tenders: entry.payload.tenders };
+    case 'shift_close':
+    case 'cash_movement':
+      return null;
+  }
+}
+
+function add(figures: TotalsFigures, kind: Movement['kind'], amountFen: number): void {
+  if (kind === 'sale') {
+    figures.salesCount += 1;
+    figures.salesFen += amountFen;
+    figures.netFen += amountFen;
+  } else if (kind === 'refund') {
+    figures.refundsCount += 1;
+    figures.refundsFen += amountFen;
+    figures.netFen -= amountFen;
+  } else {
+    figures.voidsCount += 1;
+    figures.voidsFen += amountFen;
+    figures.netFen -= amountFen;
+  }
+}
+
+/** Sums per tender group inside one movement, so a sale paid 2 × cash counts once under 'cash'. */
+function amountsByGroup(tenders: readonly Tender[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of tenders) {
+    const group = tenderGroup(t);
+    out.set(group, (out.get(group) ?? 0) + t.amountFen);
+  }
+  return out;
+}
+
+const getOrCreate = <K, V>(map: Map<K, V>, key: K, create: () => V): V => {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const made = create();
+  map.set(key, made);
+  return made;
+};
+
+/** Code-point order, not locale order, so results are the same on every machine. */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const sortedTenders = (groups: Map<string, TotalsFigures>): TenderTotals[] =>
+  [...groups.entries()].sort(byKey).map(([tender, figures]) => ({ tender, ...figures }));
+
+export function computeDailyTotals(date: string, storeId: string, entries: Iterable<OutboxEntry>): DailyTotals {
+  const store = emptyFigures();
+  const storeByTender = new Map<string, TotalsFigures>();
+  const terminals = new Map<string, { figures: TotalsFigures; byTender: Map<string, TotalsFigures> }>();
+
+  for (const entry of entries) {
+    if (entry.businessDate !== date || entry.storeId !== storeId) continue;
+    const movement = movementOf(entry);
+    if (movement === null) continue;
+    const terminal = getOrCreate(terminals, entry.terminalId, () => ({ figures: emptyFigures(), byTender: new Map() }));
+    add(store, movement.kind, movement.amountFen);
+    add(terminal.figures, movement.kind, movement.amountFen);
+    for (const [group, amountFen] of amountsByGroup(movement.tenders)) {
+      add(getOrCreate(storeByTender, group, emptyFigures), movement.kind, amountFen);
+      add(getOrCreate(terminal.byTender, group, emptyFigures), movement.kind, amountFen);
+    }
+  }
+
+  const byTerminal: TerminalTotals[] = [...terminals.entries()]
+    .sort(byKey)
+    .map(([terminalId, t]) => ({ terminalId, ...t.figures, byTender: sortedTenders(t.byTender) }));
+  return { date, storeId, store, byTender: sortedTenders(storeByTender), byTerminal };
+}
