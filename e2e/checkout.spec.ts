@@ -3,7 +3,8 @@ import { expect, MANAGER_PIN, test } from './fixtures';
 
 async function signIn(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.keyboard.type(MANAGER_PIN);
+  await expect(page.getByTestId('login-user')).toContainText('店长');
+  await page.keyboard.type(MANAGER_PIN, { delay: 20 });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('checkout')).toBeVisible();
 }

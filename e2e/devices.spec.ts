@@ -6,7 +6,7 @@ import { chromium, type Page } from '@playwright/test';
 import { expect, MANAGER_PIN, startPos, test as base, type RunningHost } from './fixtures';
 import { openDatabase } from '../electron/db/open';
 import { MIGRATIONS } from '../electron/db/migrations';
-import { migration0004 } from '../electron/db/migrations/0004_devices';
+import { migration0003 } from '../electron/db/migrations/0003_devices';
 
 // Devices in the browser: keyboard-wedge scans vs human typing, the Devices screen (virtual printer, test
 // print preview, test-scan list, settings re-applied), and camera scanning from Chromium's fake camera.
@@ -22,9 +22,9 @@ const CHROMIUM = process.env.POS_CHROMIUM ?? '/usr/bin/chromium';
  */
 function dataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-e2e-devices-'));
-  if (!MIGRATIONS.some((m) => m.version === migration0004.version)) {
+  if (!MIGRATIONS.some((m) => m.version === migration0003.version)) {
     const { db } = openDatabase(path.join(dir, 'pos.db'));
-    migration0004.up(db);
+    migration0003.up(db);
     db.close();
   }
   return dir;

@@ -36,7 +36,8 @@ test('switching the language changes the whole screen and is remembered', async 
   await expect(page.getByTestId('login-submit')).toHaveText('Sign in');
   await page.reload();
   await expect(page.getByTestId('login-submit')).toHaveText('Sign in');
-  await page.keyboard.type(MANAGER_PIN);
+  await expect(page.getByTestId('login-user')).toContainText('Manager');
+  await page.keyboard.type(MANAGER_PIN, { delay: 20 });
   await page.keyboard.press('Enter');
   await page.getByTestId('tab-status').click();
   await expect(page.getByTestId('status-mode')).toContainText('Training');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log';
 import { migration0001 } from '../../db/migrations/0001_foundation';
 import { migration0002 } from '../../db/migrations/0002_sales_payments';
-import { migration0004 } from '../../db/migrations/0004_devices';
+import { migration0003 } from '../../db/migrations/0003_devices';
 import { receiptSchema } from '../../../shared/receipt/model';
 import { SAMPLE_REFUND } from '../../../shared/receipt/fixtures';
 import { type PrintJobView } from '../../../shared/api/devices';
@@ -16,7 +16,7 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
   const db = new Database(':memory:');
   migration0001.up(db);
   migration0002.up(db);
-  migration0004.up(db);
+  migration0003.up(db);
   const clock = new TestClock();
   const printed: string[] = [];
   const events: PrintJobView[] = [];

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/open';
 import { MIGRATIONS } from '../../db/migrations';
-import { migration0004 } from '../../db/migrations/0004_devices';
+import { migration0003 } from '../../db/migrations/0003_devices';
 import { startTestHost, type TestHost } from '../../testing/host-fixture';
 import { type HostConfig } from '../../host';
 import { type AnyEvent, type EventName, type EventPayload } from '../../../shared/api/contract';
@@ -25,9 +25,9 @@ export type DevicesTestHost = TestHost & {
 
 export async function startDevicesTestHost(config: Partial<HostConfig> = {}): Promise<DevicesTestHost> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-devices-'));
-  if (!MIGRATIONS.some((m) => m.version === migration0004.version)) {
+  if (!MIGRATIONS.some((m) => m.version === migration0003.version)) {
     const { db } = openDatabase(path.join(dataDir, 'pos.db'));
-    migration0004.up(db);
+    migration0003.up(db);
     db.close();
   }
   const t = await startTestHost({ dataDir, ...config });

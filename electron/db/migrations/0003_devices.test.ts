@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { migration0001 } from './0001_foundation';
 import { migration0002 } from './0002_sales_payments';
-import { migration0004 } from './0004_devices';
+import { migration0003 } from './0003_devices';
 
 // Tested on its own until migration 0003 (sync) exists and 0004 joins MIGRATIONS.
 const fresh = () => {
@@ -10,7 +10,7 @@ const fresh = () => {
   db.pragma('foreign_keys = ON');
   migration0001.up(db);
   migration0002.up(db);
-  migration0004.up(db);
+  migration0003.up(db);
   db.prepare(
     `INSERT INTO sales (id, terminal_id, store_id, business_date, receipt_seq, receipt_no, cashier_id, status, subtotal_fen, discount_fen, total_fen, created_at, updated_at)
      VALUES ('s1', 'T01', 'S001', '2026-11-25', 1, 'T01-20261125-0001', 'u', 'paid', 100, 0, 100, 't', 't')`,

@@ -6,8 +6,8 @@ import { type Migration } from './types';
  * (committed after the printer took the job). A job found `printing` at start-up was interrupted mid-write
  * and becomes `uncertain`: never printed again without the cashier's say-so.
  */
-export const migration0004: Migration = {
-  version: 4,
+export const migration0003: Migration = {
+  version: 3,
   name: 'devices',
   up(db) {
     db.exec(`
