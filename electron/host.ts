@@ -12,6 +12,9 @@ import { sessionHandlers } from './api/handlers/session';
 import { saleHandlers } from './api/handlers/sales';
 import { paymentHandlers } from './api/handlers/payments';
 import { deviceHandlers } from './api/handlers/devices';
+import { syncHandlers } from './api/handlers/sync';
+import { createOutboxSink } from './sync/outbox';
+import { type SyncWorker, type SyncWorkerOptions, createSyncWorker } from './sync/worker';
 import { type DevicesOptions, createDevicesService } from './devices/service/service';
 import { createPayments } from './payments/engine/compose';
 import { type GatewayOptions, createGateways } from './payments/engine/gateways';
@@ -39,6 +42,8 @@ export type HostConfig = {
   payments?: GatewayOptions;
   /** Device timings and test doubles (status timeout, poll, backoff, port opener, port lister). */
   devices?: DevicesOptions;
+  /** HQ sync: jitter source, backoff bounds and fetch for tests (the clock is `clock` above). */
+  sync?: SyncWorkerOptions;
 };
 
 /** A connected client (a window, a browser tab). Its session lives as long as the connection. */
@@ -79,8 +84,10 @@ export function createHost(config: HostConfig): Host {
   const { db, schemaVersion } = openDatabase(dbPath);
   const events = createEventBus(log);
   let settings: Settings = loadSettings(db);
-  // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable.
-  const connectivity = createConnectivity({ clock, events, log, initial: 'online' });
+  // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable. With an HQ
+  // URL set, HQ's health endpoint is the light probe.
+  let sync: SyncWorker | undefined;
+  const connectivity = createConnectivity({ clock, events, log, initial: 'online', probe: async () => (sync ? sync.probe() : undefined) });
 
   const ctx: HostContext = {
     db,
@@ -103,6 +110,11 @@ export function createHost(config: HostConfig): Host {
 
   firstRunSetup(ctx, config);
 
+  // Sync: every committed record lands in the outbox inside its own transaction; the worker uploads it.
+  const worker = createSyncWorker(ctx, config.sync ?? {});
+  sync = worker;
+  ctx.records.addSink(createOutboxSink({ settings: () => ctx.settings(), now: () => isoAt(clock), onEnqueued: () => worker.notifyEnqueued() }));
+
   // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
   // unfinished attempt and refund is driven to a final state now and whenever the network returns.
   const gateways = createGateways(ctx, config.payments ?? {});
@@ -116,12 +128,15 @@ export function createHost(config: HostConfig): Host {
     ...saleHandlers(ctx, payments),
     ...paymentHandlers(payments),
     ...deviceHandlers(devices),
+    ...syncHandlers(ctx, worker),
   };
   const dispatch = createDispatcher(handlers, log);
   connectivity.start();
   payments.recover();
   const stopRecoveryOnOnline = connectivity.onOnline(() => payments.recover());
   devices.start();
+  worker.start();
+  const stopSyncOnOnline = connectivity.onOnline(() => void worker.runNow());
 
   const clients = new Map<string, ClientHandle>();
   let closed = false;
@@ -153,7 +168,10 @@ export function createHost(config: HostConfig): Host {
       closed = true;
       connectivity.stop();
       stopRecoveryOnOnline();
+      stopSyncOnOnline();
+      // Payments stop first and synchronously: no answer lands while the host is closing.
       payments.stop();
+      await worker.stop();
       await devices.stop();
       await gateways.close();
       db.close();

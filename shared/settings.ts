@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PAYMENT_SETTINGS, paymentSettingsSchema } from './sales/payment-settings';
 import { DEFAULT_DEVICES_SETTINGS, devicesSettingsSchema } from './devices/settings';
+import { DEFAULT_SYNC_SETTINGS, syncSettingsSchema } from './sync/settings';
 
 /**
  * Terminal settings visible to the renderer. Secrets (channel keys, HQ secret, PIN hashes) are never part
@@ -40,6 +41,8 @@ export const settingsSections = {
   payments: paymentSettingsSchema,
   /** Scanner and printer ports, printer profile, wedge thresholds, camera, scan de-duplication. */
   devices: devicesSettingsSchema,
+  /** Upload of the outbox to HQ (URL, batch size, timings, retention). The secret is not a setting. */
+  sync: syncSettingsSchema,
 } as const;
 
 type Sections = typeof settingsSections;
@@ -55,6 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
   security: { maxPinFailures: 5, lockoutSeconds: 300 },
   payments: DEFAULT_PAYMENT_SETTINGS,
   devices: DEFAULT_DEVICES_SETTINGS,
+  sync: DEFAULT_SYNC_SETTINGS,
 };
 
 const patchShape = Object.fromEntries(

@@ -179,8 +179,12 @@ describe('void', () => {
     const [refund] = await t.must('refund.list', { saleId: partly });
     expect(refund).toMatchObject({ purpose: 'void', amountFen: 500, state: 'succeeded' });
     expect(await t.call('payment.start', { saleId: partly, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
-    // Never-completed sales send nothing to HQ.
-    expect(t.records).toEqual([]);
+    // Voided sales reach HQ for the record, with no tenders: they count in no total.
+    expect(t.records.map((r) => [r.kind, r.id, r.payload.status, r.payload.tenders])).toEqual([
+      ['sale', plain, 'voided', []],
+      ['sale', partly, 'voided', []],
+    ]);
+    expect(t.records[1]?.payload).toMatchObject({ totalFen: 1000, returnedFen: 500 });
   });
 
   it('a paid sale is refunded, not voided; a cashier needs a manager', async () => {

@@ -26,7 +26,9 @@ export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string)
   return settled;
 }
 
-function saleRecord(db: Db, sale: SaleRow, at: string) {
+/** The outbox record of a sale that ended: completed (with its tenders) or voided (for the record only). */
+export function saleRecord(db: Db, sale: SaleRow, at: string) {
+  const voided = sale.status === 'voided';
   const wallets = new Map(
     (stmt(db, 'SELECT t.id AS id, a.wallet AS wallet FROM tenders t JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.sale_id = ?').all(sale.id) as { id: string; wallet: string }[]).map((r) => [r.id, r.wallet]),
   );
@@ -36,14 +38,14 @@ function saleRecord(db: Db, sale: SaleRow, at: string) {
     businessDate: sale.business_date,
     createdAt: at,
     payload: {
-      status: 'completed',
+      status: voided ? 'voided' : 'completed',
       receiptNo: sale.receipt_no,
       cashierId: sale.cashier_id,
       subtotalFen: sale.subtotal_fen,
       discountFen: sale.discount_fen,
       totalFen: sale.total_fen,
       openedAt: sale.created_at,
-      completedAt: at,
+      ...(voided ? { voidedAt: at, voidReason: sale.void_reason ?? '', returnedFen: sale.paid_fen } : { completedAt: at }),
       lines: listLines(db, sale.id).map((l) => ({
         name: l.name,
         ...(l.sku ? { sku: l.sku } : {}),
@@ -52,7 +54,8 @@ function saleRecord(db: Db, sale: SaleRow, at: string) {
         discountFen: l.discount_fen,
         amountFen: l.total_fen,
       })),
-      tenders: listTenders(db, sale.id).map((t) => (t.kind === 'cash' ? { kind: 'cash', amountFen: t.amount_fen } : { kind: 'code', channel: wallets.get(t.id) ?? 'code', amountFen: t.amount_fen })),
+      // What a voided sale took went back to the customer: it keeps no tender.
+      tenders: voided ? [] : listTenders(db, sale.id).map((t) => (t.kind === 'cash' ? { kind: 'cash', amountFen: t.amount_fen } : { kind: 'code', channel: wallets.get(t.id) ?? 'code', amountFen: t.amount_fen })),
     },
   };
 }

@@ -7,10 +7,12 @@ import { type PaymentEngine } from '../payments/engine/engine';
 import { activeAttemptForSale } from '../payments/engine/attempts';
 import { type RefundService } from '../payments/engine/refunds';
 import { type SalesService, requireSale } from './service';
-import { updateSale } from './repo';
+import { getSale, updateSale } from './repo';
+import { saleRecord } from './settle';
+import { type RecordBus } from '../services/records';
 import { saleView } from './view';
 
-export type VoidDeps = { db: Db; clock: Clock; engine: PaymentEngine; refunds: RefundService; sales: SalesService };
+export type VoidDeps = { db: Db; clock: Clock; records: RecordBus; engine: PaymentEngine; refunds: RefundService; sales: SalesService };
 
 /**
  * Voids an unpaid sale (manager-approved by the caller). An unresolved code payment is cancelled, which
@@ -26,6 +28,8 @@ export async function voidSale(deps: VoidDeps, saleId: string, reason: string | 
   db.transaction(() => {
     updateSale(db, saleId, { status: 'voided', voided_at: when, void_reason: reason ?? null }, when);
     appendAudit(db, when, actor, 'sale.void', { saleId, receiptNo: sale.receipt_no, paidFen: sale.paid_fen, authorizedBy, reason: reason ?? '' });
+    const voided = getSale(db, saleId);
+    if (voided) deps.records.committed(db, saleRecord(db, voided, when));
   })();
   const active = activeAttemptForSale(db, saleId);
   if (active) deps.engine.cancel(active.id, actor);

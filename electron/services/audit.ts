@@ -1,3 +1,4 @@
+import { type Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { type Db } from '../db/open';
 
@@ -12,15 +13,29 @@ const GENESIS = '0'.repeat(64);
 const entryHash = (prevHash: string, at: string, actor: string | null, action: string, detail: string): string =>
   createHash('sha256').update(JSON.stringify([prevHash, at, actor, action, detail])).digest('hex');
 
+type AuditStatements = { last: Statement; insert: Statement };
+// Prepared once per connection: appendAudit sits on every payment's hot path.
+const statements = new WeakMap<Db, AuditStatements>();
+function auditStatements(db: Db): AuditStatements {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      last: db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare('INSERT INTO audit_log (at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
 /** Call inside the caller's transaction so the audit entry commits with the action it describes. */
 export function appendAudit(db: Db, at: string, actor: string | null, action: string, detail: Record<string, unknown> = {}): AuditEntry {
-  const last = db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
+  const stmts = auditStatements(db);
+  const last = stmts.last.get() as { hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS;
   const detailText = JSON.stringify(detail);
   const hash = entryHash(prevHash, at, actor, action, detailText);
-  const info = db
-    .prepare('INSERT INTO audit_log (at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(at, actor, action, detailText, prevHash, hash);
+  const info = stmts.insert.run(at, actor, action, detailText, prevHash, hash);
   return { seq: Number(info.lastInsertRowid), at, actor, action, detail: detailText, prevHash, hash };
 }
 

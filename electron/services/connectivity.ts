@@ -22,8 +22,11 @@ export type ConnectivityOptions = {
   clock: Clock;
   events: EventBus;
   log: Logger;
-  /** Resolves true when the outside world answers. No probe: the state comes from reports only. */
-  probe?: () => Promise<boolean>;
+  /**
+   * Resolves true when the outside world answers, undefined when there is nothing to probe right now (the
+   * state then stays as reports made it). No probe: the state comes from reports only.
+   */
+  probe?: () => Promise<boolean | undefined>;
   probeIntervalMs?: number;
   offlineAfter?: number;
   initial?: ConnectivityState;
@@ -58,12 +61,13 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
 
   const probeNow = async (): Promise<ConnectivityState> => {
     if (!opts.probe) return state;
-    let ok = false;
+    let ok: boolean | undefined = false;
     try {
       ok = await opts.probe();
     } catch {
       ok = false;
     }
+    if (ok === undefined) return state;
     report(ok, 'probe');
     return state;
   };

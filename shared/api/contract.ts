@@ -5,6 +5,7 @@ import { eventSchemas as baseEvents } from './events';
 import { saleMethods } from './sales';
 import { paymentEventSchemas, paymentMethods } from './payments';
 import { deviceEventSchemas, deviceMethods } from './devices';
+import { syncEventSchemas, syncMethods } from './sync';
 
 /**
  * The whole API between renderer and host: `domain.verb` method names with zod schemas for input and
@@ -16,12 +17,14 @@ export const methods = {
   ...saleMethods,
   ...paymentMethods,
   ...deviceMethods,
+  ...syncMethods,
 } as const;
 
 export const events = {
   ...baseEvents,
   ...paymentEventSchemas,
   ...deviceEventSchemas,
+  ...syncEventSchemas,
 } as const;
 
 export type Methods = typeof methods;

@@ -58,17 +58,24 @@ function tendersMustCover(total: number, tenders: readonly Tender[], ctx: z.Refi
 }
 
 /**
- * A completed sale, snapshot at completion. Sales voided later are reversed by a separate 'void' entry;
- * a sale enqueued with status 'voided' is stored for the record but counted in no total.
+ * A sale, snapshot when it ends: 'completed' (paid in full) or 'voided' (cancelled before completion, as
+ * the terminal does; it is stored for the record but counted in no total). A completed sale is undone by
+ * refunds; the 'void' entry (reversing a completed sale as a whole) is for back offices that allow it.
  */
 export const salePayloadSchema = z
   .looseObject({
     totalFen: fenSchema.min(0),
-    lines: z.array(saleLineSchema).min(1).max(1000),
-    tenders: tendersSchema,
+    lines: z.array(saleLineSchema).max(1000),
+    // A voided sale may have no tenders (nothing was paid, or what was paid went back to the customer).
+    tenders: z.array(tenderSchema).max(16),
     status: z.enum(['completed', 'voided']),
   })
-  .superRefine((p, ctx) => tendersMustCover(p.totalFen, p.tenders, ctx, 'totalFen'));
+  .superRefine((p, ctx) => {
+    if (p.status === 'voided') return;
+    if (p.lines.length === 0) ctx.addIssue({ code: 'custom', path: ['lines'], message: 'a completed sale has at least one line' });
+    if (p.tenders.length === 0) ctx.addIssue({ code: 'custom', path: ['tenders'], message: 'a completed sale has at least one tender' });
+    tendersMustCover(p.totalFen, p.tenders, ctx, 'totalFen');
+  });
 
 /** Money given back for (part of) a sale, per tender it went back through. */
 export const refundPayloadSchema = z

@@ -1,9 +1,10 @@
 import { migration0001 } from './0001_foundation';
 import { migration0002 } from './0002_sales_payments';
 import { migration0003 } from './0003_devices';
+import { migration0004 } from './0004_outbox';
 import { type Migration } from './types';
 
 /** Every migration in version order. A new version is a new file appended here, never an edit. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

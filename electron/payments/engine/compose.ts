@@ -18,7 +18,7 @@ export function createPayments(ctx: HostContext, channels: () => Promise<Channel
     sales,
     engine,
     refunds,
-    voidSale: (saleId: string, reason: string | undefined, actor: string, authorizedBy: string) => voidSale({ db: ctx.db, clock: ctx.clock, engine, refunds, sales }, saleId, reason, actor, authorizedBy),
+    voidSale: (saleId: string, reason: string | undefined, actor: string, authorizedBy: string) => voidSale({ db: ctx.db, clock: ctx.clock, records: ctx.records, engine, refunds, sales }, saleId, reason, actor, authorizedBy),
     recover(): { attempts: number; refunds: number } {
       return { attempts: engine.recover(), refunds: refunds.recover() };
     },

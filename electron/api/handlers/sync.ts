@@ -1,0 +1,35 @@
+import { type HandlerMap, type HostContext, requireSession } from '../context';
+import { appendAudit } from '../../services/audit';
+import { saveSettingsPatch, setSecret } from '../../services/settings-store';
+import { isoAt } from '../../clock';
+import { flaggedEntries } from '../../sync/outbox';
+import { SYNC_SECRET_KEY, type SyncWorker } from '../../sync/worker';
+
+type SyncMethods = 'sync.status' | 'sync.now' | 'sync.configure' | 'sync.parked';
+
+export function syncHandlers(ctx: HostContext, worker: SyncWorker): HandlerMap<SyncMethods> {
+  return {
+    'sync.status': () => worker.status(),
+    'sync.now': async () => {
+      await worker.runNow();
+      return worker.status();
+    },
+    'sync.configure': (input, call) => {
+      const session = requireSession(call);
+      const { secret, ...sync } = input;
+      const at = isoAt(ctx.clock);
+      const next = ctx.db.transaction(() => {
+        const saved = saveSettingsPatch(ctx.db, ctx.settings(), { sync }, at);
+        if (secret !== undefined) setSecret(ctx.db, SYNC_SECRET_KEY, secret, at);
+        // The secret itself is never audited or logged, only that it changed.
+        appendAudit(ctx.db, at, session.user.id, 'sync.configure', { hqUrl: saved.sync.hqUrl, secretChanged: secret !== undefined });
+        return saved;
+      })();
+      ctx.replaceSettings(next);
+      ctx.events.emit('settings.changed', next);
+      void worker.runNow();
+      return worker.status();
+    },
+    'sync.parked': (input) => flaggedEntries(ctx.db, input.limit),
+  };
+}

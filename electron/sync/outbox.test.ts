@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
+import { compactOutbox, enqueueRecord, outboxCounts } from './outbox';
+import { outboxEntrySchema } from '../../shared/sync/protocol';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+type Row = { seq: number; idempotency_key: string; kind: string; entry: string; state: string; last_error: string | null; sent_at: string | null };
+const rows = (h: PaymentsTestHost): Row[] => h.host.ctx.db.prepare('SELECT * FROM outbox ORDER BY seq').all() as Row[];
+
+describe('outbox', () => {
+  it('a cash sale writes one valid pending entry in its own transaction', async () => {
+    t = await startPaymentsHost();
+    const saleId = await t.openSale(1850);
+    await t.must('sale.tenderCash', { saleId, givenFen: 2000 });
+    const [row, ...rest] = rows(t);
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({ seq: 1, idempotency_key: saleId, kind: 'sale', state: 'pending', last_error: null });
+    const entry = outboxEntrySchema.parse(JSON.parse(row?.entry ?? '{}'));
+    expect(entry).toMatchObject({ schemaVersion: 1, terminalId: 'T01', storeId: 'S001', seq: 1, idempotencyKey: saleId, kind: 'sale', payload: { totalFen: 1850, tenders: [{ kind: 'cash', amountFen: 1850 }] } });
+  });
+
+  it('a rolled-back sale leaves no entry, and the sale is not paid', async () => {
+    t = await startPaymentsHost();
+    const saleId = await t.openSale(500);
+    const remove = t.host.ctx.records.addSink(() => {
+      throw new Error('disk full');
+    });
+    expect((await t.call('sale.tenderCash', { saleId, givenFen: 500 })).ok).toBe(false);
+    remove();
+    expect(rows(t)).toEqual([]);
+    expect((await t.must('sale.get', { saleId })).status).not.toBe('paid');
+    await t.must('sale.tenderCash', { saleId, givenFen: 500 });
+    expect(rows(t).map((r) => [r.seq, r.idempotency_key])).toEqual([[1, saleId]]);
+  });
+
+  it('an entry that does not validate is parked with the reason, never lost; a record enqueued twice is kept once', async () => {
+    t = await startPaymentsHost();
+    const db = t.host.ctx.db;
+    const bad = { kind: 'sale' as const, id: 'bad-sale-1', businessDate: '2026-11-25', createdAt: '2026-11-25T02:00:00.000Z', payload: { totalFen: 100, lines: [], tenders: [], status: 'completed' } };
+    db.transaction(() => {
+      expect(enqueueRecord(db, bad, DEFAULT_SETTINGS, 'now')).toEqual({ seq: 1, state: 'parked' });
+      expect(enqueueRecord(db, bad, DEFAULT_SETTINGS, 'now')).toBeNull();
+    })();
+    expect(rows(t)).toEqual([expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/invalid entry: payload\.lines/) })]);
+    expect(outboxCounts(db)).toMatchObject({ queued: 0, parked: 1 });
+    expect(await t.must('sync.parked')).toEqual([expect.objectContaining({ idempotencyKey: 'bad-sale-1', state: 'parked', kind: 'sale' })]);
+  });
+
+  it('compaction deletes old acknowledged entries only, and seq is never reused', async () => {
+    t = await startPaymentsHost();
+    for (const total of [100, 200, 300]) await t.must('sale.tenderCash', { saleId: await t.openSale(total), givenFen: total });
+    const db = t.host.ctx.db;
+    db.prepare("UPDATE outbox SET state = 'sent', sent_at = '2026-01-01T00:00:00.000Z' WHERE seq IN (1, 3)").run();
+    expect(compactOutbox(db, '2026-01-02T00:00:00.000Z')).toBe(2);
+    expect(rows(t).map((r) => r.seq)).toEqual([2]);
+    await t.must('sale.tenderCash', { saleId: await t.openSale(400), givenFen: 400 });
+    expect(rows(t).map((r) => r.seq)).toEqual([2, 4]);
+  });
+});

@@ -1,0 +1,144 @@
+import { type Db } from '../db/open';
+import { stmt } from '../sales/stmt';
+import { type CommittedRecord, type RecordSink } from '../services/records';
+import { type Settings } from '../../shared/settings';
+import { MAX_ENTRY_BYTES, SYNC_SCHEMA_VERSION, outboxEntrySchema, type OutboxEntry } from '../../shared/sync/protocol';
+import { type OutboxFlagged } from '../../shared/api/sync';
+
+/**
+ * The terminal's sync outbox (table `outbox`, migration 0004). The sink turns every committed business
+ * record into a protocol entry INSIDE the writer's transaction, so the record and its entry commit or roll
+ * back together. An entry that does not validate is stored `parked` with the reason instead of throwing:
+ * a sale is never lost (or refused at the till) because its upload form is wrong.
+ */
+export type OutboxState = 'pending' | 'sent' | 'parked' | 'conflict';
+export type PendingRow = { seq: number; idempotency_key: string; entry: string };
+
+const nextSeq = (db: Db): number => {
+  const row = stmt(db, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined;
+  return (row?.seq ?? 0) + 1;
+};
+
+const describeIssues = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || 'entry'}: ${i.message}`)
+    .join('; ');
+
+/** Builds the protocol entry for a record; the caller validates it. */
+export function entryFor(record: CommittedRecord, seq: number, settings: Pick<Settings, 'store' | 'terminal'>): Record<string, unknown> {
+  return {
+    schemaVersion: SYNC_SCHEMA_VERSION,
+    terminalId: settings.terminal.id,
+    storeId: settings.store.id,
+    seq,
+    idempotencyKey: record.id,
+    kind: record.kind,
+    createdAt: record.createdAt,
+    businessDate: record.businessDate,
+    payload: record.payload,
+  };
+}
+
+/** Enqueues one record; must run inside the writer's transaction. A record enqueued twice is kept once. */
+export function enqueueRecord(db: Db, record: CommittedRecord, settings: Pick<Settings, 'store' | 'terminal'>, at: string): { seq: number; state: OutboxState } | null {
+  if (stmt(db, 'SELECT 1 FROM outbox WHERE idempotency_key = ?').get(record.id) !== undefined) return null;
+  const seq = nextSeq(db);
+  const raw = entryFor(record, seq, settings);
+  const parsed = outboxEntrySchema.safeParse(raw);
+  let error: string | null = parsed.success ? null : `invalid entry: ${describeIssues(parsed.error)}`;
+  let text: string;
+  try {
+    text = JSON.stringify(parsed.success ? parsed.data : raw);
+  } catch (e) {
+    text = JSON.stringify({ ...raw, payload: {} });
+    error = `payload not serialisable: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (error === null && Buffer.byteLength(text) > MAX_ENTRY_BYTES) error = `entry is ${Buffer.byteLength(text)} bytes, over ${MAX_ENTRY_BYTES}`;
+  const state: OutboxState = error === null ? 'pending' : 'parked';
+  stmt(db, 'INSERT INTO outbox (seq, idempotency_key, kind, entry, state, attempts, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)').run(seq, record.id, record.kind, text, state, error, at);
+  return { seq, state };
+}
+
+export type OutboxSinkOptions = {
+  settings: () => Pick<Settings, 'store' | 'terminal'>;
+  now: () => string;
+  /** Called after the writer's statement ran (still inside its transaction): wake the worker later. */
+  onEnqueued?: (state: OutboxState) => void;
+};
+
+export function createOutboxSink(opts: OutboxSinkOptions): RecordSink {
+  return (db, record) => {
+    const done = enqueueRecord(db, record, opts.settings(), opts.now());
+    if (done) opts.onEnqueued?.(done.state);
+  };
+}
+
+export function pendingBatch(db: Db, limit: number, maxBytes: number): PendingRow[] {
+  const rows = stmt(db, "SELECT seq, idempotency_key, entry FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").all(limit) as PendingRow[];
+  let bytes = 0;
+  const out: PendingRow[] = [];
+  for (const row of rows) {
+    bytes += row.entry.length * 3;
+    if (out.length > 0 && bytes > maxBytes) break;
+    out.push(row);
+  }
+  return out;
+}
+
+export const parseEntries = (rows: readonly PendingRow[]): OutboxEntry[] => rows.map((r) => JSON.parse(r.entry) as OutboxEntry);
+
+export type AckApply = {
+  sent: readonly string[];
+  rejected: readonly { idempotencyKey: string; error: string }[];
+  conflicts: readonly { idempotencyKey: string; error: string }[];
+  attempted: readonly string[];
+};
+
+/** Applies one batch's outcome in one transaction. Only pending rows change (a compaction never races). */
+export function applyAcks(db: Db, outcome: AckApply, at: string): void {
+  db.transaction(() => {
+    const bump = stmt(db, "UPDATE outbox SET attempts = attempts + 1 WHERE idempotency_key = ? AND state = 'pending'");
+    for (const key of outcome.attempted) bump.run(key);
+    const sent = stmt(db, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE idempotency_key = ? AND state = 'pending'");
+    for (const key of outcome.sent) sent.run(at, key);
+    const flag = stmt(db, "UPDATE outbox SET state = ?, last_error = ? WHERE idempotency_key = ? AND state = 'pending'");
+    for (const r of outcome.rejected) flag.run('parked', r.error.slice(0, 1000), r.idempotencyKey);
+    for (const c of outcome.conflicts) flag.run('conflict', c.error.slice(0, 1000), c.idempotencyKey);
+  })();
+}
+
+/** A failed attempt (no acks): count it and remember why on the batch's rows. */
+export function recordFailure(db: Db, keys: readonly string[], error: string): void {
+  db.transaction(() => {
+    const s = stmt(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ? AND state = 'pending'");
+    for (const key of keys) s.run(error.slice(0, 1000), key);
+  })();
+}
+
+export type OutboxCounts = { queued: number; parked: number; conflicts: number; oldestPendingAt: string | null };
+
+export function outboxCounts(db: Db): OutboxCounts {
+  const rows = stmt(db, "SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'parked', 'conflict') GROUP BY state").all() as { state: OutboxState; n: number }[];
+  const n = (s: OutboxState): number => rows.find((r) => r.state === s)?.n ?? 0;
+  const oldest = stmt(db, "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1").get() as { created_at: string } | undefined;
+  return { queued: n('pending'), parked: n('parked'), conflicts: n('conflict'), oldestPendingAt: oldest?.created_at ?? null };
+}
+
+export function flaggedEntries(db: Db, limit: number): OutboxFlagged[] {
+  const rows = stmt(db, "SELECT seq, idempotency_key, kind, state, attempts, last_error, created_at FROM outbox WHERE state IN ('parked', 'conflict') ORDER BY seq LIMIT ?").all(limit) as {
+    seq: number;
+    idempotency_key: string;
+    kind: OutboxFlagged['kind'];
+    state: OutboxFlagged['state'];
+    attempts: number;
+    last_error: string | null;
+    created_at: string;
+  }[];
+  return rows.map((r) => ({ seq: r.seq, idempotencyKey: r.idempotency_key, kind: r.kind, state: r.state, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at }));
+}
+
+/** Deletes acknowledged entries sent before `cutoffIso`; pending, parked and conflict rows are kept. */
+export function compactOutbox(db: Db, cutoffIso: string): number {
+  return stmt(db, "DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?").run(cutoffIso).changes;
+}

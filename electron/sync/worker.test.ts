@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
+import { ADMIN_TOKEN, SECRETS, type TestHq, rawFetch, startTestHq } from '../hq/test-hq';
+import { type HqFault } from '../hq/faults';
+import { entriesResponseSchema } from '../../shared/sync/protocol';
+
+let t: PaymentsTestHost | undefined;
+let hq: TestHq | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  await hq?.dispose();
+  t = undefined;
+  hq = undefined;
+});
+
+/** HQ on the host's manual clock; `next` faults apply to successive batch uploads. */
+async function setup(opts: { batchSize?: number } = {}) {
+  const faults: (HqFault | undefined)[] = [];
+  let now = (): number => Date.now();
+  hq = await startTestHq({ clock: () => now(), faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' ? faults.shift() : undefined) });
+  t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 8000 } });
+  const h = t;
+  now = () => h.clock.now();
+  await h.must('sync.configure', { hqUrl: hq.url, secret: SECRETS.T01, batchSize: opts.batchSize ?? 200 });
+  return { t: h, hq, faults };
+}
+
+async function sell(h: PaymentsTestHost, totalFen: number): Promise<string> {
+  const saleId = await h.openSale(totalFen);
+  await h.must('sale.tenderCash', { saleId, givenFen: totalFen });
+  return saleId;
+}
+
+async function hqKeys(server: { url: string }): Promise<string[]> {
+  const r = await rawFetch(server, { method: 'GET', path: '/v1/entries?terminalId=T01&limit=5000', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return entriesResponseSchema.parse(r.json).entries.map((e) => e.idempotencyKey);
+}
+
+const drained = (h: PaymentsTestHost) => async () => {
+  const s = await h.must('sync.status');
+  return s.queued === 0 && s.sending === 0;
+};
+
+describe('sync worker against the reference HQ', () => {
+  it('drains in seq order in batches and marks entries sent on ack; status says so', async () => {
+    const { t, hq } = await setup({ batchSize: 2 });
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) ids.push(await sell(t, i * 100));
+    await t.until(drained(t), { what: 'drain' });
+    expect(await hqKeys(hq)).toEqual(ids);
+    const s = await t.must('sync.status');
+    expect(s).toMatchObject({ enabled: true, secretSet: true, queued: 0, parked: 0, conflicts: 0, lastError: null, oldestUnsentAgeMs: null });
+    expect(s.lastSuccessAt).not.toBeNull();
+    expect(JSON.stringify(s)).not.toContain(SECRETS.T01);
+    expect(t.events.some((e) => e.event === 'sync.status')).toBe(true);
+  });
+
+  it('partial acks: the unacked rest is resent and comes back duplicate, stored once', async () => {
+    const { t, hq, faults } = await setup();
+    await t.must('sync.configure', { hqUrl: '' });
+    const ids = [await sell(t, 100), await sell(t, 200), await sell(t, 300)];
+    faults.push({ kind: 'partial-ack', count: 1 });
+    await t.must('sync.configure', { hqUrl: hq.url });
+    await t.until(drained(t), { what: 'drain', advanceMs: 1000 });
+    expect(await hqKeys(hq)).toEqual(ids);
+    const attempts = t.host.ctx.db.prepare('SELECT attempts FROM outbox ORDER BY seq').all() as { attempts: number }[];
+    expect(attempts.map((a) => a.attempts)).toEqual([1, 2, 2]);
+  });
+
+  it('5xx, garbage, truncated and dropped answers are retried with backoff; nothing is lost or doubled', async () => {
+    const { t, hq, faults } = await setup();
+    await t.must('sync.configure', { hqUrl: '' });
+    const ids = [await sell(t, 100), await sell(t, 250)];
+    faults.push({ kind: 'status', status: 503 }, { kind: 'garbage', afterStore: true }, { kind: 'truncate' }, { kind: 'close-after-store' }, { kind: 'wrong-shape' });
+    await t.must('sync.configure', { hqUrl: hq.url });
+    await t.until(async () => (await t.must('sync.status')).lastError !== null, { what: 'first failure' });
+    const first = await t.must('sync.status');
+    expect(first.queued).toBe(2);
+    expect(first.lastError).toMatch(/503/);
+    expect(first.nextAttemptAt).not.toBeNull();
+    expect(t.host.ctx.connectivity.state()).toBe('degraded');
+    await t.until(drained(t), { what: 'drain after faults', advanceMs: 2000 });
+    expect(faults).toEqual([]);
+    expect(await hqKeys(hq)).toEqual(ids);
+    expect(t.host.ctx.connectivity.state()).toBe('online');
+  });
+
+  it('HQ down, then up: the queue waits, then drains when HQ answers again', async () => {
+    const { t, hq: first } = await setup();
+    const port = first.port;
+    await first.close();
+    const ids = [await sell(t, 100), await sell(t, 200)];
+    await t.until(async () => (await t.must('sync.status')).lastError !== null, { what: 'first failure' });
+    expect((await t.must('sync.status')).queued).toBe(2);
+    const dir = first.dir;
+    const h2 = await startTestHq({ port, clock: () => t.clock.now() }, dir);
+    hq = h2;
+    await t.until(drained(t), { what: 'drain after HQ is back', advanceMs: 2000 });
+    expect(await hqKeys(h2)).toEqual(ids);
+  });
+
+  it('rejected entries are parked, conflicts are flagged and not resent', async () => {
+    const { t, hq } = await setup();
+    await t.must('sync.configure', { hqUrl: '' });
+    const a = await sell(t, 100);
+    const b = await sell(t, 200);
+    const c = await sell(t, 300);
+    const db = t.host.ctx.db;
+    // b: made invalid after enqueue (HQ rejects it); c: another key with seq 1, as a copied database would send.
+    db.prepare("UPDATE outbox SET entry = json_set(entry, '$.payload.totalFen', 999) WHERE idempotency_key = ?").run(b);
+    await t.must('sync.configure', { hqUrl: hq.url });
+    await t.until(drained(t), { what: 'drain' });
+    db.prepare("UPDATE outbox SET state = 'pending', sent_at = NULL, entry = json_set(entry, '$.seq', 1) WHERE idempotency_key = ?").run(c);
+    await t.must('sync.now');
+    const s = await t.must('sync.status');
+    expect(s).toMatchObject({ queued: 0, parked: 1, conflicts: 1 });
+    expect((await t.must('sync.parked')).map((p) => [p.idempotencyKey, p.state])).toEqual([
+      [b, 'parked'],
+      [c, 'conflict'],
+    ]);
+    expect(await hqKeys(hq)).toEqual([a, c]);
+  });
+
+  it('sync.configure is for managers and never returns the secret', async () => {
+    const { t } = await setup();
+    const cashier = t.host.connect();
+    expect((await t.call('sync.configure', { hqUrl: '' }, cashier)).ok).toBe(false);
+    const s = await t.must('sync.configure', { hqUrl: 'http://127.0.0.1:1', secret: 'another-secret-123' });
+    expect(JSON.stringify(s)).not.toContain('another-secret');
+    expect(JSON.stringify(await t.must('settings.get'))).not.toContain('another-secret');
+  });
+});

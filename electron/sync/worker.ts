@@ -1,0 +1,235 @@
+import { type HostContext } from '../api/context';
+import { getSecret } from '../services/settings-store';
+import { splitAcks } from './client/acks';
+import { backoffDelay } from './client/backoff';
+import { type SyncClientConfig, probeHq, uploadBatch } from './client/upload';
+import { applyAcks, compactOutbox, outboxCounts, parseEntries, pendingBatch, recordFailure } from './outbox';
+import { type SyncStatus } from '../../shared/api/sync';
+
+/**
+ * Uploads the outbox to HQ (docs/sync-protocol.md §4, §6): pending entries in seq order, one batch in
+ * flight, marks entries sent only on HQ's ack, parks rejected ones, flags conflicts (never resent), resends
+ * unacked ones, and backs off with full jitter after transient failures. Runs off the call path: a sale
+ * never waits for it. Every outcome is reported to connectivity as source 'hq'.
+ */
+export const SYNC_SECRET_KEY = 'sync.secret';
+/** A batch body stays well under HQ's 8 MiB limit whatever the entry sizes. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const DAY_MS = 24 * 3600_000;
+
+export type SyncWorkerOptions = {
+  /** Uniform [0, 1) for backoff jitter; Math.random by default. */
+  random?: () => number;
+  /** First retry's delay bound and the cap (docs: 1 s, 60 s). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  fetch?: typeof fetch;
+};
+
+export type SyncWorker = {
+  start(): void;
+  stop(): Promise<void>;
+  /** Wakes the worker now (resets the backoff); resolves when that pass ends. */
+  runNow(): Promise<void>;
+  /** New entries were committed: upload soon unless HQ is backing off. */
+  notifyEnqueued(): void;
+  status(): SyncStatus;
+  /** For the connectivity probe: undefined when sync is off (the probe then says nothing). */
+  probe(): Promise<boolean | undefined>;
+};
+
+export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {}): SyncWorker {
+  const random = opts.random ?? Math.random;
+  const baseMs = opts.backoffBaseMs ?? 1000;
+  const maxMs = opts.backoffMaxMs ?? 60_000;
+  const log = ctx.log.child({ svc: 'sync' });
+  let running = false;
+  let pass: Promise<void> | null = null;
+  let again = false;
+  let timer: { cancel(): void } | null = null;
+  let nextAttemptMs: number | null = null;
+  let attempt = 0;
+  let backingOff = false;
+  let sending = 0;
+  let lastSuccessAt: string | null = null;
+  let lastError: string | null = null;
+  let kickQueued = false;
+
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const config = (): SyncClientConfig | null => {
+    const s = ctx.settings();
+    const secret = getSecret(ctx.db, SYNC_SECRET_KEY);
+    if (s.sync.hqUrl === '' || secret === undefined) return null;
+    return { baseUrl: s.sync.hqUrl, terminalId: s.terminal.id, secret, timeoutMs: s.sync.timeoutMs, now: () => ctx.clock.now(), ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  };
+
+  const status = (): SyncStatus => {
+    const s = ctx.settings();
+    const c = outboxCounts(ctx.db);
+    const now = ctx.clock.now();
+    return {
+      enabled: config() !== null,
+      hqUrl: s.sync.hqUrl,
+      secretSet: getSecret(ctx.db, SYNC_SECRET_KEY) !== undefined,
+      queued: c.queued,
+      sending,
+      parked: c.parked,
+      conflicts: c.conflicts,
+      lastSuccessAt,
+      lastError,
+      oldestUnsentAgeMs: c.oldestPendingAt === null ? null : Math.max(0, now - (Date.parse(c.oldestPendingAt) || now)),
+      nextAttemptAt: nextAttemptMs === null ? null : iso(nextAttemptMs),
+    };
+  };
+  const emit = (): void => ctx.events.emit('sync.status', status());
+
+  const schedule = (ms: number): void => {
+    timer?.cancel();
+    if (!running) return;
+    nextAttemptMs = ctx.clock.now() + ms;
+    timer = ctx.clock.setTimeout(() => {
+      timer = null;
+      nextAttemptMs = null;
+      void kick();
+    }, ms);
+  };
+
+  const fail = (reason: string, delayMs: number): void => {
+    lastError = reason;
+    backingOff = true;
+    schedule(delayMs);
+  };
+
+  /** One upload attempt. Returns true when there may be more to send right away. */
+  const uploadOnce = async (cfg: SyncClientConfig): Promise<boolean> => {
+    const s = ctx.settings().sync;
+    const rows = pendingBatch(ctx.db, s.batchSize, MAX_BATCH_BYTES);
+    if (rows.length === 0) return false;
+    const entries = parseEntries(rows);
+    const keys = rows.map((r) => r.idempotency_key);
+    sending = rows.length;
+    emit();
+    const result = await uploadBatch(cfg, entries);
+    sending = 0;
+    const at = iso(ctx.clock.now());
+    switch (result.kind) {
+      case 'acked': {
+        const outcome = splitAcks(entries, result.results);
+        applyAcks(ctx.db, { ...outcome, attempted: keys }, at);
+        ctx.connectivity.report(true, 'hq');
+        attempt = 0;
+        backingOff = false;
+        lastSuccessAt = at;
+        lastError = null;
+        for (const r of outcome.rejected) log.warn('HQ rejected an outbox entry; parked', { entry: r.idempotencyKey, error: r.error });
+        for (const c of outcome.conflicts) log.error('HQ reports a sync conflict; entry kept for an operator', { entry: c.idempotencyKey, conflict: c.conflict, error: c.error });
+        if (outcome.rejected.length + outcome.conflicts.length > 0) {
+          ctx.events.emit('host.notice', { level: 'error', message: `sync: ${outcome.rejected.length} entries parked, ${outcome.conflicts.length} conflicts at HQ` });
+        }
+        const progressed = outcome.sent.length + outcome.rejected.length + outcome.conflicts.length > 0;
+        if (!progressed) {
+          fail('HQ acknowledged none of the batch', backoffDelay(attempt++, { baseMs, maxMs, random }));
+          return false;
+        }
+        return true;
+      }
+      case 'transient':
+        recordFailure(ctx.db, keys, result.reason);
+        ctx.connectivity.report(false, 'hq', result.reason);
+        fail(result.reason, backoffDelay(attempt++, { baseMs, maxMs, random }));
+        return false;
+      case 'auth':
+      case 'refused':
+        // HQ (or the configuration) refuses us: retrying soon would not help. Tell the manager, retry slowly.
+        recordFailure(ctx.db, keys, result.reason);
+        log.error('sync refused by HQ; check URL, terminal id, secret and clock', { reason: result.reason });
+        ctx.events.emit('host.notice', { level: 'error', message: `sync: ${result.reason}` });
+        attempt = Math.max(attempt, 16);
+        fail(result.reason, maxMs);
+        return false;
+    }
+  };
+
+  const runPass = async (): Promise<void> => {
+    do {
+      again = false;
+      const cfg = config();
+      if (cfg === null) {
+        timer?.cancel();
+        nextAttemptMs = null;
+        break;
+      }
+      let more = true;
+      while (more && running) more = await uploadOnce(cfg);
+      if (running && !backingOff) {
+        const s = ctx.settings().sync;
+        compactOutbox(ctx.db, iso(ctx.clock.now() - s.retentionDays * DAY_MS));
+        schedule(s.intervalMs);
+      }
+    } while (again && running && !backingOff);
+    emit();
+  };
+
+  const kick = (): Promise<void> => {
+    if (!running) return Promise.resolve();
+    if (pass) {
+      again = true;
+      return pass;
+    }
+    pass = runPass()
+      .catch((e: unknown) => {
+        lastError = e instanceof Error ? e.message : String(e);
+        log.error('sync pass failed', { error: e });
+        schedule(maxMs);
+      })
+      .finally(() => {
+        pass = null;
+      });
+    return pass;
+  };
+
+  const runNow = (): Promise<void> => {
+    attempt = 0;
+    backingOff = false;
+    timer?.cancel();
+    nextAttemptMs = null;
+    if (pass) {
+      again = true;
+      return pass;
+    }
+    return kick();
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void kick();
+    },
+    async stop() {
+      running = false;
+      timer?.cancel();
+      timer = null;
+      await pass;
+    },
+    runNow,
+    notifyEnqueued() {
+      if (!running || kickQueued || ctx.settings().sync.hqUrl === '') return;
+      kickQueued = true;
+      // After the writer's transaction has committed; never on the cashier's call path.
+      setImmediate(() => {
+        kickQueued = false;
+        if (backingOff) return emit();
+        void kick();
+      });
+    },
+    status,
+    async probe() {
+      const s = ctx.settings().sync;
+      if (s.hqUrl === '') return undefined;
+      const r = await probeHq({ baseUrl: s.hqUrl, timeoutMs: s.timeoutMs, now: () => ctx.clock.now(), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+      if (r.ok && backingOff) setImmediate(() => void runNow());
+      return r.ok;
+    },
+  };
+}
