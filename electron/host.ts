@@ -86,8 +86,8 @@ export function createHost(config: HostConfig): Host {
   let settings: Settings = loadSettings(db);
   // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable. With an HQ
   // URL set, HQ's health endpoint is the light probe.
-  let sync: SyncWorker | undefined;
-  const connectivity = createConnectivity({ clock, events, log, initial: 'online', probe: async () => (sync ? sync.probe() : undefined) });
+  const syncRef: { worker?: SyncWorker } = {};
+  const connectivity = createConnectivity({ clock, events, log, initial: 'online', probe: async () => syncRef.worker?.probe() });
 
   const ctx: HostContext = {
     db,
@@ -112,7 +112,7 @@ export function createHost(config: HostConfig): Host {
 
   // Sync: every committed record lands in the outbox inside its own transaction; the worker uploads it.
   const worker = createSyncWorker(ctx, config.sync ?? {});
-  sync = worker;
+  syncRef.worker = worker;
   ctx.records.addSink(createOutboxSink({ settings: () => ctx.settings(), now: () => isoAt(clock), onEnqueued: () => worker.notifyEnqueued() }));
 
   // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
