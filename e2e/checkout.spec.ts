@@ -1,21 +1,8 @@
-import { type Page } from '@playwright/test';
-import { expect, MANAGER_PIN, test } from './fixtures';
-
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await expect(page.getByTestId('login-user')).toContainText('店长');
-  await page.keyboard.type(MANAGER_PIN, { delay: 20 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('checkout')).toBeVisible();
-}
-
-async function addAmount(page: Page, yuan: string): Promise<void> {
-  await page.getByTestId('amount-input').fill(yuan);
-  await page.getByTestId('amount-input').press('Enter');
-}
+import { expect, test } from './fixtures';
+import { signInAsManager, addAmount } from './ui';
 
 test('a cash sale: key an amount, take cash, see the change, next customer', async ({ page, pos }) => {
-  await signIn(page, pos.url);
+  await signInAsManager(page, pos.url);
   await addAmount(page, '12.5');
   await expect(page.getByTestId('total')).toHaveText('￥12.50');
   await page.getByTestId('cash-input').fill('20');
@@ -29,7 +16,7 @@ test('a cash sale: key an amount, take cash, see the change, next customer', asy
 });
 
 test('a WeChat payment code is charged through the sandbox', async ({ page, pos }) => {
-  await signIn(page, pos.url);
+  await signInAsManager(page, pos.url);
   await addAmount(page, '3');
   await page.getByTestId('code-input').fill('134567890123456789');
   await page.getByTestId('code-input').press('Enter');
@@ -39,7 +26,7 @@ test('a WeChat payment code is charged through the sandbox', async ({ page, pos 
 });
 
 test('a malformed or unknown code is refused with a clear message and nothing is charged', async ({ page, pos }) => {
-  await signIn(page, pos.url);
+  await signInAsManager(page, pos.url);
   await addAmount(page, '5');
   await page.getByTestId('code-input').fill('10abcdefghijklmnop');
   await page.getByTestId('code-input').press('Enter');

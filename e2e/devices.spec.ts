@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import { expect, MANAGER_PIN, startPos, test as base, type RunningHost } from './fixtures';
-import { openDatabase } from '../electron/db/open';
-import { MIGRATIONS } from '../electron/db/migrations';
-import { migration0003 } from '../electron/db/migrations/0003_devices';
+import { expect, startPos, test as base, type RunningHost } from './fixtures';
+import { signInAsManager } from './ui';
 
 // Devices in the browser: keyboard-wedge scans vs human typing, the Devices screen (virtual printer, test
 // print preview, test-scan list, settings re-applied), and camera scanning from Chromium's fake camera.
@@ -16,19 +14,8 @@ const ALIPAY = '287634438256643912';
 const EAN = '6901234567892';
 const CHROMIUM = process.env.POS_CHROMIUM ?? '/usr/bin/chromium';
 
-/**
- * A fresh data folder for a host. While migration 0004 (print jobs) is not yet in MIGRATIONS (it follows
- * sync's 0003), the folder is given the print_jobs table first; once registered this does nothing extra.
- */
-function dataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-e2e-devices-'));
-  if (!MIGRATIONS.some((m) => m.version === migration0003.version)) {
-    const { db } = openDatabase(path.join(dir, 'pos.db'));
-    migration0003.up(db);
-    db.close();
-  }
-  return dir;
-}
+/** A fresh data folder for a host. */
+const dataDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'pos-e2e-devices-'));
 
 async function startHost(): Promise<RunningHost> {
   return startPos({ dataDir: dataDir() });
@@ -43,15 +30,6 @@ const test = base.extend<{ pos: RunningHost }>({
     fs.rmSync(pos.dataDir, { recursive: true, force: true });
   },
 });
-
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  // Keys typed before the account list has loaded would go nowhere.
-  await expect(page.getByTestId('login-user')).toHaveValue('manager');
-  await page.keyboard.type(MANAGER_PIN, { delay: 20 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('checkout')).toBeVisible();
-}
 
 async function addAmount(page: Page, yuan: string): Promise<void> {
   await page.getByTestId('amount-input').fill(yuan);
@@ -78,7 +56,7 @@ async function wedgeScan(page: Page, code: string): Promise<void> {
 }
 
 test('checkout: a wedge scan of a payment code pays and never types into the field; human typing lands in it', async ({ page, pos }) => {
-  await signIn(page, pos.url);
+  await signInAsManager(page, pos.url);
   await setWedgeThresholds(page);
   await page.getByTestId('tab-checkout').click();
   await addAmount(page, '3');
@@ -107,7 +85,7 @@ test('checkout: a wedge scan of a payment code pays and never types into the fie
 });
 
 test('devices screen: test print with preview, test scans from the wedge, a missing printer keeps the job queued', async ({ page, pos }) => {
-  await signIn(page, pos.url);
+  await signInAsManager(page, pos.url);
   await setWedgeThresholds(page);
   await expect(page.getByTestId('device-printer')).toHaveAttribute('data-state', 'virtual');
   await expect(page.getByTestId('devices-discovery')).not.toBeEmpty();
@@ -176,7 +154,7 @@ test('camera: a payment code shown to the fake camera pays the sale, and the tes
   const pos = await startHost();
   try {
     const page = await browser.newPage();
-    await signIn(page, pos.url);
+    await signInAsManager(page, pos.url);
     await addAmount(page, '8');
     await page.getByTestId('camera-toggle').click();
     // No check for data-status=running: the first decode can pay the sale (and close the panel) before that.

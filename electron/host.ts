@@ -13,6 +13,7 @@ import { saleHandlers } from './api/handlers/sales';
 import { paymentHandlers } from './api/handlers/payments';
 import { deviceHandlers } from './api/handlers/devices';
 import { syncHandlers } from './api/handlers/sync';
+import { shiftHandlers } from './api/handlers/shifts';
 import { createOutboxSink } from './sync/outbox';
 import { type SyncWorker, type SyncWorkerOptions, createSyncWorker } from './sync/worker';
 import { type DevicesOptions, createDevicesService } from './devices/service/service';
@@ -21,7 +22,7 @@ import { type GatewayOptions, createGateways } from './payments/engine/gateways'
 import { loadSettings } from './services/settings-store';
 import { countUsers, createUser } from './services/users';
 import { appendAudit } from './services/audit';
-import { createConnectivity } from './services/connectivity';
+import { DEFAULT_PROBE_INTERVAL_MS, createConnectivity } from './services/connectivity';
 import { createRecordBus } from './services/records';
 import { type AnyEvent, type MethodName } from '../shared/api/contract';
 import { type Result } from '../shared/api/result';
@@ -87,7 +88,10 @@ export function createHost(config: HostConfig): Host {
   // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable. With an HQ
   // URL set, HQ's health endpoint is the light probe.
   const syncRef: { worker?: SyncWorker } = {};
-  const connectivity = createConnectivity({ clock, events, log, initial: 'online', probe: async () => syncRef.worker?.probe() });
+  // The probe runs at least as often as the sync interval (but not more than once a second), so a terminal
+  // whose HQ is back drains within one interval.
+  const probeIntervalMs = (): number => Math.max(1000, Math.min(DEFAULT_PROBE_INTERVAL_MS, settings.sync.intervalMs));
+  const connectivity = createConnectivity({ clock, events, log, initial: 'online', probe: async () => syncRef.worker?.probe(), probeIntervalMs });
 
   const ctx: HostContext = {
     db,
@@ -129,6 +133,7 @@ export function createHost(config: HostConfig): Host {
     ...paymentHandlers(payments),
     ...deviceHandlers(devices),
     ...syncHandlers(ctx, worker),
+    ...shiftHandlers(ctx),
   };
   const dispatch = createDispatcher(handlers, log);
   connectivity.start();

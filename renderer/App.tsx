@@ -5,6 +5,7 @@ import { Login } from './screens/Login';
 import { Status } from './screens/Status';
 import { Checkout } from './screens/Checkout';
 import { Devices } from './screens/Devices';
+import { Shift } from './screens/Shift';
 import { PrintJobsNotice } from './components/PrintJobsNotice';
 import { connectDevices } from './stores/devices';
 import { useState } from 'react';
@@ -52,9 +53,10 @@ function TopBar() {
   );
 }
 
-type Tab = 'checkout' | 'status' | 'devices';
+type Tab = 'checkout' | 'shift' | 'status' | 'devices';
 const TABS: { id: Tab; label: MessageKey; managerOnly?: boolean }[] = [
   { id: 'checkout', label: 'nav.checkout' },
+  { id: 'shift', label: 'nav.shift' },
   { id: 'status', label: 'nav.status' },
   { id: 'devices', label: 'nav.devices', managerOnly: true },
 ];
@@ -77,7 +79,7 @@ function Workspace() {
         ))}
       </nav>
       <PrintJobsNotice />
-      {tab === 'checkout' ? <Checkout /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
+      {tab === 'checkout' ? <Checkout /> : tab === 'shift' ? <Shift /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
     </>
   );
 }

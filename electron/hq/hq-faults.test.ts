@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { entriesResponseSchema, type OutboxEntry } from '../../shared/sync/protocol';
 import { sampleSale } from '../../shared/sync/sample-entries';
+import { splitAcks } from '../sync/client/acks';
 import { probeHq, uploadBatch, type UploadResult } from '../sync/client/upload';
-import { batchFaults, type HqFault } from './faults';
+import { batchFaults, mangleAcks, type HqFault } from './faults';
 import { ADMIN_TOKEN, clientFor, rawFetch, startTestHq, type TestHq } from './test-hq';
 
 let hq: TestHq;
@@ -69,6 +70,65 @@ describe('client classification of HQ faults, and exactly-once across the retry'
     const retry = await uploadBatch(clientFor(hq), rest);
     expect(statuses(retry)).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(await storedCount()).toBe(5);
+  });
+
+  it('a late ack after storing (client timed out) → transient; the retry gets duplicates', async () => {
+    const result = await faultThenRetry({ kind: 'delay', ms: 400, afterStore: true }, 150);
+    expect(result.first).toEqual({ kind: 'transient', reason: 'timeout after 150 ms' });
+    expect(result.storedAfterFault).toBe(4);
+    expect(statuses(result.retry)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  it.each([
+    ['duplicated', { kind: 'duplicate-acks' }],
+    ['reordered', { kind: 'reorder-acks', seed: 3 }],
+    ['mixed with acks for foreign entries', { kind: 'foreign-acks' }],
+  ] as const)('%s acks: every entry is matched by key and nothing is missing', async (_name, fault) => {
+    hq = await startTestHq({ faults: batchFaults(fault) });
+    const entries = batch(1, 6);
+    const first = await uploadBatch(clientFor(hq), entries);
+    expect(first).toMatchObject({ kind: 'acked', missingKeys: [] });
+    expect(splitAcks(entries, first.kind === 'acked' ? first.results : []).sent.sort()).toEqual(entries.map((e) => e.idempotencyKey).sort());
+    expect(await storedCount()).toBe(6);
+  });
+
+  it('dropped acks: the unacked entries are missing, stored anyway, and come back duplicate', async () => {
+    hq = await startTestHq({ faults: batchFaults({ kind: 'drop-acks', seed: 11, ratio: 0.5 }) });
+    const entries = batch(1, 10);
+    const first = await uploadBatch(clientFor(hq), entries);
+    if (first.kind !== 'acked') throw new Error(`expected acked, got ${first.kind}`);
+    expect(first.missingKeys.length).toBeGreaterThan(0);
+    expect(first.missingKeys.length).toBeLessThan(10);
+    expect(await storedCount()).toBe(10);
+    const retry = await uploadBatch(clientFor(hq), entries.filter((e) => first.missingKeys.includes(e.idempotencyKey)));
+    expect(new Set(statuses(retry))).toEqual(new Set(['duplicate']));
+  });
+
+  it('store-some: only the acked entries are stored (acks shuffled and doubled); the rest is stored on the retry', async () => {
+    hq = await startTestHq({ faults: batchFaults({ kind: 'store-some', seed: 4 }) });
+    const entries = batch(1, 10);
+    const first = await uploadBatch(clientFor(hq), entries);
+    if (first.kind !== 'acked') throw new Error(`expected acked, got ${first.kind}`);
+    const sent = splitAcks(entries, first.results).sent;
+    expect(sent.length).toBeGreaterThan(0);
+    expect(first.missingKeys.length).toBe(10 - sent.length);
+    expect(await storedCount()).toBe(sent.length);
+    const retry = await uploadBatch(clientFor(hq), entries);
+    expect(retry.kind === 'acked' && retry.results.filter((r) => r.status === 'duplicate').map((r) => r.idempotencyKey).sort()).toEqual([...sent].sort());
+    expect(await storedCount()).toBe(10);
+  });
+
+  it('ack faults are reproducible: a seeded shuffle is a permutation, a seeded drop a subset', () => {
+    const acks = Array.from({ length: 20 }, (_, i) => i);
+    const shuffled = mangleAcks({ kind: 'reorder-acks', seed: 5 }, acks) ?? [];
+    expect(shuffled).not.toEqual(acks);
+    expect([...shuffled].sort((a, b) => Number(a) - Number(b))).toEqual(acks);
+    expect(mangleAcks({ kind: 'reorder-acks', seed: 5 }, acks)).toEqual(shuffled);
+    const kept = mangleAcks({ kind: 'drop-acks', seed: 5 }, acks) ?? [];
+    expect(kept.every((a) => acks.includes(Number(a)))).toBe(true);
+    expect(kept.length).toBeLessThan(acks.length);
+    expect(mangleAcks({ kind: 'duplicate-acks' }, [1, 2])).toEqual([1, 1, 2, 2]);
+    expect(mangleAcks({ kind: 'truncate' }, acks)).toBeUndefined();
   });
 
   it('an unreachable HQ → transient network error; the probe says why', async () => {

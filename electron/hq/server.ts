@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { DEFAULT_REPLAY_WINDOW_MS, MAX_BATCH_BODY_BYTES } from '../../shared/sync/protocol';
 import { createNonceCache } from '../sync/client/auth';
 import { openHqDatabase } from './db';
-import { isBeforeHandling, type FaultHook, type HqFault } from './faults';
+import { isBeforeHandling, mangleAcks, storeSome, type FaultHook, type HqFault } from './faults';
 import { errorBody, jsonBytes, readBody, sendBytes, sendJson } from './http-io';
 import { createBatchIngest } from './ingest';
 import { createHqQueries } from './queries';
@@ -55,11 +55,6 @@ function applyAfterFault(res: ServerResponse, fault: HqFault | undefined, respon
     case 'wrong-shape':
       sendJson(res, 200, { ok: 'yes', stored: true });
       return;
-    case 'partial-ack': {
-      const body = response.body as { results?: unknown };
-      sendJson(res, response.status, Array.isArray(body.results) ? { results: body.results.slice(0, Math.max(0, fault.count)) } : response.body);
-      return;
-    }
     case 'close-after-store':
       res.socket?.destroy();
       return;
@@ -69,8 +64,12 @@ function applyAfterFault(res: ServerResponse, fault: HqFault | undefined, respon
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
       return;
     }
-    default:
-      sendJson(res, response.status, response.body);
+    default: {
+      // The ack family (partial, duplicated, reordered, dropped, foreign, some stored): a mangled answer.
+      const body = response.body as { results?: unknown };
+      const mangled = Array.isArray(body.results) ? mangleAcks(fault, body.results) : undefined;
+      sendJson(res, response.status, mangled === undefined ? response.body : { results: mangled });
+    }
   }
 }
 
@@ -126,7 +125,15 @@ export async function startHq(options: HqOptions): Promise<HqHandle> {
     }
     if (closed) return;
     const request: HqRequest = { method, pathname: url.pathname, rawPath, query: url.searchParams, headers: req.headers, body: body.body, remoteAddress: req.socket.remoteAddress ?? '' };
-    applyAfterFault(res, fault?.kind === 'delay' ? undefined : fault, route(request, deps));
+    const response = route(request, fault?.kind === 'store-some' ? { ...deps, ingest: storeSome(deps.ingest, fault.seed) } : deps);
+    if (fault?.kind === 'delay') {
+      // Stored (unless the delay came first, above); a late answer may meet a client that already gave up.
+      if (fault.afterStore === true) await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if (closed) return;
+      applyAfterFault(res, undefined, response);
+      return;
+    }
+    applyAfterFault(res, fault, response);
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {

@@ -1,4 +1,4 @@
-import { stmt } from './stmt';
+import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type SaleStatus } from '../../shared/sales/views';
 

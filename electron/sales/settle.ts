@@ -1,4 +1,4 @@
-import { stmt } from './stmt';
+import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type RecordBus } from '../services/records';
 import { uuidv7 } from '../ids';

@@ -1,10 +1,10 @@
-/** Alipay openapi simulator: /gateway.do with method dispatch, RSA2 both ways, GBK CSV bills. */
-import iconv from 'iconv-lite';
+/** Alipay openapi simulator: /gateway.do with method dispatch, RSA2 both ways, ZIP bills of GBK CSV files. */
 import { fenToYuan, tryYuanToFen } from '../../shared/payments/amount';
 import { classifyPaymentCode } from '../../shared/payments/code';
 import { cstDateTime } from '../payments/channels/common';
-import { buildAlipayBill, type AlipayBillEntry } from '../payments/channels/alipay/bill';
+import { type AlipayBillEntry } from '../payments/channels/alipay/bill';
 import { alipaySignContent, loadAlipayPrivateKey, loadAlipayPublicKey, rsa2Sign, rsa2Verify } from '../payments/channels/alipay/sign';
+import { buildAlipayBillZip } from './alipay-bill';
 import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
@@ -164,7 +164,8 @@ function bill(date: string, ctx: HandlerContext, baseUrl: string): Body {
       finishedAt: cstDateTime(r.at), buyer: 'sbx***@sandbox.com', amountFen: r.amountFen, refundNo: r.refundNo,
     });
   }
-  const csv = buildAlipayBill(ctx.keys.alipay.pid, date, entries, cstDateTime(ctx.clock.now()));
-  const path = ctx.publish(iconv.encode(csv, 'gbk'), 'text/csv; charset=GBK');
+  // Like Alipay: a URL to a ZIP holding the GBK detail and summary CSV files.
+  const { zip } = buildAlipayBillZip(ctx.keys.alipay.pid, date, entries, cstDateTime(ctx.clock.now()));
+  const path = ctx.publish(zip, 'application/zip');
   return ok({ bill_download_url: `${baseUrl}${path}` });
 }

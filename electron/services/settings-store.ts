@@ -1,3 +1,4 @@
+import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { DEFAULT_SETTINGS, mergeSettings, type Settings, type SettingsPatch, settingsSections } from '../../shared/settings';
 
@@ -31,7 +32,7 @@ export function saveSettingsPatch(db: Db, current: Settings, patch: SettingsPatc
 }
 
 export function getSecret(db: Db, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM secrets WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  return (stmt(db, 'SELECT value FROM secrets WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
 export function setSecret(db: Db, key: string, value: string, at: string): void {

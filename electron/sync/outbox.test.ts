@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
-import { compactOutbox, enqueueRecord, outboxCounts } from './outbox';
+import { applyAcks, compactOutbox, enqueueRecord, outboxCounts, pendingBatch } from './outbox';
 import { outboxEntrySchema } from '../../shared/sync/protocol';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 
@@ -61,5 +61,27 @@ describe('outbox', () => {
     expect(rows(t).map((r) => r.seq)).toEqual([2]);
     await t.must('sale.tenderCash', { saleId: await t.openSale(400), givenFen: 400 });
     expect(rows(t).map((r) => r.seq)).toEqual([2, 4]);
+  });
+
+  it('pendingBatch hands out the stored bytes with the key and seq inside them; applyAcks works by row', async () => {
+    t = await startPaymentsHost();
+    const ids: string[] = [];
+    for (const total of [100, 200]) ids.push(await t.openSale(total));
+    for (const [i, saleId] of ids.entries()) await t.must('sale.tenderCash', { saleId, givenFen: (i + 1) * 100 });
+    const db = t.host.ctx.db;
+    // Row 2 now carries seq 7 inside its entry (as a copied database would): acks must match what was sent.
+    db.prepare("UPDATE outbox SET entry = json_set(entry, '$.seq', 7) WHERE seq = 2").run();
+    const batch = pendingBatch(db, 10, 1 << 20);
+    expect(batch.map((r) => [r.seq, r.sent.seq, r.sent.idempotencyKey])).toEqual([
+      [1, 1, ids[0]],
+      [2, 7, ids[1]],
+    ]);
+    expect(JSON.parse(batch[1]?.entry.toString('utf8') ?? '{}')).toMatchObject({ seq: 7, idempotencyKey: ids[1] });
+    applyAcks(db, { sent: [1], rejected: [], conflicts: [{ seq: 2, error: 'seq_reused' }], attempted: [1, 2] }, '2026-11-25T02:00:00.000Z');
+    expect(rows(t).map((r) => [r.seq, r.state, r.sent_at])).toEqual([
+      [1, 'sent', '2026-11-25T02:00:00.000Z'],
+      [2, 'conflict', null],
+    ]);
+    expect(outboxCounts(db)).toMatchObject({ queued: 0, parked: 0, conflicts: 1, oldestPendingAt: null });
   });
 });

@@ -1,8 +1,8 @@
 import { type Db } from '../db/open';
-import { stmt } from '../sales/stmt';
+import { stmt } from '../db/stmt';
 import { type CommittedRecord, type RecordSink } from '../services/records';
 import { type Settings } from '../../shared/settings';
-import { MAX_ENTRY_BYTES, SYNC_SCHEMA_VERSION, outboxEntrySchema, type OutboxEntry } from '../../shared/sync/protocol';
+import { MAX_ENTRY_BYTES, SYNC_SCHEMA_VERSION, outboxEntrySchema } from '../../shared/sync/protocol';
 import { type OutboxFlagged } from '../../shared/api/sync';
 
 /**
@@ -12,7 +12,8 @@ import { type OutboxFlagged } from '../../shared/api/sync';
  * a sale is never lost (or refused at the till) because its upload form is wrong.
  */
 export type OutboxState = 'pending' | 'sent' | 'parked' | 'conflict';
-export type PendingRow = { seq: number; idempotency_key: string; entry: string };
+/** `entry`: the stored JSON as UTF-8; `sent`: the key and seq inside it (what HQ sees and acks), normally the row's own. */
+export type PendingRow = { seq: number; idempotency_key: string; entry: Buffer; sent: { idempotencyKey: string; seq: number } };
 
 const nextSeq = (db: Db): number => {
   const row = stmt(db, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined;
@@ -74,55 +75,73 @@ export function createOutboxSink(opts: OutboxSinkOptions): RecordSink {
   };
 }
 
+/**
+ * The next pending entries in seq order, as stored: the JSON's UTF-8 bytes (CAST to BLOB), spliced into
+ * the request body without decoding, parsing, re-serialising or re-encoding. The key and seq are read from
+ * that same JSON, so acks are matched against what was actually sent.
+ */
 export function pendingBatch(db: Db, limit: number, maxBytes: number): PendingRow[] {
-  const rows = stmt(db, "SELECT seq, idempotency_key, entry FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").all(limit) as PendingRow[];
+  const rows = stmt(
+    db,
+    `SELECT seq, idempotency_key, CAST(entry AS BLOB) AS entry, json_extract(entry, '$.idempotencyKey') AS sent_key, json_extract(entry, '$.seq') AS sent_seq
+       FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`,
+  ).all(limit) as { seq: number; idempotency_key: string; entry: Buffer; sent_key: unknown; sent_seq: unknown }[];
   let bytes = 0;
   const out: PendingRow[] = [];
   for (const row of rows) {
-    bytes += row.entry.length * 3;
+    bytes += row.entry.length + 1;
     if (out.length > 0 && bytes > maxBytes) break;
-    out.push(row);
+    const sentKey = typeof row.sent_key === 'string' ? row.sent_key : row.idempotency_key;
+    const sentSeq = typeof row.sent_seq === 'number' ? row.sent_seq : row.seq;
+    out.push({ seq: row.seq, idempotency_key: row.idempotency_key, entry: row.entry, sent: { idempotencyKey: sentKey, seq: sentSeq } });
   }
   return out;
 }
 
-export const parseEntries = (rows: readonly PendingRow[]): OutboxEntry[] => rows.map((r) => JSON.parse(r.entry) as OutboxEntry);
-
+/** One batch's outcome by outbox row (seq, the table's rowid: the cheapest lookup). */
 export type AckApply = {
-  sent: readonly string[];
-  rejected: readonly { idempotencyKey: string; error: string }[];
-  conflicts: readonly { idempotencyKey: string; error: string }[];
-  attempted: readonly string[];
+  sent: readonly number[];
+  rejected: readonly { seq: number; error: string }[];
+  conflicts: readonly { seq: number; error: string }[];
+  attempted: readonly number[];
 };
 
 /** Applies one batch's outcome in one transaction. Only pending rows change (a compaction never races). */
 export function applyAcks(db: Db, outcome: AckApply, at: string): void {
   db.transaction(() => {
-    const bump = stmt(db, "UPDATE outbox SET attempts = attempts + 1 WHERE idempotency_key = ? AND state = 'pending'");
-    for (const key of outcome.attempted) bump.run(key);
-    const sent = stmt(db, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE idempotency_key = ? AND state = 'pending'");
-    for (const key of outcome.sent) sent.run(at, key);
-    const flag = stmt(db, "UPDATE outbox SET state = ?, last_error = ? WHERE idempotency_key = ? AND state = 'pending'");
-    for (const r of outcome.rejected) flag.run('parked', r.error.slice(0, 1000), r.idempotencyKey);
-    for (const c of outcome.conflicts) flag.run('conflict', c.error.slice(0, 1000), c.idempotencyKey);
+    // One statement per entry on the hot path: a sent entry is counted and marked in the same UPDATE.
+    const sentSeqs = new Set(outcome.sent);
+    const sent = stmt(db, "UPDATE outbox SET attempts = attempts + 1, state = 'sent', sent_at = ?, last_error = NULL WHERE seq = ? AND state = 'pending'");
+    for (const seq of outcome.sent) sent.run(at, seq);
+    const bump = stmt(db, "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ? AND state = 'pending'");
+    for (const seq of outcome.attempted) if (!sentSeqs.has(seq)) bump.run(seq);
+    const flag = stmt(db, "UPDATE outbox SET state = ?, last_error = ? WHERE seq = ? AND state = 'pending'");
+    for (const r of outcome.rejected) flag.run('parked', r.error.slice(0, 1000), r.seq);
+    for (const c of outcome.conflicts) flag.run('conflict', c.error.slice(0, 1000), c.seq);
   })();
 }
 
 /** A failed attempt (no acks): count it and remember why on the batch's rows. */
-export function recordFailure(db: Db, keys: readonly string[], error: string): void {
+export function recordFailure(db: Db, seqs: readonly number[], error: string): void {
   db.transaction(() => {
-    const s = stmt(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ? AND state = 'pending'");
-    for (const key of keys) s.run(error.slice(0, 1000), key);
+    const s = stmt(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND state = 'pending'");
+    for (const seq of seqs) s.run(error.slice(0, 1000), seq);
   })();
 }
 
 export type OutboxCounts = { queued: number; parked: number; conflicts: number; oldestPendingAt: string | null };
 
 export function outboxCounts(db: Db): OutboxCounts {
-  const rows = stmt(db, "SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'parked', 'conflict') GROUP BY state").all() as { state: OutboxState; n: number }[];
-  const n = (s: OutboxState): number => rows.find((r) => r.state === s)?.n ?? 0;
-  const oldest = stmt(db, "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1").get() as { created_at: string } | undefined;
-  return { queued: n('pending'), parked: n('parked'), conflicts: n('conflict'), oldestPendingAt: oldest?.created_at ?? null };
+  // One count per state, each over its partial index (the IN term lets SQLite pick outbox_flagged): a plain
+  // GROUP BY scans every row, sent ones included, and status is read on every batch of a drain.
+  const row = stmt(
+    db,
+    `SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending') AS pending,
+            (SELECT COUNT(*) FROM outbox WHERE state IN ('parked', 'conflict') AND state = 'parked') AS parked,
+            (SELECT COUNT(*) FROM outbox WHERE state IN ('parked', 'conflict') AND state = 'conflict') AS conflicts,
+            (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest`,
+  ).get() as { pending: number; parked: number; conflicts: number; oldest: string | null };
+  return { queued: row.pending, parked: row.parked, conflicts: row.conflicts, oldestPendingAt: row.oldest };
 }
 
 export function flaggedEntries(db: Db, limit: number): OutboxFlagged[] {

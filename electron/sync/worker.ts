@@ -2,8 +2,8 @@ import { type HostContext } from '../api/context';
 import { getSecret } from '../services/settings-store';
 import { splitAcks } from './client/acks';
 import { backoffDelay } from './client/backoff';
-import { type SyncClientConfig, probeHq, uploadBatch } from './client/upload';
-import { applyAcks, compactOutbox, outboxCounts, parseEntries, pendingBatch, recordFailure } from './outbox';
+import { type SyncClientConfig, probeHq, uploadSerializedBatch } from './client/upload';
+import { applyAcks, compactOutbox, outboxCounts, pendingBatch, recordFailure } from './outbox';
 import { type SyncStatus } from '../../shared/api/sync';
 
 /**
@@ -105,22 +105,35 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     const s = ctx.settings().sync;
     const rows = pendingBatch(ctx.db, s.batchSize, MAX_BATCH_BYTES);
     if (rows.length === 0) return false;
-    const entries = parseEntries(rows);
-    const keys = rows.map((r) => r.idempotency_key);
+    const refs = rows.map((r) => r.sent);
+    const seqs = rows.map((r) => r.seq);
+    // splitAcks answers with the keys as sent; the outbox is updated by row.
+    const rowOf = new Map(rows.map((r) => [r.sent.idempotencyKey, r.seq]));
+    const row = (key: string): number => rowOf.get(key) ?? 0;
     sending = rows.length;
     emit();
-    const result = await uploadBatch(cfg, entries);
+    const result = await uploadSerializedBatch(cfg, refs, rows.map((r) => r.entry));
     sending = 0;
     const at = iso(ctx.clock.now());
     switch (result.kind) {
       case 'acked': {
-        const outcome = splitAcks(entries, result.results);
-        applyAcks(ctx.db, { ...outcome, attempted: keys }, at);
+        const outcome = splitAcks(refs, result.results);
+        applyAcks(
+          ctx.db,
+          {
+            sent: outcome.sent.map(row),
+            rejected: outcome.rejected.map((r) => ({ seq: row(r.idempotencyKey), error: r.error })),
+            conflicts: outcome.conflicts.map((c) => ({ seq: row(c.idempotencyKey), error: c.error })),
+            attempted: seqs,
+          },
+          at,
+        );
         ctx.connectivity.report(true, 'hq');
         attempt = 0;
         backingOff = false;
         lastSuccessAt = at;
         lastError = null;
+        if (outcome.ignored > 0) log.warn('HQ answer held acks for no entry of the batch, repeated or contradicting; ignored', { ignored: outcome.ignored, unacked: outcome.unacked.length });
         for (const r of outcome.rejected) log.warn('HQ rejected an outbox entry; parked', { entry: r.idempotencyKey, error: r.error });
         for (const c of outcome.conflicts) log.error('HQ reports a sync conflict; entry kept for an operator', { entry: c.idempotencyKey, conflict: c.conflict, error: c.error });
         if (outcome.rejected.length + outcome.conflicts.length > 0) {
@@ -134,14 +147,14 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
         return true;
       }
       case 'transient':
-        recordFailure(ctx.db, keys, result.reason);
+        recordFailure(ctx.db, seqs, result.reason);
         ctx.connectivity.report(false, 'hq', result.reason);
         fail(result.reason, backoffDelay(attempt++, { baseMs, maxMs, random }));
         return false;
       case 'auth':
       case 'refused':
         // HQ (or the configuration) refuses us: retrying soon would not help. Tell the manager, retry slowly.
-        recordFailure(ctx.db, keys, result.reason);
+        recordFailure(ctx.db, seqs, result.reason);
         log.error('sync refused by HQ; check URL, terminal id, secret and clock', { reason: result.reason });
         ctx.events.emit('host.notice', { level: 'error', message: `sync: ${result.reason}` });
         attempt = Math.max(attempt, 16);
@@ -214,12 +227,14 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     },
     runNow,
     notifyEnqueued() {
-      if (!running || kickQueued || ctx.settings().sync.hqUrl === '') return;
+      if (!running || kickQueued) return;
       kickQueued = true;
-      // After the writer's transaction has committed; never on the cashier's call path.
+      // After the writer's transaction has committed; never on the cashier's call path. With sync off or
+      // HQ backing off, only the status (the queue grew) goes out.
       setImmediate(() => {
         kickQueued = false;
-        if (backingOff) return emit();
+        if (!running) return; // the host closed meanwhile: its database is gone
+        if (backingOff || ctx.settings().sync.hqUrl === '') return emit();
         void kick();
       });
     },

@@ -16,6 +16,7 @@ export function PrintJobsNotice() {
         <div key={j.id} className={`print-job state-${j.state}`} data-testid="print-job" data-state={j.state}>
           <strong>
             {t(`print.state.${j.state}` as MessageKey)} · {j.kind === 'test' ? t('print.kind.test') : (j.receiptNo ?? '')}
+            {j.kind === 'refund' || (j.kind === 'copy' && j.refundId) ? ` · ${t('print.kind.refund')}` : ''}
             {j.copyNumber ? ` · ${t('print.kind.copy')} ${j.copyNumber}` : ''}
           </strong>
           {j.reason && <span data-testid="print-job-reason">{j.reason}</span>}

@@ -1,5 +1,6 @@
 import { useApp } from '../stores/app';
 import { useT } from '../i18n/useT';
+import { SyncPanel } from './SyncPanel';
 
 /** What a newcomer or the engineer on call checks first: who, where, which data, which mode, which link. */
 export function Status() {
@@ -43,6 +44,7 @@ export function Status() {
           ))}
         </ul>
       )}
+      <SyncPanel />
     </main>
   );
 }

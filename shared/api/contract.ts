@@ -6,6 +6,7 @@ import { saleMethods } from './sales';
 import { paymentEventSchemas, paymentMethods } from './payments';
 import { deviceEventSchemas, deviceMethods } from './devices';
 import { syncEventSchemas, syncMethods } from './sync';
+import { shiftEventSchemas, shiftMethods } from './shifts';
 
 /**
  * The whole API between renderer and host: `domain.verb` method names with zod schemas for input and
@@ -18,6 +19,7 @@ export const methods = {
   ...paymentMethods,
   ...deviceMethods,
   ...syncMethods,
+  ...shiftMethods,
 } as const;
 
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...paymentEventSchemas,
   ...deviceEventSchemas,
   ...syncEventSchemas,
+  ...shiftEventSchemas,
 } as const;
 
 export type Methods = typeof methods;

@@ -75,12 +75,16 @@ export const PRINT_JOB_STATES = ['queued', 'printing', 'printed', 'uncertain', '
 export const printJobStateSchema = z.enum(PRINT_JOB_STATES);
 export type PrintJobState = z.infer<typeof printJobStateSchema>;
 
-export const printJobKindSchema = z.enum(['sale', 'copy', 'test']);
+/** sale / refund: a sale's or a refund's own receipt (one each) · copy: a marked reprint of either · test. */
+export const printJobKindSchema = z.enum(['sale', 'refund', 'copy', 'test']);
 
 export const printJobViewSchema = z.strictObject({
   id: idSchema,
   kind: printJobKindSchema,
   saleId: idSchema.nullable(),
+  /** Refund receipts and their copies: the refund. */
+  refundId: idSchema.nullable(),
+  /** The sale number, or a refund's own number (`<sale number>-R<n>`). */
   receiptNo: z.string().max(64).nullable(),
   /** For copies: 1 for the first copy, ... */
   copyNumber: z.number().int().positive().nullable(),
@@ -139,6 +143,8 @@ export const scanReportInputSchema = z.strictObject({
 });
 
 const jobRef = z.strictObject({ jobId: idSchema });
+/** A paid sale's receipt, or a completed refund's receipt. */
+const receiptRef = z.union([z.strictObject({ saleId: idSchema }), z.strictObject({ refundId: idSchema })]);
 
 export const deviceMethods = {
   /** Scanner and printer states (what the status bar and the Devices screen show). */
@@ -155,10 +161,10 @@ export const deviceMethods = {
   ),
   /** The last scans from every source, newest first. */
   'devices.recentScans': method('manager', emptyInput, z.array(scanSummarySchema).max(100)),
-  /** Prints a paid sale's receipt (once: asking again returns the same job). */
-  'devices.printReceipt': method('cashier', z.strictObject({ saleId: idSchema }), printResultSchema),
-  /** Prints a copy, marked as such and numbered. */
-  'devices.reprint': method('cashier', z.strictObject({ saleId: idSchema }), printResultSchema),
+  /** Prints a paid sale's or a completed refund's receipt (once: asking again returns the same job). */
+  'devices.printReceipt': method('cashier', receiptRef, printResultSchema),
+  /** Prints a copy of a sale's or a refund's receipt, marked as such and numbered. */
+  'devices.reprint': method('cashier', receiptRef, printResultSchema),
   /** Print jobs, newest first; `open` = queued, printing or uncertain only. */
   'devices.printJobs': method(
     'cashier',

@@ -31,10 +31,32 @@ export const SAMPLE_REFUND: ReceiptInput = {
   saleNo: 'R001-T01-20240519-0003',
   originalSaleNo: 'S001-T01-20240518-0042',
   refundReason: '商品破损',
-  cashier: '李经理',
+  cashier: '张小凡',
+  authorizedBy: '李经理',
   terminal: 'T01',
   time: '2024-05-19T02:05:00+08:00',
   lines: [{ name: '康师傅红烧牛肉面（五连包）超值装限时特惠', qty: 1, unitPriceFen: 1550, lineTotalFen: 1350, discountFen: 200 }],
   totals: { subtotalFen: 1350, discountFen: 0, totalFen: 1350 },
-  tenders: [{ kind: 'code', channel: 'alipay', amountFen: 1350, maskedCode: '2851****9012', channelTxnId: '2024051922001400001234567890' }],
+  tenders: [
+    { kind: 'code', channel: 'alipay', amountFen: 1350, maskedCode: '2851****9012', channelTxnId: '2024051922001400001234567890', channelRefundId: '2024051922001400001234567890' },
+  ],
+};
+
+/** A refund of an amount (no lines) over a mixed sale: part back to WeChat, part handed back in cash. */
+export const SAMPLE_MIXED_REFUND: ReceiptInput = {
+  kind: 'refund',
+  paperWidth: 58,
+  store: { name: '好邻居便利店', address: '' },
+  saleNo: 'T01-20240518-0042-R1',
+  originalSaleNo: 'T01-20240518-0042',
+  cashier: '张小凡',
+  authorizedBy: '店长 Manager',
+  terminal: 'T01',
+  time: '2024-05-19T03:10:00Z',
+  lines: [],
+  totals: { subtotalFen: 3000, discountFen: 0, totalFen: 3000 },
+  tenders: [
+    { kind: 'code', channel: 'wechat', amountFen: 2160, maskedCode: '1350****5678', channelTxnId: '4200001234202405181234567890', channelRefundId: '50000000412024051912345678901' },
+    { kind: 'cash', amountFen: 840, givenFen: 840, changeFen: 0 },
+  ],
 };

@@ -44,12 +44,19 @@ export type ReceiptLabels = {
   cashRefund: string;
   paymentCode: string;
   txn: string;
+  /** Refund receipts: the refund's own number, the approving manager, where code money went, its refund id. */
+  refundNo: string;
+  authorizedBy: string;
+  refundTo: string;
+  channelRefundId: string;
+  /** Printed at the bottom of every refund receipt. */
+  refundFooter: string;
 };
 
 export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
   'zh-CN': {
     saleTitle: '销售小票',
-    refundTitle: '退款小票',
+    refundTitle: '退款 / REFUND',
     copyMark: '重印',
     saleNo: '单号',
     originalSaleNo: '原单号',
@@ -68,10 +75,15 @@ export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
     cashRefund: '退现金',
     paymentCode: '付款码',
     txn: '交易号',
+    refundNo: '退款单号',
+    authorizedBy: '授权经理',
+    refundTo: '退回',
+    channelRefundId: '退款流水',
+    refundFooter: '款项原路退回，到账时间以支付渠道为准。请妥善保管本退款凭证。',
   },
   en: {
     saleTitle: 'SALES RECEIPT',
-    refundTitle: 'REFUND RECEIPT',
+    refundTitle: 'REFUND',
     copyMark: 'COPY',
     saleNo: 'No.',
     originalSaleNo: 'Orig. No.',
@@ -90,6 +102,11 @@ export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
     cashRefund: 'Cash back',
     paymentCode: 'Code',
     txn: 'Txn',
+    refundNo: 'Refund No.',
+    authorizedBy: 'Approved by',
+    refundTo: 'Back to',
+    channelRefundId: 'Refund ID',
+    refundFooter: 'Money goes back the way it was paid; when it arrives depends on the payment channel. Keep this receipt.',
   },
 };
 

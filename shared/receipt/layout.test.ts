@@ -84,7 +84,7 @@ describe('preview', () => {
     }
     const copy = previewReceipt(parse({ ...SAMPLE_REFUND, kind: 'copy', copyOf: 'refund', copyNumber: 2 }));
     expect(copy.join('\n')).toContain('重印 #2');
-    expect(copy.join('\n')).toContain('退款小票');
+    expect(copy.join('\n')).toContain('退款 / REFUND');
     expect(copy.join('\n')).toContain('原单号');
   });
   it('shows money with ￥ and two decimals, negatives for discounts', () => {

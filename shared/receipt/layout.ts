@@ -66,30 +66,31 @@ class LayoutBuilder {
   }
 }
 
-function titleOf(r: Receipt, l: ReceiptLabels): string {
-  if (r.kind === 'sale') return l.saleTitle;
-  if (r.kind === 'refund') return l.refundTitle;
-  return r.copyOf === 'refund' ? l.refundTitle : l.saleTitle;
-}
+const isRefundReceipt = (r: Receipt): boolean => r.kind === 'refund' || (r.kind === 'copy' && r.copyOf === 'refund');
 
-function addHeader(b: LayoutBuilder, r: Receipt, l: ReceiptLabels): void {
+function addHeader(b: LayoutBuilder, r: Receipt, l: ReceiptLabels, isRefund: boolean): void {
   b.text(r.store.name, { align: 'center', bold: true, size: 'double' });
   if (r.store.address.trim() !== '') b.text(r.store.address, { align: 'center' });
-  b.text(titleOf(r, l), { align: 'center', bold: true });
+  // A refund is unmistakable at a glance: its title is printed at double size.
+  if (isRefund) b.text(l.refundTitle, { align: 'center', bold: true, size: 'double' });
+  else b.text(l.saleTitle, { align: 'center', bold: true });
   if (r.kind === 'copy') {
     const n = r.copyNumber === undefined ? '' : ` #${r.copyNumber}`;
     b.text(`*** ${l.copyMark}${n} ***`, { align: 'center', bold: true });
   }
   b.push({ op: 'separator', char: '=' });
-  b.row(`${l.saleNo}:`, r.saleNo);
+  b.row(`${isRefund ? l.refundNo : l.saleNo}:`, r.saleNo);
   if (r.originalSaleNo) b.row(`${l.originalSaleNo}:`, r.originalSaleNo);
   if (r.refundReason) b.row(`${l.refundReason}:`, r.refundReason);
   b.row(`${l.cashier}: ${r.cashier}`, `${l.terminal}: ${r.terminal}`);
+  if (r.authorizedBy) b.row(`${l.authorizedBy}:`, r.authorizedBy);
   b.row(`${l.time}:`, formatLocalTime(r.time, r.utcOffsetMinutes));
   b.push({ op: 'separator', char: '-' });
 }
 
 function addLines(b: LayoutBuilder, r: Receipt, l: ReceiptLabels): void {
+  // A refund of an amount (not of items) has no lines: the total says what went back.
+  if (r.lines.length === 0) return;
   for (const line of r.lines) {
     const gross = line.lineTotalFen + line.discountFen;
     const detail = `${line.qty} x ${formatFen(line.unitPriceFen)}`;
@@ -108,7 +109,7 @@ function addLines(b: LayoutBuilder, r: Receipt, l: ReceiptLabels): void {
 }
 
 function addTotals(b: LayoutBuilder, r: Receipt, l: ReceiptLabels, isRefund: boolean): void {
-  b.row(l.subtotal, formatFen(r.totals.subtotalFen));
+  if (!isRefund || r.lines.length > 0) b.row(l.subtotal, formatFen(r.totals.subtotalFen));
   if (r.totals.discountFen > 0) b.row(l.totalDiscount, formatFen(-r.totals.discountFen));
   b.row(isRefund ? l.refundTotal : l.total, formatFen(r.totals.totalFen), { bold: true, size: 'tall' });
   b.push({ op: 'separator', char: '-' });
@@ -123,29 +124,35 @@ function addTender(b: LayoutBuilder, t: Tender, l: ReceiptLabels, r: Receipt, is
     }
     return;
   }
-  b.row(channelName(t.channel, r.locale), formatFen(t.amountFen));
+  const name = channelName(t.channel, r.locale);
+  b.row(isRefund ? `${l.refundTo} ${name}` : name, formatFen(t.amountFen));
   b.row(`  ${l.paymentCode}`, t.maskedCode);
   if (t.channelTxnId !== '') b.row(`  ${l.txn}`, t.channelTxnId);
+  if (isRefund && t.channelRefundId) b.row(`  ${l.channelRefundId}`, t.channelRefundId);
 }
 
-/** Whether printing this receipt should open the cash drawer: cash moved, and it is not a reprint. */
+/**
+ * Whether printing this receipt should open the cash drawer: cash moved (change for a sale, cash handed
+ * back for a refund), and it is not a reprint.
+ */
 export function opensDrawer(r: Receipt): boolean {
-  return r.kind !== 'copy' && r.tenders.some((t) => t.kind === 'cash');
+  return r.kind !== 'copy' && r.tenders.some((t) => t.kind === 'cash' && t.amountFen > 0);
 }
 
 /** Lays out a validated receipt (see `parseReceipt`). */
 export function layoutReceipt(r: Receipt): ReceiptLayout {
   const columns = PAPER_COLUMNS[r.paperWidth];
   const l = LABELS[r.locale];
-  const isRefund = r.kind === 'refund' || (r.kind === 'copy' && r.copyOf === 'refund');
+  const isRefund = isRefundReceipt(r);
   const b = new LayoutBuilder(columns);
-  // Kick the drawer first so the cashier can count change while the receipt prints.
+  // Kick the drawer first so the cashier can count change (or the cash to hand back) while it prints.
   if (opensDrawer(r)) b.push({ op: 'drawer' });
-  addHeader(b, r, l);
+  addHeader(b, r, l, isRefund);
   addLines(b, r, l);
   addTotals(b, r, l, isRefund);
   for (const t of r.tenders) addTender(b, t, l, r, isRefund);
   if (r.tenders.length > 0) b.push({ op: 'separator', char: '-' });
+  if (isRefund) b.text(l.refundFooter, { align: 'center' });
   if (r.footer.trim() !== '') b.text(r.footer, { align: 'center' });
   if (r.qr) {
     b.push({ op: 'feed', lines: 1 });

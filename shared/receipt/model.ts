@@ -10,6 +10,7 @@ const fen = z.number().int().safe();
 const nonNegativeFen = fen.nonnegative();
 const shortText = (max: number) => z.string().max(max);
 const requiredText = (max: number) => z.string().trim().min(1).max(max);
+const txnId = shortText(64).regex(/^[0-9A-Za-z_-]*$/, 'transaction number: letters, digits, _ and -');
 
 export const paperWidthSchema = z.union([z.literal(58), z.literal(80)]);
 export type PaperWidth = z.infer<typeof paperWidthSchema>;
@@ -53,7 +54,9 @@ export const codeTenderSchema = z.strictObject({
   amountFen: nonNegativeFen,
   maskedCode: maskedCodeSchema,
   /** The channel's transaction number (WeChat `transaction_id`, Alipay `trade_no`). */
-  channelTxnId: shortText(64).regex(/^[0-9A-Za-z_-]*$/, 'transaction number: letters, digits, _ and -'),
+  channelTxnId: txnId,
+  /** Refunds only: the channel's refund number for this part (WeChat `refund_id`), when the channel gave one. */
+  channelRefundId: txnId.optional(),
 });
 
 export const tenderSchema = z.discriminatedUnion('kind', [cashTenderSchema, codeTenderSchema]);
@@ -65,11 +68,14 @@ export const receiptSchema = z
     paperWidth: paperWidthSchema,
     locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
     store: z.strictObject({ name: requiredText(64), address: shortText(128).default('') }),
+    /** The receipt's own number: the sale number, or for a refund the refund number. */
     saleNo: requiredText(40),
     /** For refunds: the sale being refunded. */
     originalSaleNo: shortText(40).optional(),
     refundReason: shortText(64).optional(),
     cashier: requiredText(32),
+    /** For refunds: the manager who authorised it. */
+    authorizedBy: shortText(32).optional(),
     terminal: requiredText(32),
     /** When the sale (or refund) happened, ISO 8601 with offset; printed in the store's time zone. */
     time: z.iso.datetime({ offset: true }),
@@ -90,6 +96,9 @@ export const receiptSchema = z
     const isRefund = r.kind === 'refund' || (r.kind === 'copy' && r.copyOf === 'refund');
     if (isRefund && !r.originalSaleNo) {
       ctx.addIssue({ code: 'custom', path: ['originalSaleNo'], message: 'a refund receipt names the original sale' });
+    }
+    if (isRefund && !r.authorizedBy?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['authorizedBy'], message: 'a refund receipt names the manager who authorised it' });
     }
   });
 

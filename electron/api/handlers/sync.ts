@@ -28,6 +28,8 @@ export function syncHandlers(ctx: HostContext, worker: SyncWorker): HandlerMap<S
       ctx.replaceSettings(next);
       ctx.events.emit('settings.changed', next);
       void worker.runNow();
+      // Ask the new HQ now: the indicator follows the new settings at once and the probe timer restarts.
+      void ctx.connectivity.probeNow();
       return worker.status();
     },
     'sync.parked': (input) => flaggedEntries(ctx.db, input.limit),

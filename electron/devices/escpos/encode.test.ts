@@ -138,11 +138,19 @@ describe('property: random receipts always fit the paper once printed', () => {
         originalSaleNo: 'S1',
         store: { name: text(64), address: text(100) },
         cashier: text(32),
+        authorizedBy: text(32),
         lines,
         totals: { subtotalFen: fen(), discountFen: fen(), totalFen: fen() },
         tenders: [
           { kind: 'cash', amountFen: fen(), givenFen: fen(), changeFen: fen() },
-          { kind: 'code', channel: pick(['wechat', 'alipay', 'acme-pay-超长渠道名称']), amountFen: fen(), maskedCode: '6222********1234', channelTxnId: 'x'.repeat(Math.floor(rnd() * 64)) },
+          {
+            kind: 'code',
+            channel: pick(['wechat', 'alipay', 'acme-pay-超长渠道名称']),
+            amountFen: fen(),
+            maskedCode: '6222********1234',
+            channelTxnId: 'x'.repeat(Math.floor(rnd() * 64)),
+            channelRefundId: 'r'.repeat(Math.floor(rnd() * 64)),
+          },
         ],
         footer: text(200),
       };

@@ -2,17 +2,19 @@ import { type Db } from '../../db/open';
 import { type PrintJobState, type PrintJobView } from '../../../shared/api/devices';
 
 /**
- * Print jobs in SQLite (migration 0004). Every state change is a compare-and-set on the current state, so
+ * Print jobs in SQLite (migrations 0003, 0006). Every state change is a compare-and-set on the current state, so
  * two callers (a retry button and the queue, two windows) can never both move a job to `printing`.
  */
 
-export type PrintJobKind = 'sale' | 'copy' | 'test';
+export type PrintJobKind = 'sale' | 'refund' | 'copy' | 'test';
 
 export type PrintJobRow = {
   id: string;
   seq: number;
   kind: PrintJobKind;
   sale_id: string | null;
+  /** Refund receipts and copies of them. */
+  refund_id: string | null;
   receipt_no: string | null;
   copy_number: number | null;
   receipt_json: string;
@@ -30,6 +32,7 @@ export type NewPrintJob = {
   id: string;
   kind: PrintJobKind;
   saleId: string | null;
+  refundId: string | null;
   receiptNo: string | null;
   copyNumber: number | null;
   receiptJson: string;
@@ -40,9 +43,9 @@ export type NewPrintJob = {
 export function insertJob(db: Db, job: NewPrintJob): PrintJobRow {
   const { seq } = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM print_jobs').get() as { seq: number };
   db.prepare(
-    `INSERT INTO print_jobs (id, seq, kind, sale_id, receipt_no, copy_number, receipt_json, state, requested_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
-  ).run(job.id, seq, job.kind, job.saleId, job.receiptNo, job.copyNumber, job.receiptJson, job.requestedBy, job.at, job.at);
+    `INSERT INTO print_jobs (id, seq, kind, sale_id, refund_id, receipt_no, copy_number, receipt_json, state, requested_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+  ).run(job.id, seq, job.kind, job.saleId, job.refundId, job.receiptNo, job.copyNumber, job.receiptJson, job.requestedBy, job.at, job.at);
   return requireJob(db, job.id);
 }
 
@@ -58,8 +61,13 @@ export function requireJob(db: Db, id: string): PrintJobRow {
 export const findSaleJob = (db: Db, saleId: string): PrintJobRow | undefined =>
   db.prepare("SELECT * FROM print_jobs WHERE sale_id = ? AND kind = 'sale'").get(saleId) as PrintJobRow | undefined;
 
-export const nextCopyNumber = (db: Db, saleId: string): number =>
-  (db.prepare("SELECT coalesce(max(copy_number), 0) + 1 AS n FROM print_jobs WHERE sale_id = ? AND kind = 'copy'").get(saleId) as { n: number }).n;
+/** The receipt job of a refund, if one was made. */
+export const findRefundJob = (db: Db, refundId: string): PrintJobRow | undefined =>
+  db.prepare("SELECT * FROM print_jobs WHERE refund_id = ? AND kind = 'refund'").get(refundId) as PrintJobRow | undefined;
+
+/** The next copy number of a sale's receipt (`refundId` null) or of one refund's receipt. */
+export const nextCopyNumber = (db: Db, saleId: string, refundId: string | null = null): number =>
+  (db.prepare("SELECT coalesce(max(copy_number), 0) + 1 AS n FROM print_jobs WHERE sale_id = ? AND refund_id IS ? AND kind = 'copy'").get(saleId, refundId) as { n: number }).n;
 
 /** The oldest job waiting for the printer. */
 export const nextQueued = (db: Db): PrintJobRow | undefined => db.prepare("SELECT * FROM print_jobs WHERE state = 'queued' ORDER BY seq LIMIT 1").get() as PrintJobRow | undefined;
@@ -123,6 +131,7 @@ export function jobView(row: PrintJobRow): PrintJobView {
     id: row.id,
     kind: row.kind,
     saleId: row.sale_id,
+    refundId: row.refund_id,
     receiptNo: row.receipt_no,
     copyNumber: row.copy_number,
     state: row.state,

@@ -4,6 +4,7 @@ import { silentLogger } from '../../log';
 import { migration0001 } from '../../db/migrations/0001_foundation';
 import { migration0002 } from '../../db/migrations/0002_sales_payments';
 import { migration0003 } from '../../db/migrations/0003_devices';
+import { migration0006 } from '../../db/migrations/0006_refund_receipts';
 import { receiptSchema } from '../../../shared/receipt/model';
 import { SAMPLE_REFUND } from '../../../shared/receipt/fixtures';
 import { type PrintJobView } from '../../../shared/api/devices';
@@ -17,6 +18,7 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
   migration0001.up(db);
   migration0002.up(db);
   migration0003.up(db);
+  migration0006.up(db);
   const clock = new TestClock();
   const printed: string[] = [];
   const events: PrintJobView[] = [];
@@ -49,7 +51,7 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
   let n = 0;
   const add = (): string => {
     n++;
-    return insertJob(db, { id: `j${n}`, kind: 'test', saleId: null, receiptNo: `R${n}`, copyNumber: null, receiptJson, requestedBy: null, at: 't' }).id;
+    return insertJob(db, { id: `j${n}`, kind: 'test', saleId: null, refundId: null, receiptNo: `R${n}`, copyNumber: null, receiptJson, requestedBy: null, at: 't' }).id;
   };
   return { db, clock, queue, printed, events, problems, add, setAvailable: (v: boolean) => (available = v), release: () => release?.() };
 }

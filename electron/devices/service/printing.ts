@@ -7,22 +7,26 @@ import { PosError } from '../../../shared/api/result';
 import { type PrintJobView, type PrintResult } from '../../../shared/api/devices';
 import { type SaleView } from '../../../shared/sales/views';
 import { type Receipt } from '../../../shared/receipt/model';
-import { findSaleJob, getJob, insertJob, jobView, listJobs, nextCopyNumber, transition, type PrintJobKind, type PrintJobRow } from './jobs-repo';
+import { findRefundJob, findSaleJob, getJob, insertJob, jobView, listJobs, nextCopyNumber, transition, type PrintJobKind, type PrintJobRow } from './jobs-repo';
 import { type PrintQueue } from './print-queue';
 import { isReceiptable, previewLines, saleReceipt, storedReceipt, testReceipt } from './receipts';
+import { loadRefund, refundReceipt, refundReceiptProblem } from './refund-receipt';
 import { virtualFileBase } from './sinks';
 
 /**
- * What cashiers and managers ask of the printer: a sale's receipt (once), a marked copy, a test page, the
- * job list, retry and dismiss. Every request is a persisted job printed by the queue; a sale is never
- * touched by anything that happens here.
+ * What cashiers and managers ask of the printer: a sale's or a refund's receipt (once each), a marked
+ * copy, a test page, the job list, retry and dismiss. Every request is a persisted job printed by the
+ * queue; a sale or refund is never touched by anything that happens here.
  */
+
+/** Which receipt: a paid sale's, or a completed refund's. */
+export type ReceiptRef = { saleId: string } | { refundId: string };
 
 export type PrintingDeps = {
   ctx: HostContext;
   queue: PrintQueue;
   receiptsDir: string;
-  /** False while the print_jobs table is missing (migration 0004 not applied). */
+  /** False while the print_jobs table is missing (a database the migrations did not reach). */
   available: boolean;
   getSale(saleId: string): SaleView;
   onJob(view: PrintJobView): void;
@@ -35,7 +39,7 @@ export function createPrinting(deps: PrintingDeps) {
   const db = ctx.db;
   const now = (): string => isoAt(ctx.clock);
   const requireAvailable = (): void => {
-    if (!deps.available) throw new PosError('DEVICE_ERROR', 'printing is unavailable: the database lacks the print_jobs table (migration 0004)');
+    if (!deps.available) throw new PosError('DEVICE_ERROR', 'printing is unavailable: the database lacks the print_jobs table (migration 0003)');
   };
 
   const userName = (id: string | null): string => {
@@ -44,11 +48,13 @@ export function createPrinting(deps: PrintingDeps) {
     return row?.name ?? id;
   };
 
-  const insert = (kind: PrintJobKind, receipt: Receipt, saleId: string | null, copyNumber: number | null, actor: string | null): PrintJobRow => {
+  type Owner = { saleId: string | null; refundId?: string };
+  const insert = (kind: PrintJobKind, receipt: Receipt, owner: Owner, copyNumber: number | null, actor: string | null): PrintJobRow => {
     const row = insertJob(db, {
       id: uuidv7(ctx.clock.now()),
       kind,
-      saleId,
+      saleId: owner.saleId,
+      refundId: owner.refundId ?? null,
       receiptNo: kind === 'test' ? null : receipt.saleNo,
       copyNumber,
       receiptJson: JSON.stringify(receipt),
@@ -87,7 +93,36 @@ export function createPrinting(deps: PrintingDeps) {
       const existing = findSaleJob(db, saleId);
       if (existing) return existing;
       const sale = deps.getSale(saleId);
-      return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), saleId, null, actor);
+      return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId }, null, actor);
+    })();
+
+  /** A completed refund's receipt job, created once (progress events repeat; a button may ask too). */
+  const ensureRefundJob = (refundId: string, actor: string | null): PrintJobRow =>
+    db.transaction(() => {
+      const existing = findRefundJob(db, refundId);
+      if (existing) return existing;
+      const src = loadRefund(db, refundId, deps.getSale);
+      return insert('refund', refundReceipt(src, ctx.settings(), userName), { saleId: src.sale.id, refundId }, null, actor);
+    })();
+
+  const ensureJob = (ref: ReceiptRef, actor: string | null): PrintJobRow => ('saleId' in ref ? ensureSaleJob(ref.saleId, actor) : ensureRefundJob(ref.refundId, actor));
+
+  /** A numbered copy of a sale's or a refund's receipt. */
+  const insertCopy = (ref: ReceiptRef, actor: string): PrintJobRow =>
+    db.transaction(() => {
+      if ('refundId' in ref) {
+        const src = loadRefund(db, ref.refundId, deps.getSale);
+        const problem = refundReceiptProblem(src);
+        if (problem !== null) throw new PosError('INVALID_STATE', `${problem}: nothing to reprint`);
+        const n = nextCopyNumber(db, src.sale.id, ref.refundId);
+        appendAudit(db, now(), actor, 'print.reprint', { saleId: src.sale.id, refundId: ref.refundId, copyNumber: n });
+        return insert('copy', refundReceipt(src, ctx.settings(), userName, n), { saleId: src.sale.id, refundId: ref.refundId }, n, actor);
+      }
+      const sale = deps.getSale(ref.saleId);
+      if (!isReceiptable(sale)) throw new PosError('INVALID_STATE', `sale ${sale.receiptNo} is ${sale.status}: nothing to reprint`);
+      const n = nextCopyNumber(db, ref.saleId);
+      appendAudit(db, now(), actor, 'print.reprint', { saleId: ref.saleId, copyNumber: n });
+      return insert('copy', saleReceipt(sale, ctx.settings(), userName(sale.cashierId), n), { saleId: ref.saleId }, n, actor);
     })();
 
   return {
@@ -102,27 +137,34 @@ export function createPrinting(deps: PrintingDeps) {
       }
     },
 
-    async printReceipt(saleId: string, actor: string): Promise<PrintResult> {
-      requireAvailable();
-      return result(await attempt(ensureSaleJob(saleId, actor)));
+    /**
+     * A refund was completed (every part back with the customer): queue its receipt (idempotent) and start
+     * printing. A cash part opens the drawer as the receipt prints. Voids print nothing. Never throws.
+     */
+    onRefundCompleted(refundId: string): void {
+      try {
+        if (!ctx.settings().devices.autoPrint || !deps.available) return;
+        const row = ensureRefundJob(refundId, null);
+        if (row.state === 'queued') void queue.kick();
+      } catch (e) {
+        ctx.log.error('cannot queue the receipt of a completed refund', { refundId, error: e });
+      }
     },
 
-    async reprint(saleId: string, actor: string): Promise<PrintResult> {
+    async printReceipt(ref: ReceiptRef, actor: string): Promise<PrintResult> {
       requireAvailable();
-      const row = db.transaction(() => {
-        const sale = deps.getSale(saleId);
-        if (!isReceiptable(sale)) throw new PosError('INVALID_STATE', `sale ${sale.receiptNo} is ${sale.status}: nothing to reprint`);
-        const n = nextCopyNumber(db, saleId);
-        appendAudit(db, now(), actor, 'print.reprint', { saleId, copyNumber: n });
-        return insert('copy', saleReceipt(sale, ctx.settings(), userName(sale.cashierId), n), saleId, n, actor);
-      })();
-      return result(await attempt(row));
+      return result(await attempt(ensureJob(ref, actor)));
+    },
+
+    async reprint(ref: ReceiptRef, actor: string): Promise<PrintResult> {
+      requireAvailable();
+      return result(await attempt(insertCopy(ref, actor)));
     },
 
     async testPrint(actor: string): Promise<PrintResult> {
       requireAvailable();
       const n = (db.prepare("SELECT count(*) + 1 AS n FROM print_jobs WHERE kind = 'test'").get() as { n: number }).n;
-      const row = insert('test', testReceipt(ctx.settings(), now(), userName(actor), n), null, null, actor);
+      const row = insert('test', testReceipt(ctx.settings(), now(), userName(actor), n), { saleId: null }, null, actor);
       return result(await attempt(row));
     },
 

@@ -16,11 +16,14 @@ export function printerProfile(d: DevicesSettings): PrinterProfile {
 }
 
 /** Sale views mask codes as `1345**********6789`; receipts want at least four `*` and at most 6 + 4 digits. */
-function receiptMask(masked: string | null): string {
+export function receiptMask(masked: string | null): string {
   const m = /^(\d{0,6})\d*?(\*+)(\d{0,4})$/.exec(masked ?? '');
   if (!m) return '****';
   return `${m[1] ?? ''}${'*'.repeat(Math.max(4, m[2]?.length ?? 0))}${m[3] ?? ''}`;
 }
+
+/** Keeps what a receipt's transaction/refund number field accepts: letters, digits, _ and -, at most 64. */
+export const receiptTxnId = (id: string | null): string => (id ?? '').replace(/[^0-9A-Za-z_-]/g, '').slice(0, 64);
 
 function tender(t: TenderView): Tender {
   if (t.kind === 'cash') return { kind: 'cash', amountFen: t.amountFen, givenFen: t.givenFen ?? t.amountFen, changeFen: t.changeFen ?? 0 };
@@ -29,13 +32,13 @@ function tender(t: TenderView): Tender {
     channel: t.wallet ?? t.gateway ?? 'code',
     amountFen: t.amountFen,
     maskedCode: receiptMask(t.maskedCode),
-    channelTxnId: (t.transactionId ?? '').replace(/[^0-9A-Za-z_-]/g, '').slice(0, 64),
+    channelTxnId: receiptTxnId(t.transactionId),
   };
 }
 
 export const isReceiptable = (sale: SaleView): boolean => sale.completedAt !== null && ['paid', 'partly_refunded', 'refunded'].includes(sale.status);
 
-function mustParse(input: ReceiptInput): Receipt {
+export function mustParse(input: ReceiptInput): Receipt {
   const r = parseReceipt(input);
   if (!r.ok) throw new PosError('DEVICE_ERROR', r.error);
   return r.receipt;

@@ -70,7 +70,7 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
   let idleTimer: unknown = null;
   let stopped = false;
   const virtual = virtualSink(receiptsDir);
-  // Until migration 0004 is registered (it follows sync's 0003), print jobs are unavailable; scanning works.
+  // Defensive: a database without print_jobs (never migrated this far) still scans; printing says why not.
   const jobsAvailable = ctx.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'print_jobs'").get() !== undefined;
   const queuedJobs = (): number => (jobsAvailable ? countQueued(ctx.db) : 0);
 
@@ -209,10 +209,12 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
   return {
     start(): void {
       if (jobsAvailable) queue.recover();
-      else log.error('print_jobs table missing (migration 0004 not applied): printing is unavailable');
+      else log.error('print_jobs table missing (migration 0003 not applied): printing is unavailable');
       unsubscribe = ctx.events.subscribe((ev) => {
         if (ev.event === 'settings.changed') void reapply(ev.payload);
         else if (ev.event === 'sale.changed' && ev.payload.status === 'paid') printing.onSalePaid(ev.payload.saleId);
+        // A refund prints once all of its money is back (the engine emits progress more than once).
+        else if (ev.event === 'refund.progress' && ev.payload.purpose === 'refund' && ev.payload.state === 'succeeded') printing.onRefundCompleted(ev.payload.id);
       });
       void reapply(ctx.settings());
       if (jobsAvailable) void queue.kick();

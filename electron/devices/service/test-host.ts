@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../db/open';
-import { MIGRATIONS } from '../../db/migrations';
-import { migration0003 } from '../../db/migrations/0003_devices';
 import { startTestHost, type TestHost } from '../../testing/host-fixture';
 import { type HostConfig } from '../../host';
 import { type AnyEvent, type EventName, type EventPayload } from '../../../shared/api/contract';
 import { type DevicesSettings } from '../../../shared/devices/settings';
 import { waitFor } from '../serial/test-pty';
 
-/**
- * TEST HELPER: a host (manual clock, temp data dir, manager logged in) that records every event.
- * While migration 0004 is not yet in MIGRATIONS (it follows sync's 0003), the data dir is prepared with the
- * print_jobs table; once it is registered this branch is dead and can go.
- */
+/** TEST HELPER: a host (manual clock, temp data dir, manager logged in) that records every event. */
 export type DevicesTestHost = TestHost & {
   events: AnyEvent[];
   of<E extends EventName>(event: E): Array<EventPayload<E>>;
@@ -25,11 +18,6 @@ export type DevicesTestHost = TestHost & {
 
 export async function startDevicesTestHost(config: Partial<HostConfig> = {}): Promise<DevicesTestHost> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-devices-'));
-  if (!MIGRATIONS.some((m) => m.version === migration0003.version)) {
-    const { db } = openDatabase(path.join(dataDir, 'pos.db'));
-    migration0003.up(db);
-    db.close();
-  }
   const t = await startTestHost({ dataDir, ...config });
   const events: AnyEvent[] = [];
   let unsubscribe = t.host.subscribe((e) => events.push(e));

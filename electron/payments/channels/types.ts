@@ -103,10 +103,30 @@ export type BillRow = {
   status: string;
   time: string;
 };
+/** A detail line of a bill that could not be read as a row: kept and counted, never silently dropped. */
+export type BillRowRejection = {
+  /** 1-based line number in the bill's detail file. */
+  line: number;
+  reason: string;
+  /** The line as received (cut to 200 characters). */
+  text: string;
+};
+/** Why a downloaded bill file cannot be read at all. */
+export type BillProblemCode =
+  | 'NOT_ZIP' // the download is not a ZIP archive (an error page, plain text, …)
+  | 'CORRUPT_ZIP' // a ZIP that cannot be read: truncated, bad CRC, unsupported compression, encrypted
+  | 'TOO_LARGE' // an entry or the archive is larger than any daily bill should be
+  | 'NO_DETAIL_FILE' // the archive has no trade-detail CSV
+  | 'AMBIGUOUS_DETAIL_FILE' // more than one file looks like the trade detail
+  | 'NOT_A_BILL' // the detail file has no bill header, or misses a needed column
+  | 'COUNT_MISMATCH'; // the file's own totals line counts other than the rows found in it
 export type BillOutcome =
-  | { status: 'ok'; date: string; rows: BillRow[]; raw: string }
+  /** `rejected`: detail lines that are not valid rows (adapters that check rows per line fill it). */
+  | { status: 'ok'; date: string; rows: BillRow[]; raw: string; rejected?: BillRowRejection[] }
   /** No bill for that day (none yet, or no transactions). */
   | { status: 'no_bill'; message: string }
+  /** The bill was downloaded but its file is broken: a typed reason, nothing half-read. */
+  | { status: 'bad_bill'; code: BillProblemCode; message: string }
   | Failed
   | Unknown
   | NotSent;

@@ -1,4 +1,4 @@
-import { stmt } from '../../sales/stmt';
+import { stmt } from '../../db/stmt';
 import { type Db } from '../../db/open';
 import { type AttemptState, type AttemptView, type Gateway, type PaymentPhase } from '../../../shared/sales/views';
 import { type PaymentChannel as Wallet } from '../../../shared/payments/channel';
@@ -31,10 +31,10 @@ export type AttemptRow = {
 
 export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending', 'reversing'];
 
-export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'sent_ms' | 'resolved_ms'>): void {
+export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'resolved_ms'>): void {
   stmt(db, 
-    `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, created_at, updated_at)
-     VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @created_at, @updated_at)`,
+    `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, sent_ms, created_at, updated_at)
+     VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @sent_ms, @created_at, @updated_at)`,
   ).run(row);
 }
 

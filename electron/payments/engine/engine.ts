@@ -1,4 +1,4 @@
-import { stmt } from '../../sales/stmt';
+import { stmt } from '../../db/stmt';
 import { type Db } from '../../db/open';
 import { type Clock, isoAt } from '../../clock';
 import { type Logger } from '../../log';
@@ -43,7 +43,16 @@ export type StartInput = { saleId: string; code: string; amountFen?: number; act
  * The payment engine: drives every attempt through the persisted state machine of ARCHITECTURE §4.
  * The database is the truth: each step re-reads the attempt, talks to the channel at most once, and commits
  * the result in one transaction. The full payment code lives only in memory between `start` and the pay
- * request; after a restart an unsent attempt is failed, never sent late.
+ * request, so after a restart nothing is ever sent late.
+ *
+ * Commits of a code payment on the happy path: two, both durable (`synchronous=FULL`).
+ * 1. `start`: the order number and the attempt, already in state `sent` (the write-ahead record of the pay
+ *    request: "created" and "sent" are one commit, made before any byte leaves), with its audit entry and the
+ *    sale's `paying` status.
+ * 2. The answer: attempt `succeeded`, tender, sale completed, outbox record and audit entry, in one
+ *    transaction.
+ * Because the attempt is `sent` from its first commit, an attempt found after a restart may have been sent:
+ * it is queried on its channel's schedule (and reversed at the deadline), never failed by guess.
  */
 export function createPaymentEngine(deps: EngineDeps) {
   const { db, clock, log } = deps;
@@ -78,13 +87,9 @@ export function createPaymentEngine(deps: EngineDeps) {
     }
   }
 
-  /**
-   * One transaction: re-read, change, and when the attempt became final settle its sale; then tell the UI.
-   * `relaxed`: committed without waiting for the disk (survives a process crash, not a power cut); only
-   * for a marker whose loss recovery tolerates (created vs sent: both are queried after a restart).
-   */
-  function commit(id: string, change: (row: AttemptRow, when: string, now: number) => void, relaxed = false): AttemptRow {
-    const tx = (): AttemptRow => {
+  /** One durable transaction: re-read, change, and when the attempt became final settle its sale; then tell the UI. */
+  function commit(id: string, change: (row: AttemptRow, when: string, now: number) => void): AttemptRow {
+    const row = db.transaction((): AttemptRow => {
       const current = getAttempt(db, id);
       if (!current) throw new Error(`attempt ${id} vanished`);
       const when = at();
@@ -92,16 +97,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       const after = getAttempt(db, id) as AttemptRow;
       if (isTerminalAttempt(after.state)) settleSale(db, deps, current.sale_id, when);
       return after;
-    };
-    let row: AttemptRow;
-    if (relaxed) {
-      stmt(db, 'PRAGMA synchronous = NORMAL').run();
-      try {
-        row = db.transaction(tx)();
-      } finally {
-        stmt(db, 'PRAGMA synchronous = FULL').run();
-      }
-    } else row = db.transaction(tx)();
+    })();
     emit(row, isTerminalAttempt(row.state));
     return row;
   }
@@ -161,9 +157,9 @@ export function createPaymentEngine(deps: EngineDeps) {
       fail(row.id, 'cancelled before sending', true);
       return;
     }
-    const sentMs = clock.now();
-    // Write-ahead: "sent" is committed before a byte leaves; after a crash it is queried, never resent.
-    commit(row.id, (_r, when) => updateAttempt(db, row.id, { state: 'sent', phase: 'sending', sent_ms: sentMs }, when), true);
+    // Write-ahead: the attempt was committed as "sent" (durably, with its order number) before this request;
+    // after a crash it is queried, never resent.
+    const sentMs = row.sent_ms ?? row.created_ms;
     const s = deps.settings();
     const outcome = await channel.pay({
       orderNo: row.order_no,
@@ -192,30 +188,21 @@ export function createPaymentEngine(deps: EngineDeps) {
     apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: row.sent_ms ?? row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
   }
 
-  async function recoverCreated(row: AttemptRow, channel: PaymentChannel): Promise<void> {
-    const q = await channel.query({ orderNo: row.order_no });
-    if (stopped) return;
-    reportOutcome(deps.connectivity, row.gateway, q);
-    if (q.status === 'not_found') return void fail(row.id, 'never sent: the till stopped before sending', true);
-    commit(row.id, (_r, when) => updateAttempt(db, row.id, { state: 'pending', phase: 'querying', sent_ms: row.created_ms }, when));
-    apply(row.id, decideQuery(q, { now: clock.now(), sentMs: row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
-  }
-
   async function step(id: string): Promise<void> {
     const channels = await channelsOrNone();
     if (stopped) return;
     const row = getAttempt(db, id);
     if (!row || isTerminalAttempt(row.state)) return;
     const channel = channels?.[row.gateway];
-    if (row.state === 'created') {
-      const pending = fresh.get(id);
+    const pending = fresh.get(id);
+    if (pending) {
+      // Started by this process and not sent yet: the code is still in memory. Sent at most once.
       fresh.delete(id);
-      if (pending && channel) return sendPay(row, channel, pending);
       if (!channel) return void fail(id, 'not sent: gateway not available', true);
-      // Found after a restart. The "sent" marker is committed without a disk flush, so a power cut may have
-      // lost it: ask the channel before concluding it was never sent.
-      return recoverCreated(row, channel);
+      return sendPay(row, channel, pending);
     }
+    // Anything else open may have been sent (`sent`, or `created` written by an older version before its
+    // request): it is queried below like any unresolved attempt, never sent again and never failed by guess.
     if (!channel) {
       scheduler.at(id, clock.now() + 5_000);
       return;
@@ -252,7 +239,8 @@ export function createPaymentEngine(deps: EngineDeps) {
       const amount = input.amountFen ?? due;
       const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
       const hash = hashCode(route.code);
-      const id = uuidv7(clock.now());
+      const now = clock.now();
+      const id = uuidv7(now);
       const row = db.transaction(() => {
         const current = getSale(db, input.saleId);
         if (!current || (current.status !== 'open' && current.status !== 'paying')) throw new PosError('INVALID_STATE', `the sale is ${current?.status ?? 'gone'}`);
@@ -271,9 +259,12 @@ export function createPaymentEngine(deps: EngineDeps) {
           amount_fen: amount,
           code_hash: hash,
           code_masked: maskPaymentCode(route.code),
-          state: 'created',
+          // Write-ahead of the pay request: committed (durably) before it is sent, so "created" and "sent"
+          // are one commit. From here on the attempt may have reached the channel.
+          state: 'sent',
           phase: 'sending',
-          created_ms: clock.now(),
+          created_ms: now,
+          sent_ms: now,
           created_at: when,
           updated_at: when,
         });
@@ -303,7 +294,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     /** "Query this order": ask the channel now (an unresolved attempt only). */
     async queryNow(id: string): Promise<AttemptView> {
       const row = requireAttempt(id);
-      if (!isTerminalAttempt(row.state) && row.state !== 'created') await scheduler.run(id);
+      if (!isTerminalAttempt(row.state) && !fresh.has(id)) await scheduler.run(id);
       return attemptView(requireAttempt(id));
     },
 

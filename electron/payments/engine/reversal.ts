@@ -1,4 +1,4 @@
-import { stmt } from '../../sales/stmt';
+import { stmt } from '../../db/stmt';
 import { type Db } from '../../db/open';
 import { type Clock } from '../../clock';
 import { type Logger } from '../../log';

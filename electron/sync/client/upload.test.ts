@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_ENTRIES } from '../../../shared/sync/protocol';
 import { sampleSale } from '../../../shared/sync/sample-entries';
 import { createNonceCache, verifyRequest } from './auth';
-import { fetchDailyTotals, probeHq, uploadBatch, type SyncClientConfig } from './upload';
+import { fetchDailyTotals, probeHq, uploadBatch, uploadSerializedBatch, type SyncClientConfig } from './upload';
 
 const NOW = 1_714_528_800_000;
 const entries = [sampleSale({ seq: 1 }), sampleSale({ seq: 2 })];
@@ -12,7 +12,7 @@ type Seen = { url: string; method: string; headers: Record<string, string>; body
 /** A fetch double answering with a fixed status and body, recording what it was sent. */
 function fakeFetch(status: number, body: unknown, seen: Seen[] = []): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    seen.push({ url: String(input), method: init?.method ?? 'GET', headers: init?.headers as Record<string, string>, body: typeof init?.body === 'string' ? init.body : '' });
+    seen.push({ url: String(input), method: init?.method ?? 'GET', headers: init?.headers as Record<string, string>, body: typeof init?.body === 'string' ? init.body : init?.body instanceof Uint8Array ? Buffer.from(init.body).toString('utf8') : '' });
     return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
   }) as typeof fetch;
 }
@@ -63,19 +63,35 @@ describe('uploadBatch', () => {
   });
 
   it.each([
-    ['an index outside the batch', { results: [ack(0), { ...ack(1), index: 7 }] }],
-    ['two acks for one entry', { results: [ack(0), ack(0)] }],
-    ['an ack naming another key', { results: [{ ...ack(0), idempotencyKey: 'someone-else' }] }],
-    ['a null key on a non-rejected ack', { results: [{ ...ack(0), idempotencyKey: null }] }],
     ['an unknown status', { results: [ack(0, 'maybe')] }],
     ['no results at all', {}],
+    ['more acks than twice the largest batch', { results: Array.from({ length: 2 * MAX_BATCH_ENTRIES + 1 }, () => ack(0)) }],
   ])('treats an answer with %s as transient (nothing marked sent)', async (_name, body) => {
     expect((await uploadBatch(config(fakeFetch(200, body)), entries)).kind).toBe('transient');
+  });
+
+  it.each([
+    ['an index outside the batch (matched by key)', { results: [ack(0), { ...ack(1), index: 7 }] }, []],
+    ['two acks for one entry', { results: [ack(0), ack(0)] }, [entries[1]?.idempotencyKey]],
+    ['acks in reverse order', { results: [ack(1), ack(0)] }, []],
+    ['an ack naming another key', { results: [{ ...ack(0), idempotencyKey: 'someone-else' }, ack(1)] }, [entries[0]?.idempotencyKey]],
+    ['a null key on a non-rejected ack', { results: [{ ...ack(0), idempotencyKey: null }] }, entries.map((e) => e.idempotencyKey)],
+  ])('accepts an answer with %s; entries without a matching ack are missing (resent)', async (_name, body, missing) => {
+    expect(await uploadBatch(config(fakeFetch(200, body)), entries)).toMatchObject({ kind: 'acked', missingKeys: missing });
   });
 
   it('accepts a rejected ack without a key', async () => {
     const body = { results: [{ index: 0, idempotencyKey: null, seq: null, status: 'rejected', error: 'bad' }] };
     expect(await uploadBatch(config(fakeFetch(200, body)), entries)).toMatchObject({ kind: 'acked', missingKeys: [entries[1]?.idempotencyKey] });
+  });
+
+  it('a pre-serialised batch goes out byte for byte as JSON.stringify of the request would send it', async () => {
+    const seen: Seen[] = [];
+    const cjk = [sampleSale({ seq: 1 }), { ...sampleSale({ seq: 2 }), payload: { ...sampleSale({ seq: 2 }).payload, note: '矿泉水 ￥1.50' } }];
+    const result = await uploadSerializedBatch(config(fakeFetch(200, { results: [] }, seen)), cjk, cjk.map((e) => Buffer.from(JSON.stringify(e))));
+    expect(result).toMatchObject({ kind: 'acked', missingKeys: cjk.map((e) => e.idempotencyKey) });
+    expect(seen[0]?.body).toBe(JSON.stringify({ terminalId: 'T01', entries: cjk }));
+    expect(await uploadSerializedBatch(config(fakeFetch(200, { results: [] })), cjk, [])).toMatchObject({ kind: 'refused' });
   });
 
   it('refuses what cannot succeed before sending anything', async () => {

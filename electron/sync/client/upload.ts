@@ -1,23 +1,24 @@
-import { type z } from 'zod';
+import { z } from 'zod';
 import {
-  batchResponseSchema,
   dailyTotalsSchema,
+  entryAckSchema,
   healthResponseSchema,
   hqErrorBodySchema,
   MAX_BATCH_ENTRIES,
   SYNC_PATHS,
-  type BatchRequest,
   type DailyTotals,
   type EntryAck,
   type OutboxEntry,
   type TotalsQuery,
 } from '../../../shared/sync/protocol';
+import { type AckRef, splitAcks } from './acks';
 import { signRequest } from './auth';
 
 /**
  * The terminal's HTTP client for HQ. Every call returns a classified outcome instead of throwing, so the
  * sync worker only decides what to do next:
- * - acked: HQ answered; `results` may cover only part of the batch, `missingKeys` lists the rest (resend).
+ * - acked: HQ answered; `results` may cover only part of the batch (or repeat, reorder, or name entries
+ *   it does not hold: splitAcks sorts that out by key), `missingKeys` lists the entries to resend.
  * - transient: network error, timeout, 5xx, 429, garbage or truncated answer. Retry later with backoff;
  *   the batch may or may not have been stored, which is safe because HQ deduplicates by key.
  * - auth: 401/403, a configuration problem (unknown terminal, wrong secret, clock skew). Retrying
@@ -59,7 +60,7 @@ const describe = (error: unknown): string => {
 };
 
 /** Sends one request (signed unless `signed` is false) and reads the whole body within the timeout. */
-async function send(config: SyncClientConfig, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, signed: boolean): Promise<RawResponse | Failure> {
+async function send(config: SyncClientConfig, method: 'GET' | 'POST', pathAndQuery: string, body: Uint8Array | null, signed: boolean): Promise<RawResponse | Failure> {
   const url = buildUrl(config.baseUrl, pathAndQuery);
   if (url === null) return { kind: 'refused', reason: `invalid HQ URL: ${config.baseUrl}` };
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -123,37 +124,43 @@ function parseBody<S extends z.ZodType>(schema: S, raw: RawResponse): { ok: true
   return { ok: true, value: parsed.data };
 }
 
-/** Every ack must point at an entry of this batch by index and key; otherwise nothing in it is trusted. */
-function checkAcks(entries: readonly OutboxEntry[], results: readonly EntryAck[]): string | null {
-  const seen = new Set<number>();
-  for (const ack of results) {
-    const entry = entries[ack.index];
-    if (entry === undefined) return `ack for index ${ack.index} outside the batch`;
-    if (seen.has(ack.index)) return `two acks for index ${ack.index}`;
-    seen.add(ack.index);
-    if (ack.idempotencyKey === null ? ack.status !== 'rejected' : ack.idempotencyKey !== entry.idempotencyKey) {
-      return `ack for index ${ack.index} names key ${ack.idempotencyKey ?? 'null'}, batch has ${entry.idempotencyKey}`;
-    }
-  }
-  return null;
-}
+/**
+ * The answer as the client accepts it: the protocol's shape, but room for every ack twice, so an HQ or proxy
+ * that repeats acks is still understood (splitAcks ignores the repeats) instead of failing the batch forever.
+ */
+const lenientBatchResponseSchema = z.strictObject({ results: z.array(entryAckSchema).max(2 * MAX_BATCH_ENTRIES) });
 
 /** Uploads one batch (1..MAX_BATCH_ENTRIES entries of this terminal). Never throws. */
 export async function uploadBatch(config: SyncClientConfig, entries: readonly OutboxEntry[]): Promise<UploadResult> {
-  if (entries.length === 0) return { kind: 'acked', results: [], missingKeys: [] };
-  if (entries.length > MAX_BATCH_ENTRIES) return { kind: 'refused', reason: `batch of ${entries.length} entries exceeds ${MAX_BATCH_ENTRIES}; split it` };
-  const request: BatchRequest = { terminalId: config.terminalId, entries: [...entries] };
-  const raw = await send(config, 'POST', SYNC_PATHS.batches, JSON.stringify(request), true);
+  return uploadSerializedBatch(config, entries, entries.map((e) => Buffer.from(JSON.stringify(e))));
+}
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+
+/**
+ * uploadBatch for entries already serialised (the outbox stores each entry's JSON): the body is spliced
+ * from their UTF-8 bytes, the same bytes JSON.stringify of the request would give, without parsing,
+ * re-serialising or re-encoding any entry on each attempt. `refs[i]` is the key and seq inside `entriesJson[i]`.
+ */
+export async function uploadSerializedBatch(config: SyncClientConfig, refs: readonly AckRef[], entriesJson: readonly Uint8Array[]): Promise<UploadResult> {
+  if (refs.length !== entriesJson.length) return { kind: 'refused', reason: `${refs.length} refs for ${entriesJson.length} entries` };
+  if (refs.length === 0) return { kind: 'acked', results: [], missingKeys: [] };
+  if (refs.length > MAX_BATCH_ENTRIES) return { kind: 'refused', reason: `batch of ${refs.length} entries exceeds ${MAX_BATCH_ENTRIES}; split it` };
+  const parts: Uint8Array[] = [Buffer.from(`{"terminalId":${JSON.stringify(config.terminalId)},"entries":[`)];
+  entriesJson.forEach((entry, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(entry);
+  });
+  parts.push(CLOSE);
+  const raw = await send(config, 'POST', SYNC_PATHS.batches, Buffer.concat(parts), true);
   if (raw.kind !== 'response') return raw;
   const failure = classifyStatus(raw);
   if (failure !== null) return failure;
-  const body = parseBody(batchResponseSchema, raw);
-  if (!body.ok) return body.failure;
-  const mismatch = checkAcks(entries, body.value.results);
-  if (mismatch !== null) return { kind: 'transient', reason: `answer from HQ does not match the batch: ${mismatch}` };
-  const acked = new Set(body.value.results.map((r) => r.index));
-  const missingKeys = entries.filter((_, i) => !acked.has(i)).map((e) => e.idempotencyKey);
-  return { kind: 'acked', results: body.value.results, missingKeys };
+  const answer = parseBody(lenientBatchResponseSchema, raw);
+  if (!answer.ok) return answer.failure;
+  // Acks are matched by key (splitAcks): unknown, repeated or contradicting ones never mark an entry.
+  return { kind: 'acked', results: answer.value.results, missingKeys: splitAcks(refs, answer.value.results).unacked };
 }
 
 export type ProbeResult = { ok: true; latencyMs: number } | { ok: false; reason: string };

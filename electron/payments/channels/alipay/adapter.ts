@@ -3,7 +3,6 @@
  * .fastpay.refund.query, and the bill download (PAYMENTS.md §3). Requests are RSA2-signed like alipay-sdk;
  * every answer's signature is checked over the exact raw text before any field is believed.
  */
-import iconv from 'iconv-lite';
 import { type KeyObject } from 'node:crypto';
 import { PosError } from '../../../../shared/api/result';
 import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
@@ -17,6 +16,7 @@ import {
   type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
 } from '../types';
 import { AlipayBillError, parseAlipayBill } from './bill';
+import { readAlipayBillZip } from './bill-zip';
 import { AlipayKeyError, loadAlipayPrivateKey, loadAlipayPublicKey, rawJsonMember, rsa2Verify, signAlipayParams } from './sign';
 
 export type AlipayConfig = {
@@ -254,15 +254,35 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
       }
       const url = str(a.bill_download_url);
       if (!url) return unknown('No bill_download_url in answer', 'INCOMPLETE');
+      // The URL is valid for about 30 s: fetch it at once. It serves a ZIP of GBK CSV files.
+      let body: Buffer;
       try {
         const res = await d.send({ method: 'GET', url, timeoutMs, maxResponseBytes: 64 * 1024 * 1024 });
         if (res.status !== 200) return unknown(`HTTP ${res.status} downloading the bill`, `HTTP_${res.status}`);
-        const text = iconv.decode(res.body, 'gbk');
-        return { status: 'ok', date, rows: parseAlipayBill(text), raw: text };
+        body = res.body;
       } catch (e) {
-        if (e instanceof AlipayBillError) return unknown(e.message, 'UNPARSABLE');
         return transportOutcome(e);
       }
+      return readBill(date, body);
     },
   };
+}
+
+/**
+ * A downloaded bill archive → rows. A broken file is a typed `bad_bill`, never a throw; a bad line is a
+ * counted rejection; and when the file's own totals line disagrees with what was read, the whole bill is
+ * refused rather than reconciled short.
+ */
+export function readBill(date: string, body: Buffer): BillOutcome {
+  try {
+    const { detailText } = readAlipayBillZip(body);
+    const { rows, rejected, declaredCount } = parseAlipayBill(detailText);
+    if (declaredCount !== null && declaredCount !== rows.length + rejected.length) {
+      return { status: 'bad_bill', code: 'COUNT_MISMATCH', message: `The bill announces ${declaredCount} rows but has ${rows.length + rejected.length}` };
+    }
+    return { status: 'ok', date, rows, raw: detailText, rejected };
+  } catch (e) {
+    if (e instanceof AlipayBillError) return { status: 'bad_bill', code: e.code, message: e.message };
+    return { status: 'bad_bill', code: 'CORRUPT_ZIP', message: `The bill cannot be read: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { alipaySignContent, loadAlipayPrivateKey, loadAlipayPublicKey, rawJsonMember, rsa2Sign, rsa2Verify, AlipayKeyError } from './sign';
 import { sharedKeys } from '../../../sandbox/testing';
-import { buildAlipayBill, parseAlipayBill } from './bill';
 
 describe('rawJsonMember', () => {
   it('returns the exact text of a top-level member', () => {
@@ -44,22 +43,11 @@ describe('RSA2 signing', () => {
     expect(() => loadAlipayPrivateKey('garbage')).toThrow(AlipayKeyError);
     expect(() => loadAlipayPublicKey('garbage')).toThrow(AlipayKeyError);
   });
-});
 
-describe('Alipay bill CSV', () => {
-  it('round-trips payments, refunds and reversals', () => {
-    const csv = buildAlipayBill('2088', '2026-11-24', [
-      { tradeNo: 'T1', orderNo: 'A1', kind: 'payment', subject: 's', createdAt: '2026-11-24 10:00:00', finishedAt: '2026-11-24 10:00:01', buyer: 'b', amountFen: 1234 },
-      { tradeNo: 'T1', orderNo: 'A1', kind: 'refund', subject: 's', createdAt: '2026-11-24 11:00:00', finishedAt: '2026-11-24 11:00:00', buyer: 'b', amountFen: 34, refundNo: 'R1' },
-      { tradeNo: 'T2', orderNo: 'A2', kind: 'reversal', subject: 's', createdAt: '2026-11-24 12:00:00', finishedAt: '2026-11-24 12:00:00', buyer: 'b', amountFen: 7, refundNo: 'A2-REVERSE' },
-    ], '2026-11-25 09:00:00');
-    expect(csv).toContain('#支付宝业务明细查询');
-    expect(csv).toContain(',-0.34,');
-    expect(parseAlipayBill(csv)).toEqual([
-      { kind: 'payment', orderNo: 'A1', transactionId: 'T1', amountFen: 1234, status: '交易', time: '2026-11-24 10:00:01' },
-      { kind: 'refund', orderNo: 'A1', transactionId: 'T1', amountFen: 34, status: '退款', time: '2026-11-24 11:00:00', refundNo: 'R1' },
-      { kind: 'reversal', orderNo: 'A2', transactionId: 'T2', amountFen: 7, status: '退款', time: '2026-11-24 12:00:00', refundNo: 'A2-REVERSE' },
-    ]);
-    expect(() => parseAlipayBill('nope')).toThrow();
+  it('parses each key text once (the KeyObject is reused); an unreadable key is refused every time', () => {
+    expect(loadAlipayPrivateKey(keys.appPrivateKey)).toBe(loadAlipayPrivateKey(keys.appPrivateKey));
+    expect(loadAlipayPublicKey(keys.appPublicKey)).toBe(loadAlipayPublicKey(keys.appPublicKey));
+    expect(loadAlipayPublicKey(keys.alipayPublicKey)).not.toBe(loadAlipayPublicKey(keys.appPublicKey));
+    for (let i = 0; i < 2; i++) expect(() => loadAlipayPrivateKey('garbage')).toThrow(AlipayKeyError);
   });
 });

@@ -14,8 +14,25 @@ export class AlipayKeyError extends Error {
   }
 }
 
-/** Accept PEM (PKCS#1 or PKCS#8) or the bare base64 the Alipay console shows. */
-export function loadAlipayPrivateKey(key: string): KeyObject {
+/**
+ * Parsed keys by their text. Parsing an RSA key costs far more than using it, and callers that hold only
+ * the text (the sandbox, per request) would otherwise pay it every time. KeyObjects are immutable, so
+ * sharing them is safe; the cache is small and bounded (a till has a handful of keys).
+ */
+const KEY_CACHE_MAX = 32;
+const privateKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, KeyObject>();
+
+function cached(cache: Map<string, KeyObject>, key: string, load: (key: string) => KeyObject): KeyObject {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const loaded = load(key); // throws for an unreadable key: nothing is cached
+  if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, loaded);
+  return loaded;
+}
+
+function parsePrivateKey(key: string): KeyObject {
   try {
     if (key.includes('-----BEGIN')) return createPrivateKey(key);
     const der = Buffer.from(key.replace(/\s+/g, ''), 'base64');
@@ -29,7 +46,7 @@ export function loadAlipayPrivateKey(key: string): KeyObject {
   }
 }
 
-export function loadAlipayPublicKey(key: string): KeyObject {
+function parsePublicKey(key: string): KeyObject {
   try {
     if (key.includes('-----BEGIN')) return createPublicKey(key);
     return createPublicKey({ key: Buffer.from(key.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
@@ -37,6 +54,12 @@ export function loadAlipayPublicKey(key: string): KeyObject {
     throw new AlipayKeyError('Alipay public key cannot be read');
   }
 }
+
+/** Accept PEM (PKCS#1 or PKCS#8) or the bare base64 the Alipay console shows. Parsed once per key text. */
+export const loadAlipayPrivateKey = (key: string): KeyObject => cached(privateKeys, key, parsePrivateKey);
+
+/** PEM or bare base64 (SPKI). Parsed once per key text. */
+export const loadAlipayPublicKey = (key: string): KeyObject => cached(publicKeys, key, parsePublicKey);
 
 export function alipaySignContent(params: Record<string, string | undefined>): string {
   return Object.keys(params)

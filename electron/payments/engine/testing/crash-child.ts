@@ -1,7 +1,8 @@
 /**
  * Child process for the crash-safety test: runs a real host against a sandbox living in the parent, makes
- * code payments, and (randomly) kills itself with SIGKILL right after a channel answered — between
- * "charged at the channel" and "committed locally". The parent also kills it at random moments.
+ * code payments, and (randomly) kills itself with SIGKILL right before a pay request leaves (the attempt is
+ * committed, the channel never hears of it) and right after a channel answered — between "charged at the
+ * channel" and "committed locally". The parent also kills it at random moments.
  *
  *   node --import tsx crash-child.ts work <dataDir> <endpoint.json> <seed> <selfKillPercent>
  *   node --import tsx crash-child.ts recover <dataDir> <endpoint.json>
@@ -31,10 +32,14 @@ const selfKill = mode === 'work' ? Number(killText ?? 0) / 100 : 0;
 const out = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 const die = (): void => void process.kill(process.pid, 'SIGKILL');
 
-/** The crash point: the channel has answered (money may have moved), nothing is committed yet. */
+/**
+ * The crash points: the attempt is committed (as sent) but its request has not left yet; and the channel
+ * has answered (money may have moved), nothing is committed yet.
+ */
 const wrap = (ch: PaymentChannel): PaymentChannel => ({
   ...ch,
   pay: async (req) => {
+    if (random() < selfKill / 2) die();
     const r = await ch.pay(req);
     if (random() < selfKill) die();
     return r;

@@ -1,5 +1,5 @@
 import { type Statement } from 'better-sqlite3';
-import { type Db } from '../db/open';
+import { type Db } from './open';
 
 const caches = new WeakMap<Db, Map<string, Statement>>();
 

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../clock';
+import { createEventBus } from '../events';
+import { silentLogger } from '../log';
+import { type AnyEvent } from '../../shared/api/contract';
+import { createConnectivity, type ConnectivityOptions } from './connectivity';
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+function setup(opts: Partial<ConnectivityOptions> & { answers?: (boolean | undefined)[] } = {}) {
+  const clock = createManualClock();
+  const events = createEventBus(silentLogger);
+  const seen: AnyEvent[] = [];
+  events.subscribe((e) => void seen.push(e));
+  const answers = opts.answers ?? [];
+  let probes = 0;
+  const c = createConnectivity({
+    clock,
+    events,
+    log: silentLogger,
+    probe: () => {
+      probes++;
+      return Promise.resolve(answers.length > 0 ? answers.shift() : false);
+    },
+    ...opts,
+  });
+  const states = (): string[] => seen.flatMap((e) => (e.event === 'connectivity.changed' ? [e.payload.state] : []));
+  return { c, clock, states, probes: () => probes };
+}
+
+describe('connectivity', () => {
+  it('probes at once on start, then every interval; three failures in a row are offline', async () => {
+    const { c, clock, states, probes } = setup({ probeIntervalMs: 1000 });
+    c.start();
+    await flush();
+    expect(probes()).toBe(1);
+    expect(c.state()).toBe('degraded');
+    clock.advance(999);
+    await flush();
+    expect(probes()).toBe(1);
+    clock.advance(1);
+    await flush();
+    clock.advance(1000);
+    await flush();
+    expect(probes()).toBe(3);
+    expect(states()).toEqual(['degraded', 'offline']);
+    c.stop();
+  });
+
+  it('any success is online again and runs the online listeners once', async () => {
+    const { c, clock, states } = setup({ probeIntervalMs: 1000, answers: [false, false, false, true, true] });
+    let onOnline = 0;
+    c.onOnline(() => onOnline++);
+    c.start();
+    await flush();
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      await flush();
+    }
+    expect(states()).toEqual(['degraded', 'offline', 'online']);
+    expect(onOnline).toBe(1);
+    c.stop();
+  });
+
+  it('reads a function interval before every wait (settings can shorten it)', async () => {
+    let interval = 15_000;
+    const { c, clock, probes } = setup({ probeIntervalMs: () => interval });
+    c.start();
+    await flush();
+    interval = 500;
+    clock.advance(15_000);
+    await flush();
+    expect(probes()).toBe(2);
+    clock.advance(500);
+    await flush();
+    expect(probes()).toBe(3);
+    c.stop();
+  });
+
+  it('probeNow restarts the timer from now: one timer, never two', async () => {
+    const { c, clock, probes } = setup({ probeIntervalMs: 1000 });
+    c.start();
+    await flush();
+    clock.advance(600);
+    await c.probeNow();
+    expect(probes()).toBe(2);
+    clock.advance(600);
+    await flush();
+    expect(probes()).toBe(2);
+    clock.advance(400);
+    await flush();
+    expect(probes()).toBe(3);
+    clock.advance(1000);
+    await flush();
+    expect(probes()).toBe(4);
+    c.stop();
+  });
+
+  it('nothing to probe (undefined) leaves the state as reports made it; after stop nothing is probed or reported', async () => {
+    const { c, clock, states, probes } = setup({ probeIntervalMs: 1000, answers: [undefined, undefined] });
+    c.start();
+    await flush();
+    c.report(false, 'channel', 'ECONNREFUSED');
+    clock.advance(1000);
+    await flush();
+    expect(c.state()).toBe('degraded');
+    c.stop();
+    const n = probes();
+    clock.advance(10_000);
+    await flush();
+    expect(probes()).toBe(n);
+    expect(states()).toEqual(['degraded']);
+  });
+
+  it('HQ down alone is degraded, not offline, while the payment channels answer; both down is offline', async () => {
+    const { c, states } = setup();
+    let recovered = 0;
+    c.onOnline(() => recovered++);
+    for (let i = 0; i < 5; i++) c.report(false, 'hq', 'ECONNREFUSED');
+    expect(c.state()).toBe('offline');
+    c.report(true, 'payment gateway wechat');
+    expect(c.state()).toBe('degraded');
+    expect(recovered).toBe(1);
+    // Further channel answers while HQ stays down do not re-run recovery each time.
+    c.report(true, 'payment gateway alipay');
+    expect(recovered).toBe(1);
+    for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat', 'TIMEOUT');
+    expect(c.state()).toBe('offline');
+    c.report(true, 'probe');
+    expect(c.state()).toBe('degraded');
+    expect(recovered).toBe(2);
+    c.report(true, 'payment gateway wechat');
+    expect(c.state()).toBe('online');
+    expect(recovered).toBe(3);
+    expect(states()).toEqual(['degraded', 'offline', 'degraded', 'offline', 'degraded', 'online']);
+  });
+
+  it('offline from channel failures with nothing to probe relaxes to degraded at the next probe, so a payment may try again', async () => {
+    const { c, clock } = setup({ probeIntervalMs: 1000, answers: [undefined, undefined, undefined] });
+    c.start();
+    await flush();
+    for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.state()).toBe('offline');
+    clock.advance(1000);
+    await flush();
+    expect(c.state()).toBe('degraded');
+    c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.state()).toBe('offline');
+    c.stop();
+  });
+});
