@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePrinterPath } from './printer-path';
 
 /**
  * The `devices` settings section (flat, so a patch can change one field). Empty paths mean "none": no
@@ -13,6 +14,19 @@ export const devicePathSchema = z
   .max(255)
   .regex(/^(|\/[\x21-\x7e]{1,254}|COM\d{1,3})$/, 'an absolute device path (/dev/ttyUSB0) or COMn, or empty for none');
 
+/**
+ * A printer path: empty (virtual printer), a serial path as for the scanner, a raw device file
+ * (`/dev/usb/lp0`, `/dev/lp0`) or a network printer `tcp://host[:port]` (port 9100 by default).
+ */
+export const printerPathSchema = z
+  .string()
+  .trim()
+  .max(255)
+  .superRefine((value, ctx) => {
+    const parsed = parsePrinterPath(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  });
+
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 const baudSchema = z.literal(BAUD_RATES);
 
@@ -24,8 +38,11 @@ export const devicesSettingsSchema = z.strictObject({
   scannerSuffix: z.enum(['cr', 'lf', 'crlf', 'none']),
   /** Strip a leading AIM symbology id (]C0, ]E0, ]Q1) and report it with the scan. */
   stripAim: z.boolean(),
-  /** ESC/POS printer on a serial port; '' = virtual printer (preview files under <dataDir>/receipts). */
-  printerPath: devicePathSchema,
+  /**
+   * ESC/POS printer: a serial port, a raw device file (/dev/usb/lp0), or tcp://host[:port];
+   * '' = virtual printer (preview files under <dataDir>/receipts).
+   */
+  printerPath: printerPathSchema,
   printerBaud: baudSchema,
   /** gb18030: Chinese printer; pc437: single-byte printer without a Chinese font. */
   printerCodepage: z.enum(['gb18030', 'pc437']),

@@ -6,6 +6,11 @@ import { type Duplex } from 'node:stream';
  */
 export type PortLike = Pick<Duplex, 'on' | 'off' | 'write'> & {
   drain(callback: (err: Error | null) => void): void;
+  /**
+   * False when nothing can be read back (a raw device file opened write-only): the printer then prints
+   * without the DLE EOT pre-check and its status is unknown. Absent means readable (serial, TCP).
+   */
+  readonly canRead?: boolean;
 };
 
 /** What the supervisor needs on top: it owns the handle's lifetime. */

@@ -37,6 +37,8 @@ const PROBLEM_TEXT: Record<PrinterProblem, string> = {
   unknown: 'printer status unknown',
 };
 
+const WRITE_ONLY: StatusReading = { known: false, reason: 'the printer device is write-only: status cannot be read' };
+
 export class SerialPrinter {
   private readonly parser = new StatusStreamParser();
   private readonly timers: Timers;
@@ -67,14 +69,25 @@ export class SerialPrinter {
     return this.options.deviceId;
   }
 
+  /** Whether status can be read at all (false: a write-only device file; jobs print without the pre-check). */
+  get readsStatus(): boolean {
+    return this.port.canRead !== false;
+  }
+
   /** Reads the printer status (queued behind any job in progress). */
   status(): Promise<StatusReading> {
+    if (!this.readsStatus) return Promise.resolve(WRITE_ONLY);
     return this.enqueue(() => this.readStatus());
   }
 
   /** Checks the status, then prints the job if the printer can. Never throws. */
   print(job: Uint8Array): Promise<PrintOutcome> {
     return this.enqueue(async (): Promise<PrintOutcome> => {
+      if (!this.readsStatus) {
+        if (this.detached) return { ok: false, reason: 'unknown', message: 'printer detached', status: WRITE_ONLY };
+        const failed = await this.write(job);
+        return failed !== null ? { ok: false, reason: 'write-failed', message: failed } : { ok: true, status: WRITE_ONLY };
+      }
       const status = await this.readStatus();
       const problem = blockingReason(status);
       if (problem) {

@@ -11,6 +11,7 @@ import { realTimers, type DeviceLog, type OwnedPort, type Timers } from '../seri
 import { SerialPrinter } from '../serial/printer';
 import { SerialScanner } from '../serial/scanner';
 import { createPortSupervisor, type DeviceConnectionState, type OpenPort, type PortSupervisor, type SerialDeviceConfig } from '../serial/supervisor';
+import { createTransportOpener } from '../transport/open-printer-port';
 import { countQueued } from './jobs-repo';
 import { createPrintQueue } from './print-queue';
 import { createPrinting } from './printing';
@@ -37,6 +38,9 @@ export type DevicesOptions = {
   /** Printer status poll while idle, so "out of paper" shows before the next sale (ms). */
   idlePollMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** Network printers: give up connecting after this long (ms). */
+  connectTimeoutMs?: number;
+  /** Replaces every transport (serial, tcp://, device files); tests. */
   openPort?: OpenPort;
   listPorts?: () => Promise<PortInfo[]>;
   timers?: Timers;
@@ -70,6 +74,8 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
   let idleTimer: unknown = null;
   let stopped = false;
   const virtual = virtualSink(receiptsDir);
+  const openPort: OpenPort =
+    options.openPort ?? createTransportOpener({ timers, log: deviceLog, ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}) });
   // Defensive: a database without print_jobs (never migrated this far) still scans; printing says why not.
   const jobsAvailable = ctx.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'print_jobs'").get() !== undefined;
   const queuedJobs = (): number => (jobsAvailable ? countQueued(ctx.db) : 0);
@@ -125,7 +131,8 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
   const refreshPrinterStatus = async (): Promise<void> => {
     const current = printer;
     if (!current) return;
-    setProblem(problemOf(await current.driver.status()));
+    // A write-only device file has no status: nothing to show (write errors still reach the cashier).
+    setProblem(current.driver.readsStatus ? problemOf(await current.driver.status()) : null);
   };
 
   const scheduleIdlePoll = (): void => {
@@ -189,7 +196,7 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
         devices,
         onState: onConnectionState,
         onConnected: (device, port) => attach(device, port, config),
-        ...(options.openPort ? { openPort: options.openPort } : {}),
+        openPort,
         ...(options.backoff ? { backoff: options.backoff } : {}),
         timers,
         log: deviceLog,

@@ -51,6 +51,8 @@ export function serialSink(printer: SerialPrinter, path: string): PrintSink {
         const problem = problemOf(outcome.status) ?? outcome.message;
         return { ok: false, maybePrinted: false, reason: problem, problem };
       }
+      // A write-only device cannot tell: the job counts as printed once the bytes were taken.
+      if (!printer.readsStatus) return { ok: true, file: null };
       // The job left the port; ask again so paper running out (or the printer dying) mid-receipt is caught.
       const after = await printer.status();
       const problem = problemOf(after);
@@ -58,6 +60,7 @@ export function serialSink(printer: SerialPrinter, path: string): PrintSink {
       return { ok: true, file: null };
     },
     async problem() {
+      if (!printer.readsStatus) return null;
       return problemOf(await printer.status());
     },
   };
