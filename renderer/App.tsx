@@ -6,6 +6,7 @@ import { Status } from './screens/Status';
 import { Checkout } from './screens/Checkout';
 import { Devices } from './screens/Devices';
 import { Shift } from './screens/Shift';
+import { Sales } from './screens/Sales';
 import { PrintJobsNotice } from './components/PrintJobsNotice';
 import { connectDevices } from './stores/devices';
 import { useState } from 'react';
@@ -53,9 +54,10 @@ function TopBar() {
   );
 }
 
-type Tab = 'checkout' | 'shift' | 'status' | 'devices';
+type Tab = 'checkout' | 'sales' | 'shift' | 'status' | 'devices';
 const TABS: { id: Tab; label: MessageKey; managerOnly?: boolean }[] = [
   { id: 'checkout', label: 'nav.checkout' },
+  { id: 'sales', label: 'nav.sales' },
   { id: 'shift', label: 'nav.shift' },
   { id: 'status', label: 'nav.status' },
   { id: 'devices', label: 'nav.devices', managerOnly: true },
@@ -79,7 +81,7 @@ function Workspace() {
         ))}
       </nav>
       <PrintJobsNotice />
-      {tab === 'checkout' ? <Checkout /> : tab === 'shift' ? <Shift /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
+      {tab === 'checkout' ? <Checkout /> : tab === 'sales' ? <Sales /> : tab === 'shift' ? <Shift /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { type Locale } from '../../shared/settings';
 import { syncEn, syncZhCN } from './messages-sync';
+import { salesEn, salesZhCN } from './messages-sales';
 
 /** Every UI string in both languages. A missing key in either language is a type error. */
 const zhCN = {
@@ -194,6 +195,7 @@ const zhCN = {
   'shift.closedBy': '交班人',
   'shift.hint': 'Tab 切换输入框，回车提交',
   ...syncZhCN,
+  ...salesZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -390,6 +392,7 @@ const en: Record<MessageKey, string> = {
   'shift.closedBy': 'Closed by',
   'shift.hint': 'Tab moves between fields, Enter submits',
   ...syncEn,
+  ...salesEn,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import { type RefundView, type SaleView } from '../../shared/sales/views';
+import { type UserSummary } from '../../shared/api/session';
+import { useApp } from '../stores/app';
+import { requestRefund, useSales } from '../stores/sales';
+import { checkRefundAmount, defaultRefundText, planRefund } from '../stores/sales-logic';
+import { useT } from '../i18n/useT';
+import { fill } from '../i18n/messages-sales';
+import { formatFen } from '../format';
+import { ApiErrorLine, tenderText } from '../components/SaleBits';
+
+const newRequestId = (): string => crypto.randomUUID();
+const PIN_PATTERN = /^\d{4,8}$/;
+
+/**
+ * Refund one sale: the amount (default: everything still refundable), a reason, a manager's approval when
+ * a cashier is signed in, then a confirm step showing where the money goes. One request id per filled-in
+ * form, so a double submit or a resend after a lost answer refunds once (the host keeps it idempotent).
+ * Mount it with a key that changes with the refundable amount: the default then follows what is left.
+ */
+export function RefundForm({ sale, refunds, refundable, managers }: { sale: SaleView; refunds: RefundView[]; refundable: number; managers: UserSummary[] }) {
+  const t = useT();
+  const isManager = useApp((s) => s.session?.user.role === 'manager');
+  const busy = useSales((s) => s.busy);
+  const refundError = useSales((s) => s.refundError);
+  const [amount, setAmount] = useState(() => defaultRefundText(refundable));
+  const [reason, setReason] = useState('');
+  const [managerId, setManagerId] = useState('');
+  const [pin, setPin] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [requestId, setRequestId] = useState(newRequestId);
+
+  const check = checkRefundAmount(amount, refundable);
+  const needsPin = !isManager;
+  const approver = managerId || managers[0]?.id || '';
+  const approved = !needsPin || (approver !== '' && PIN_PATTERN.test(pin));
+  const ready = check.ok && approved && !busy;
+  const plan = check.ok ? planRefund(sale, refunds, check.fen) : [];
+  // A changed form is a different request: it must not be answered with an earlier refund.
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setRequestId(newRequestId());
+    setConfirming(false);
+  };
+
+  const problem =
+    amount.trim() === '' || check.ok
+      ? null
+      : check.problem === 'exceeds'
+        ? fill(t('sales.refund.problem.exceeds'), { amount: formatFen(refundable) })
+        : t(check.problem === 'zero' ? 'sales.refund.problem.zero' : 'sales.refund.problem.format');
+
+  const submit = async (): Promise<void> => {
+    if (!ready || !check.ok) return;
+    const refund = await requestRefund({ saleId: sale.id, amountFen: check.fen, reason, requestId, ...(needsPin ? { authorize: { userId: approver, pin } } : {}) });
+    setPin('');
+    setConfirming(false);
+    // The refund exists now (whatever its outcome): the next one is a new request.
+    if (refund) setRequestId(newRequestId());
+  };
+
+  return (
+    <section className="refund-form" data-testid="refund-form">
+      <h3>{t('sales.refund.title')}</h3>
+      <form
+        className="entry"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) setConfirming(true);
+        }}
+      >
+        <label htmlFor="refund-amount">{t('sales.refund.amount')}</label>
+        <input id="refund-amount" data-testid="refund-amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => edit(setAmount)(e.target.value)} />
+        <input
+          data-testid="refund-reason"
+          aria-label={t('sales.refund.reason')}
+          placeholder={t('sales.refund.reason')}
+          maxLength={200}
+          value={reason}
+          onChange={(e) => edit(setReason)(e.target.value)}
+        />
+        {needsPin && (
+          <>
+            <span className="hint wide" data-testid="refund-needs-manager">
+              {t('sales.refund.needsManager')}
+            </span>
+            <select data-testid="refund-manager" aria-label={t('sales.refund.manager')} value={approver} onChange={(e) => setManagerId(e.target.value)}>
+              {managers.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+            <input
+              data-testid="refund-pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              aria-label={t('sales.refund.pin')}
+              placeholder={t('sales.refund.pin')}
+              maxLength={8}
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+            />
+          </>
+        )}
+        <button type="submit" data-testid="refund-start" disabled={!ready || confirming}>
+          {t('sales.refund.start')}
+        </button>
+      </form>
+      {problem && (
+        <p className="error" role="alert" data-testid="refund-problem">
+          {problem}
+        </p>
+      )}
+      {needsPin && pin !== '' && !PIN_PATTERN.test(pin) && <p className="hint left">{t('sales.refund.problem.pin')}</p>}
+      {confirming && check.ok && (
+        <div className="banner confirm" data-testid="refund-confirm-box">
+          <strong>{t('sales.refund.confirmTitle')}</strong>
+          <span>{fill(t('sales.refund.confirmText'), { amount: formatFen(check.fen), receiptNo: sale.receiptNo })}</span>
+          <ul className="tenders" data-testid="refund-plan">
+            {plan.map((p) => (
+              <li key={p.tender.id}>
+                {tenderText(t, p.tender, false)} {formatFen(p.amountFen)}
+              </li>
+            ))}
+          </ul>
+          <div className="row">
+            <button type="button" className="primary" data-testid="refund-confirm" disabled={!ready} onClick={() => void submit()} autoFocus>
+              {busy ? t('sales.refund.sending') : t('sales.refund.confirm')}
+            </button>
+            <button type="button" data-testid="refund-back" disabled={busy} onClick={() => setConfirming(false)}>
+              {t('sales.refund.back')}
+            </button>
+          </div>
+        </div>
+      )}
+      <ApiErrorLine error={refundError} testId="refund-error" />
+    </section>
+  );
+}

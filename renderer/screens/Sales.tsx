@@ -1,0 +1,146 @@
+import { useEffect, useState } from 'react';
+import { type SaleView } from '../../shared/sales/views';
+import { type UserSummary } from '../../shared/api/session';
+import { useApp } from '../stores/app';
+import { useDevices } from '../stores/devices';
+import { connectSales, refreshSales, selectSale, useSales } from '../stores/sales';
+import { listedSales } from '../stores/sales-logic';
+import { useT } from '../i18n/useT';
+import { formatFen } from '../format';
+import { ReceiptPreview } from '../components/ReceiptPreview';
+import { ApiErrorLine, SaleStatusBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
+import { SaleDetail } from './SaleDetail';
+
+function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: string | null }) {
+  const t = useT();
+  return (
+    <table className="scans sales-list" data-testid="sales-list">
+      <thead>
+        <tr>
+          <th>{t('sales.col.receiptNo')}</th>
+          <th>{t('sales.col.time')}</th>
+          <th className="num">{t('sales.col.total')}</th>
+          <th>{t('sales.col.status')}</th>
+          <th>{t('sales.col.tenders')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sales.map((s) => (
+          <tr
+            key={s.id}
+            data-testid="sale-row"
+            data-sale-id={s.id}
+            data-receipt-no={s.receiptNo}
+            className={s.id === selectedId ? 'selected' : ''}
+            aria-selected={s.id === selectedId}
+            tabIndex={0}
+            onClick={() => void selectSale(s.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                void selectSale(s.id);
+              }
+            }}
+          >
+            <td data-testid="sale-receipt-no">{s.receiptNo}</td>
+            <td>{timeOf(s.completedAt ?? s.createdAt)}</td>
+            <td className="num" data-testid="sale-total">
+              {formatFen(s.totalFen)}
+            </td>
+            <td>
+              <SaleStatusBadge status={s.status} />
+            </td>
+            <td data-testid="sale-tenders">{s.tenders.map((tn) => tenderText(t, tn)).join(' + ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The receipt printed last from this screen, as it came out (or is queued to), beside the sale. */
+function ReceiptPanel() {
+  const t = useT();
+  const preview = useSales((s) => s.preview);
+  const refunds = useSales((s) => s.refunds);
+  const sales = useSales((s) => s.sales);
+  const paperWidth = useDevices((s) => s.settings.paperWidth);
+  if (!preview) return null;
+  const { target, copy, result } = preview;
+  const refund = 'refundId' in target ? refunds.find((r) => r.id === target.refundId) : undefined;
+  const name =
+    'refundId' in target
+      ? `${t('sales.receipt.ofRefund')} ${result.job.receiptNo ?? (refund ? refundLabel(refunds, refund) : '')}`
+      : `${t('sales.receipt.ofSale')} ${result.job.receiptNo ?? sales.find((s) => s.id === target.saleId)?.receiptNo ?? ''}`;
+  return (
+    <aside className="receipt-panel" data-testid="receipt-panel" data-kind={'refundId' in target ? 'refund' : 'sale'} data-copy={copy}>
+      <h3>{t('sales.receipt.preview')}</h3>
+      <p data-testid="receipt-title">
+        {name}
+        {copy && result.job.copyNumber !== null ? ` · ${t('sales.receipt.copy')} ${result.job.copyNumber}` : ''}
+      </p>
+      <p className="hint left" data-testid="receipt-job-state" data-state={result.job.state}>
+        {t(`print.state.${result.job.state}`)}
+        {result.job.reason ? ` · ${result.job.reason}` : ''}
+      </p>
+      <ReceiptPreview lines={result.preview} paperWidth={paperWidth} />
+    </aside>
+  );
+}
+
+/**
+ * The Sales tab: today's sales on this terminal; pick one to see its lines, tenders and refunds, give money
+ * back (a manager approves: their session, or their PIN at a cashier's till), and print or reprint the
+ * sale's and each refund's receipt with the preview beside.
+ */
+export function Sales() {
+  const t = useT();
+  const api = useApp((s) => s.api);
+  const isManager = useApp((s) => s.session?.user.role === 'manager');
+  const all = useSales((s) => s.sales);
+  const loaded = useSales((s) => s.loaded);
+  const selectedId = useSales((s) => s.selectedId);
+  const listError = useSales((s) => s.listError);
+  const [managers, setManagers] = useState<UserSummary[]>([]);
+
+  useEffect(() => (api ? connectSales() : undefined), [api]);
+  useEffect(() => {
+    if (!api || isManager) return;
+    void api.call('users.list').then((r) => r.ok && setManagers(r.value.filter((u) => u.role === 'manager' && u.active)));
+  }, [api, isManager]);
+
+  const sales = listedSales(all);
+  const selected = all.find((s) => s.id === selectedId) ?? null;
+
+  return (
+    <main className="sales" data-testid="sales-screen">
+      <section className="sales-list-pane">
+        <div className="row heading">
+          <h1>{t('sales.title')}</h1>
+          <button type="button" data-testid="sales-refresh" onClick={() => void refreshSales()}>
+            {t('sales.refresh')}
+          </button>
+        </div>
+        <ApiErrorLine error={listError} testId="sales-error" />
+        {!loaded ? (
+          <p className="hint left">{t('sales.loading')}</p>
+        ) : sales.length === 0 ? (
+          <p className="hint left" data-testid="sales-empty">
+            {t('sales.empty')}
+          </p>
+        ) : (
+          <SalesTable sales={sales} selectedId={selectedId} />
+        )}
+        <p className="hint left">{t('sales.hint')}</p>
+      </section>
+      {selected ? (
+        <SaleDetail sale={selected} managers={managers} />
+      ) : (
+        <p className="hint sale-detail" data-testid="sales-select">
+          {t('sales.select')}
+        </p>
+      )}
+      <ReceiptPanel />
+    </main>
+  );
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { type RefundView, type SaleView, type TenderView } from '../../shared/sales/views';
+import { canRefund, checkRefundAmount, defaultRefundText, listedSales, planRefund, refundFailure, refundableFen, tenderRoom } from './sales-logic';
+import { fill } from '../i18n/messages-sales';
+
+const T0 = '2026-11-25T02:00:00.000Z';
+
+function tender(id: string, kind: 'cash' | 'code', amountFen: number): TenderView {
+  return {
+    id,
+    kind,
+    amountFen,
+    givenFen: kind === 'cash' ? amountFen : null,
+    changeFen: kind === 'cash' ? 0 : null,
+    wallet: kind === 'code' ? 'wechat' : null,
+    gateway: kind === 'code' ? 'wechat' : null,
+    maskedCode: kind === 'code' ? '1345**********6789' : null,
+    transactionId: null,
+    attemptId: null,
+    refundedFen: 0,
+    createdAt: T0,
+  };
+}
+
+function sale(tenders: TenderView[], over: Partial<SaleView> = {}): SaleView {
+  const paid = tenders.reduce((s, t) => s + t.amountFen, 0);
+  return {
+    id: 'sale1',
+    receiptNo: 'T01-20261125-0001',
+    businessDate: '2026-11-25',
+    terminalId: 'T01',
+    cashierId: 'u1',
+    status: 'paid',
+    lines: [{ id: 'l1', seq: 1, kind: 'amount', sku: null, name: '金额', quantity: 1, unitPriceFen: paid, grossFen: paid, discountFen: 0, totalFen: paid }],
+    tenders,
+    subtotalFen: paid,
+    discountFen: 0,
+    totalFen: paid,
+    paidFen: paid,
+    dueFen: 0,
+    refundedFen: 0,
+    activeAttempt: null,
+    createdAt: T0,
+    completedAt: T0,
+    voidedAt: null,
+    ...over,
+  };
+}
+
+function refund(id: string, parts: { tenderId: string; amountFen: number; state: 'created' | 'sent' | 'pending' | 'succeeded' | 'failed'; reason?: string }[]): RefundView {
+  const states = parts.map((p) => p.state);
+  return {
+    id,
+    saleId: 'sale1',
+    purpose: 'refund',
+    amountFen: parts.reduce((s, p) => s + p.amountFen, 0),
+    state: states.includes('failed') ? 'failed' : states.every((s) => s === 'succeeded') ? 'succeeded' : 'pending',
+    reason: null,
+    authorizedBy: 'm1',
+    parts: parts.map((p, i) => ({ id: `${id}-p${i}`, tenderId: p.tenderId, kind: p.tenderId.startsWith('cash') ? 'cash' : 'code', amountFen: p.amountFen, refundNo: null, state: p.state, reason: p.reason ?? null })),
+    createdAt: T0,
+  };
+}
+
+describe('refundable amount', () => {
+  it('is everything paid before any refund, in integer fen', () => {
+    expect(refundableFen(sale([tender('cash1', 'cash', 1250)]), [])).toBe(1250);
+  });
+
+  it('subtracts refunds given back or on their way, but not failed ones', () => {
+    const s = sale([tender('cash1', 'cash', 1000), tender('code1', 'code', 300)], { status: 'partly_refunded' });
+    const refunds = [refund('r1', [{ tenderId: 'code1', amountFen: 300, state: 'succeeded' }]), refund('r2', [{ tenderId: 'cash1', amountFen: 200, state: 'pending' }])];
+    expect(refundableFen(s, refunds)).toBe(800);
+    const failed = [refund('r3', [{ tenderId: 'cash1', amountFen: 500, state: 'failed', reason: 'NOTENOUGH' }])];
+    expect(refundableFen(s, failed)).toBe(1300);
+  });
+
+  it('is zero for sales that cannot be refunded', () => {
+    for (const status of ['open', 'paying', 'voided', 'refunded'] as const) expect(refundableFen(sale([tender('cash1', 'cash', 100)], { status }), [])).toBe(0);
+    expect(canRefund(sale([tender('cash1', 'cash', 100)], { completedAt: null }))).toBe(false);
+  });
+
+  it('takes the newest tender first, like the host', () => {
+    const s = sale([tender('cash1', 'cash', 1000), tender('code1', 'code', 300)]);
+    expect(tenderRoom(s, []).map((t) => t.id)).toEqual(['code1', 'cash1']);
+    expect(planRefund(s, [], 500).map((p) => [p.tender.id, p.amountFen])).toEqual([
+      ['code1', 300],
+      ['cash1', 200],
+    ]);
+    expect(planRefund(s, [], 1301)).toEqual([]);
+  });
+});
+
+describe('refund amount field', () => {
+  it('parses yuan text to integer fen without rounding', () => {
+    expect(checkRefundAmount('5', 750)).toEqual({ ok: true, fen: 500 });
+    expect(checkRefundAmount(' 5.5 ', 750)).toEqual({ ok: true, fen: 550 });
+    expect(checkRefundAmount('7.50', 750)).toEqual({ ok: true, fen: 750 });
+    expect(checkRefundAmount('0.07', 750)).toEqual({ ok: true, fen: 7 });
+  });
+
+  it('refuses malformed, zero and too large amounts with the reason', () => {
+    for (const bad of ['', 'abc', '1.234', '-1', '1e3', '1,00', '５']) expect(checkRefundAmount(bad, 750)).toEqual({ ok: false, problem: 'format' });
+    expect(checkRefundAmount('0', 750)).toEqual({ ok: false, problem: 'zero' });
+    expect(checkRefundAmount('0.00', 750)).toEqual({ ok: false, problem: 'zero' });
+    expect(checkRefundAmount('7.51', 750)).toEqual({ ok: false, problem: 'exceeds' });
+    expect(checkRefundAmount('10', 750)).toEqual({ ok: false, problem: 'exceeds' });
+  });
+
+  it('defaults to everything refundable with two decimals', () => {
+    expect(defaultRefundText(750)).toBe('7.50');
+    expect(defaultRefundText(5)).toBe('0.05');
+    expect(defaultRefundText(0)).toBe('');
+  });
+});
+
+describe('misc', () => {
+  it("names a failed refund's reasons", () => {
+    expect(refundFailure(refund('r1', [{ tenderId: 'code1', amountFen: 300, state: 'failed', reason: 'NOTENOUGH' }]))).toBe('NOTENOUGH');
+    expect(refundFailure(refund('r2', [{ tenderId: 'cash1', amountFen: 300, state: 'succeeded' }]))).toBeNull();
+  });
+
+  it('leaves out the empty cart kept open for the next customer', () => {
+    const empty = sale([], { id: 'open1', status: 'open', lines: [], completedAt: null });
+    const keyed = sale([], { id: 'open2', status: 'open', completedAt: null });
+    expect(listedSales([empty, keyed, sale([tender('cash1', 'cash', 1)])]).map((s) => s.id)).toEqual(['open2', 'sale1']);
+  });
+
+  it('fills message placeholders', () => {
+    expect(fill('退还 {amount}（原单 {receiptNo}）', { amount: '￥5.00', receiptNo: 'T01-1' })).toBe('退还 ￥5.00（原单 T01-1）');
+    expect(fill('{x} {y}', { x: '1' })).toBe('1 {y}');
+  });
+});

@@ -1,0 +1,64 @@
+import { allocateRefund } from '../../shared/sales/money';
+import { type RefundView, type SaleView, type TenderView } from '../../shared/sales/views';
+import { fenToYuan } from '../../shared/payments/amount';
+import { parseYuanInput } from '../format';
+
+/**
+ * Pure helpers of the Sales screen: what a sale can still give back, per tender and in all, the split a
+ * refund will take (the host's rule: newest tender first), and the refund amount typed by a manager.
+ * Integer fen everywhere; the host checks all of it again inside its transaction.
+ */
+
+/** Only a completed sale (paid, or refunded in part) can give money back. */
+export const canRefund = (sale: SaleView): boolean => sale.completedAt !== null && (sale.status === 'paid' || sale.status === 'partly_refunded');
+
+/** Fen held per tender by refunds already given back or on their way (a failed part holds nothing). */
+export function reservedByTender(refunds: readonly RefundView[]): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const r of refunds) for (const p of r.parts) if (p.state !== 'failed') held.set(p.tenderId, (held.get(p.tenderId) ?? 0) + p.amountFen);
+  return held;
+}
+
+export type TenderRoom = { tender: TenderView; id: string; refundableFen: number };
+
+/** What each tender can still give back, newest tender first (the order the host takes them in). */
+export function tenderRoom(sale: SaleView, refunds: readonly RefundView[]): TenderRoom[] {
+  const held = reservedByTender(refunds);
+  return [...sale.tenders].reverse().map((tender) => ({ tender, id: tender.id, refundableFen: Math.max(0, tender.amountFen - (held.get(tender.id) ?? 0)) }));
+}
+
+/** Everything the sale can still give back; 0 when it cannot be refunded at all. */
+export function refundableFen(sale: SaleView, refunds: readonly RefundView[]): number {
+  if (!canRefund(sale)) return 0;
+  return tenderRoom(sale, refunds).reduce((sum, t) => sum + t.refundableFen, 0);
+}
+
+/** Where a refund of `amountFen` goes: one part per tender, newest first; empty when it does not fit. */
+export function planRefund(sale: SaleView, refunds: readonly RefundView[], amountFen: number): { tender: TenderView; amountFen: number }[] {
+  if (!canRefund(sale) || amountFen <= 0 || amountFen > refundableFen(sale, refunds)) return [];
+  return allocateRefund(tenderRoom(sale, refunds), amountFen).map((p) => ({ tender: p.tender.tender, amountFen: p.amountFen }));
+}
+
+export type RefundAmountCheck = { ok: true; fen: number } | { ok: false; problem: 'format' | 'zero' | 'exceeds' };
+
+/** The refund amount as typed ("5", "5.5", "5.50") against what is left; never rounds, never floats. */
+export function checkRefundAmount(text: string, refundable: number): RefundAmountCheck {
+  const fen = parseYuanInput(text);
+  if (fen === null) return { ok: false, problem: 'format' };
+  if (fen <= 0) return { ok: false, problem: 'zero' };
+  if (fen > refundable) return { ok: false, problem: 'exceeds' };
+  return { ok: true, fen };
+}
+
+/** The amount field's default: everything still refundable, as yuan with two decimals. */
+export const defaultRefundText = (refundable: number): string => (refundable > 0 ? fenToYuan(refundable) : '');
+
+/** A refund's failure as the manager reads it: the parts' reasons, or null. */
+export function refundFailure(refund: RefundView): string | null {
+  if (refund.state !== 'failed') return null;
+  const reasons = refund.parts.filter((p) => p.state === 'failed').map((p) => p.reason ?? '');
+  return reasons.filter((r) => r !== '').join('; ') || null;
+}
+
+/** Sales worth listing: everything but the empty cart the checkout keeps open for the next customer. */
+export const listedSales = (sales: readonly SaleView[]): SaleView[] => sales.filter((s) => !(s.status === 'open' && s.lines.length === 0));

@@ -1,0 +1,152 @@
+import { create } from 'zustand';
+import { type PrintResult } from '../../shared/api/devices';
+import { type ApiError, type Result } from '../../shared/api/result';
+import { type RefundView, type SaleView } from '../../shared/sales/views';
+import { useApp } from './app';
+
+/**
+ * The Sales screen: today's sales on this terminal, the one selected with its refunds, the refund being
+ * followed (from `refund.progress`), and the last receipt printed from here. The host is the source of
+ * truth: `sale.changed` and `refund.progress` reload what they touch.
+ */
+export type ReceiptTarget = { saleId: string } | { refundId: string };
+
+type SalesState = {
+  sales: SaleView[];
+  loaded: boolean;
+  selectedId: string | null;
+  /** Refunds of the selected sale, oldest first. */
+  refunds: RefundView[];
+  /** The sale whose refunds are loaded (until then nothing about refunds is shown). */
+  refundsFor: string | null;
+  /** The refund asked for from this screen: its progress stays on screen until it is final. */
+  activeRefundId: string | null;
+  /** The receipt printed last from this screen, with what it was for. */
+  preview: { target: ReceiptTarget; copy: boolean; result: PrintResult } | null;
+  busy: boolean;
+  listError: ApiError | null;
+  refundError: ApiError | null;
+  printError: ApiError | null;
+};
+
+const initial: SalesState = {
+  sales: [],
+  loaded: false,
+  selectedId: null,
+  refunds: [],
+  refundsFor: null,
+  activeRefundId: null,
+  preview: null,
+  busy: false,
+  listError: null,
+  refundError: null,
+  printError: null,
+};
+
+export const useSales = create<SalesState>(() => initial);
+
+const api = () => {
+  const a = useApp.getState().api;
+  if (!a) throw new Error('no API client');
+  return a;
+};
+
+const upsertSale = (sales: SaleView[], sale: SaleView): SaleView[] => (sales.some((s) => s.id === sale.id) ? sales.map((s) => (s.id === sale.id ? sale : s)) : [sale, ...sales]);
+const upsertRefund = (refunds: RefundView[], refund: RefundView): RefundView[] =>
+  refunds.some((r) => r.id === refund.id) ? refunds.map((r) => (r.id === refund.id ? refund : r)) : [...refunds, refund];
+
+let listing: Promise<void> | null = null;
+let listAgain = false;
+
+/** Reloads today's sales; calls arriving while one runs are folded into one more run. */
+export function refreshSales(): Promise<void> {
+  if (listing) {
+    listAgain = true;
+    return listing;
+  }
+  listing = (async () => {
+    do {
+      listAgain = false;
+      const r = await api().call('sale.list', { limit: 200 });
+      if (r.ok) useSales.setState({ sales: r.value, loaded: true, listError: null });
+      else useSales.setState({ listError: r.error, loaded: true });
+    } while (listAgain);
+  })().finally(() => {
+    listing = null;
+  });
+  return listing;
+}
+
+/** Reloads one sale (and, when it is the selected one, its refunds). */
+async function refreshSale(saleId: string): Promise<void> {
+  const [sale, refunds] = await Promise.all([api().call('sale.get', { saleId }), api().call('refund.list', { saleId })]);
+  const st = useSales.getState();
+  if (sale.ok) useSales.setState({ sales: upsertSale(st.sales, sale.value) });
+  if (refunds.ok && useSales.getState().selectedId === saleId) useSales.setState({ refunds: refunds.value, refundsFor: saleId });
+}
+
+export async function selectSale(saleId: string | null): Promise<void> {
+  if (useSales.getState().selectedId === saleId) return;
+  useSales.setState({ selectedId: saleId, refunds: [], refundsFor: null, activeRefundId: null, preview: null, refundError: null, printError: null });
+  if (saleId) await refreshSale(saleId);
+}
+
+/** Keeps the store in step with the host while the screen is shown; returns the unsubscribe function. */
+export function connectSales(): () => void {
+  const a = api();
+  void refreshSales();
+  const selected = useSales.getState().selectedId;
+  if (selected) void refreshSale(selected);
+  const offs = [
+    a.on('sale.changed', (p) => {
+      void refreshSales();
+      if (useSales.getState().selectedId === p.saleId) void refreshSale(p.saleId);
+    }),
+    a.on('refund.progress', (refund) => {
+      if (useSales.getState().selectedId !== refund.saleId) return;
+      useSales.setState((st) => ({ refunds: upsertRefund(st.refunds, refund) }));
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+export type RefundForm = { saleId: string; amountFen: number; reason: string; requestId: string; authorize?: { userId: string; pin: string } };
+
+/** Asks the host for a refund; the answer (and later `refund.progress`) is followed on screen. */
+export async function requestRefund(form: RefundForm): Promise<RefundView | null> {
+  useSales.setState({ busy: true, refundError: null });
+  const reason = form.reason.trim();
+  const r = await api().call('refund.request', {
+    saleId: form.saleId,
+    amountFen: form.amountFen,
+    requestId: form.requestId,
+    ...(reason ? { reason } : {}),
+    ...(form.authorize ? { authorize: form.authorize } : {}),
+  });
+  useSales.setState({ busy: false });
+  if (!r.ok) {
+    useSales.setState({ refundError: r.error });
+    return null;
+  }
+  const refund = r.value;
+  useSales.setState((st) => ({ activeRefundId: refund.id, refunds: st.selectedId === refund.saleId ? upsertRefund(st.refunds, refund) : st.refunds }));
+  await refreshSale(refund.saleId);
+  return refund;
+}
+
+/** Prints (or, with `copy`, reprints a marked copy of) a sale's or a refund's receipt; keeps its preview. */
+export async function printReceipt(target: ReceiptTarget, copy: boolean): Promise<void> {
+  useSales.setState({ busy: true, printError: null });
+  const r: Result<PrintResult> = await api().call(copy ? 'devices.reprint' : 'devices.printReceipt', target);
+  useSales.setState({ busy: false });
+  if (r.ok) useSales.setState({ preview: { target, copy, result: r.value } });
+  else useSales.setState({ printError: r.error });
+}
+
+export const clearRefundError = (): void => useSales.setState({ refundError: null });
+
+/** Forget everything when the user changes (sign-out, another sign-in): the next user starts afresh. */
+export const resetSales = (): void => useSales.setState(initial);
+useApp.subscribe((s, prev) => {
+  if (s.session?.user.id !== prev.session?.user.id) resetSales();
+});
