@@ -1,6 +1,6 @@
 import { type Locator, type Page } from '@playwright/test';
-import { expect, MANAGER_PIN, test, type RunningHost } from './fixtures';
-import { addAmount, signInAsManager } from './ui';
+import { expect, MANAGER_PIN, test } from './fixtures';
+import { addAmount, addCashier, signInAs, signInAsManager } from './ui';
 
 /** Sells on the Checkout tab and returns the receipt number; leaves the checkout on the next customer. */
 async function sell(page: Page, yuan: string, pay: { cash: string } | { code: string }): Promise<string> {
@@ -114,50 +114,9 @@ test('sales history: a partial cash refund and a full code refund, receipts, and
   await expect(codeRow.getByTestId('sale-status')).toHaveText('Refunded');
 });
 
-/** Adds a cashier through the contract (the renderer has no user admin yet), signed in as the manager. */
-async function addCashier(page: Page, pos: RunningHost, name: string, pin: string): Promise<void> {
-  const result = await page.evaluate(
-    async ({ origin, token, name, pin, managerPin }) => {
-      const ws = new WebSocket(`${origin.replace('http', 'ws')}/api?token=${token}`);
-      let next = 1;
-      const pending = new Map<number, (r: { ok: boolean; value?: unknown; error?: { code: string } }) => void>();
-      ws.onmessage = (e) => {
-        const frame = JSON.parse(String(e.data)) as { id?: number; result?: { ok: boolean } };
-        if (frame.id !== undefined && frame.result) pending.get(frame.id)?.(frame.result);
-      };
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      const call = (method: string, params: unknown) =>
-        new Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>((resolve) => {
-          const id = next++;
-          pending.set(id, resolve);
-          ws.send(JSON.stringify({ id, method, params }));
-        });
-      const users = (await call('users.list', {})).value as { id: string; role: string }[];
-      const manager = users.find((u) => u.role === 'manager');
-      if (!manager) return 'no manager';
-      const login = await call('session.login', { userId: manager.id, pin: managerPin });
-      if (!login.ok) return `login: ${login.error?.code ?? ''}`;
-      const created = await call('users.create', { name, role: 'cashier', pin });
-      ws.close();
-      return created.ok ? 'ok' : `create: ${created.error?.code ?? ''}`;
-    },
-    { origin: pos.origin, token: pos.token, name, pin, managerPin: MANAGER_PIN },
-  );
-  expect(result).toBe('ok');
-}
-
 test("a cashier refunds with the manager's PIN; a wrong PIN is refused with a clear message", async ({ page, pos }) => {
-  await page.goto(pos.url);
-  await addCashier(page, pos, '小王', '2468');
-  await page.reload();
-  await expect(page.getByTestId('login-user')).toContainText('小王');
-  await page.getByTestId('login-user').selectOption({ label: '小王 · 收银员' });
-  await page.keyboard.type('2468', { delay: 20 });
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('checkout')).toBeVisible();
+  await addCashier(page, pos.url, '小王', '2468');
+  await signInAs(page, '小王 · 收银员', '2468');
   const cashNo = await sell(page, '8', { cash: '10' });
 
   await page.getByTestId('tab-sales').click();

@@ -15,3 +15,30 @@ export async function addAmount(page: Page, yuan: string): Promise<void> {
   await page.getByTestId('amount-input').fill(yuan);
   await page.getByTestId('amount-input').press('Enter');
 }
+
+/** On the Users tab (signed in as a manager): fills the new-user form and submits it. */
+export async function fillNewUser(page: Page, user: { name: string; role?: 'cashier' | 'manager'; pin: string; pin2?: string }): Promise<void> {
+  await page.getByTestId('user-new-name').fill(user.name);
+  await page.getByTestId('user-new-role').selectOption(user.role ?? 'cashier');
+  await page.getByTestId('user-new-pin').fill(user.pin);
+  await page.getByTestId('user-new-pin2').fill(user.pin2 ?? user.pin);
+  await page.getByTestId('user-create').click();
+}
+
+/** The manager adds a cashier on the Users tab, then signs out: the login screen is left showing. */
+export async function addCashier(page: Page, url: string, name: string, pin: string): Promise<void> {
+  await signInAsManager(page, url);
+  await page.getByTestId('tab-users').click();
+  await fillNewUser(page, { name, pin });
+  await expect(page.getByTestId('user-created')).toContainText(name);
+  await page.getByTestId('logout').click();
+  await expect(page.getByTestId('login-user')).toContainText(name);
+}
+
+/** Picks an account on the login screen by its label and signs in with the on-screen PIN pad. */
+export async function signInAs(page: Page, label: string, pin: string): Promise<void> {
+  await page.getByTestId('login-user').selectOption({ label });
+  for (const digit of pin) await page.getByTestId(`pin-${digit}`).click();
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('checkout')).toBeVisible();
+}

@@ -7,6 +7,7 @@ import { Checkout } from './screens/Checkout';
 import { Devices } from './screens/Devices';
 import { Shift } from './screens/Shift';
 import { Sales } from './screens/Sales';
+import { Users } from './screens/Users';
 import { PrintJobsNotice } from './components/PrintJobsNotice';
 import { connectDevices } from './stores/devices';
 import { useState } from 'react';
@@ -54,13 +55,14 @@ function TopBar() {
   );
 }
 
-type Tab = 'checkout' | 'sales' | 'shift' | 'status' | 'devices';
+type Tab = 'checkout' | 'sales' | 'shift' | 'status' | 'devices' | 'users';
 const TABS: { id: Tab; label: MessageKey; managerOnly?: boolean }[] = [
   { id: 'checkout', label: 'nav.checkout' },
   { id: 'sales', label: 'nav.sales' },
   { id: 'shift', label: 'nav.shift' },
   { id: 'status', label: 'nav.status' },
   { id: 'devices', label: 'nav.devices', managerOnly: true },
+  { id: 'users', label: 'nav.users', managerOnly: true },
 ];
 
 /** What a signed-in user works in: the cashier screen first, the other screens one tab away. */
@@ -81,7 +83,7 @@ function Workspace() {
         ))}
       </nav>
       <PrintJobsNotice />
-      {tab === 'checkout' ? <Checkout /> : tab === 'sales' ? <Sales /> : tab === 'shift' ? <Shift /> : tab === 'devices' && isManager ? <Devices /> : <Status />}
+      {tab === 'checkout' ? <Checkout /> : tab === 'sales' ? <Sales /> : tab === 'shift' ? <Shift /> : tab === 'devices' && isManager ? <Devices /> : tab === 'users' && isManager ? <Users /> : <Status />}
     </>
   );
 }

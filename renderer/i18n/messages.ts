@@ -1,6 +1,7 @@
 import { type Locale } from '../../shared/settings';
 import { syncEn, syncZhCN } from './messages-sync';
 import { salesEn, salesZhCN } from './messages-sales';
+import { usersEn, usersZhCN } from './messages-users';
 
 /** Every UI string in both languages. A missing key in either language is a type error. */
 const zhCN = {
@@ -196,6 +197,7 @@ const zhCN = {
   'shift.hint': 'Tab 切换输入框，回车提交',
   ...syncZhCN,
   ...salesZhCN,
+  ...usersZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -393,6 +395,7 @@ const en: Record<MessageKey, string> = {
   'shift.hint': 'Tab moves between fields, Enter submits',
   ...syncEn,
   ...salesEn,
+  ...usersEn,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
