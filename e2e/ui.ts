@@ -17,7 +17,8 @@ export async function addAmount(page: Page, yuan: string): Promise<void> {
 }
 
 /** On the Users tab (signed in as a manager): fills the new-user form and submits it. */
-export async function fillNewUser(page: Page, user: { name: string; role?: 'cashier' | 'manager'; pin: string; pin2?: string }): Promise<void> {
+export async function fillNewUser(page: Page, user: { id?: string; name: string; role?: 'cashier' | 'manager'; pin: string; pin2?: string }): Promise<void> {
+  await page.getByTestId('user-new-id').fill(user.id ?? '');
   await page.getByTestId('user-new-name').fill(user.name);
   await page.getByTestId('user-new-role').selectOption(user.role ?? 'cashier');
   await page.getByTestId('user-new-pin').fill(user.pin);

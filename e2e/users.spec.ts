@@ -22,9 +22,9 @@ test('a manager adds a cashier on the Users tab; the cashier signs in and sees n
   await expect(page.getByTestId('user-new-error-pin')).toHaveText('密码应为 4–8 位数字');
   await expect(rows).toHaveCount(1);
 
-  await fillNewUser(page, { name: '张三', pin: '2468' });
+  await fillNewUser(page, { id: 'c01', name: '张三', pin: '2468' });
   await expect(page.getByTestId('user-created')).toContainText('张三');
-  const cashier = page.locator('[data-testid="user-row"][data-user-name="张三"]');
+  const cashier = page.locator('[data-testid="user-row"][data-user-id="c01"]');
   await expect(cashier.getByTestId('user-role')).toHaveText('收银员');
   await expect(cashier.getByTestId('user-active')).toHaveText('启用');
   await expect(page.getByTestId('user-new-name')).toHaveValue('');

@@ -81,6 +81,18 @@ describe('createHost', () => {
     expect(after.ui.locale).toBe('en');
   });
 
+  it('users.create takes an optional staff id; a taken id is a CONFLICT and nothing changes', async () => {
+    t = await startTestHost();
+    await t.loginManager();
+    expect(await t.must('users.create', { id: 'c01', name: '张三', role: 'cashier', pin: '2468' })).toMatchObject({ id: 'c01', name: '张三' });
+    expect(await t.call('users.create', { id: 'c01', name: '李四', role: 'cashier', pin: '1357' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await t.call('users.create', { id: 'c 02', name: '李四', role: 'cashier', pin: '1357' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const users = await t.must('users.list');
+    expect(users.filter((u) => u.id === 'c01').map((u) => u.name)).toEqual(['张三']);
+    const other = t.host.connect();
+    await t.must('session.login', { userId: 'c01', pin: '2468' }, other);
+  });
+
   it('locks a user out after 5 wrong PINs for the configured time, audited', async () => {
     t = await startTestHost();
     for (let i = 1; i <= 4; i++) {

@@ -21,6 +21,7 @@ export const countUsers = (db: Db): number => (db.prepare('SELECT count(*) AS n 
 
 export function createUser(db: Db, clock: Clock, actor: string | null, input: { name: string; role: Role; pin: string; id?: string }): UserSummary {
   const id = input.id ?? uuidv7(clock.now());
+  if (getRow(db, id)) throw new PosError('CONFLICT', `a user with id ${id} already exists`);
   const pinHash = hashPin(input.pin); // slow: outside the transaction
   db.transaction(() => {
     db.prepare('INSERT INTO users (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, input.name, input.role, pinHash, isoAt(clock));

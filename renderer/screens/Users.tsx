@@ -89,7 +89,7 @@ function PinForm({ user, onDone }: { user: UserSummary; onDone: (changed: boolea
   );
 }
 
-const EMPTY: NewUserValues = { name: '', role: 'cashier', pin: '', pin2: '' };
+const EMPTY: NewUserValues = { id: '', name: '', role: 'cashier', pin: '', pin2: '' };
 
 function NewUserForm() {
   const t = useT();
@@ -129,6 +129,9 @@ function NewUserForm() {
       }}
     >
       <h3>{t('users.new.title')}</h3>
+      <Field label={t('users.new.id')} error={errors.id} testId="user-new-error-id">
+        <input data-testid="user-new-id" value={form.id} maxLength={32} placeholder={t('users.new.idHint')} onChange={(e) => set('id', e.target.value)} />
+      </Field>
       <Field label={t('users.new.name')} error={errors.name} testId="user-new-error-name">
         <input data-testid="user-new-name" value={form.name} maxLength={64} onChange={(e) => set('name', e.target.value)} />
       </Field>

@@ -40,7 +40,7 @@ export async function refreshUsers(): Promise<void> {
   else useUsers.setState({ error: r.error });
 }
 
-export async function createUser(input: { name: string; role: Role; pin: string }): Promise<UserSummary | null> {
+export async function createUser(input: { id?: string; name: string; role: Role; pin: string }): Promise<UserSummary | null> {
   const user = await run(() => api().call('users.create', input));
   if (user) await refreshUsers();
   return user;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
-import { emptyInput, idSchema, nameSchema, pinSchema, roleSchema } from './common';
+import { emptyInput, idSchema, nameSchema, pinSchema, roleSchema, staffIdSchema } from './common';
 
 export const userSummarySchema = z.strictObject({
   id: idSchema,
@@ -19,7 +19,7 @@ export type Session = z.infer<typeof sessionSchema>;
 export const sessionMethods = {
   /** Names and roles for the login screen's user picker; no hashes, no lockout internals. */
   'users.list': method('public', emptyInput, z.array(userSummarySchema)),
-  'users.create': method('manager', z.strictObject({ name: nameSchema, role: roleSchema, pin: pinSchema }), userSummarySchema),
+  'users.create': method('manager', z.strictObject({ id: staffIdSchema.optional(), name: nameSchema, role: roleSchema, pin: pinSchema }), userSummarySchema),
   'users.setPin': method('manager', z.strictObject({ userId: idSchema, pin: pinSchema }), z.strictObject({ userId: idSchema })),
   'users.setActive': method('manager', z.strictObject({ userId: idSchema, active: z.boolean() }), userSummarySchema),
   'session.login': method('public', z.strictObject({ userId: idSchema, pin: pinSchema }), sessionSchema),
