@@ -1,35 +1,21 @@
-import { type Db } from '../../db/open';
-import { type Clock, isoAt } from '../../clock';
-import { type Logger } from '../../log';
-import { type EventBus } from '../../events';
-import { type RecordBus } from '../../services/records';
-import { type Connectivity } from '../../services/connectivity';
+import { isoAt } from '../../clock';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { PosError } from '../../../shared/api/result';
 import { SaleMathError, allocateRefund } from '../../../shared/sales/money';
 import { type RefundView } from '../../../shared/sales/views';
-import { type Settings } from '../../../shared/settings';
 import { addTenderRefunded, getSale, getTender, listTenders, updateSale } from '../../sales/repo';
 import { settleSale } from '../../sales/settle';
 import { dueFen } from '../../sales/view';
 import { getAttempt } from './attempts';
 import { reportOutcome } from './connectivity-report';
 import { type RefundDecision, decideRefund, decideRefundQuery } from './decide';
-import { type Channels } from './engine';
+import { type Channels, type EngineDeps } from './engine';
 import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, updatePart } from './refunds-repo';
 import { createScheduler } from './scheduler';
 
-export type RefundDeps = {
-  db: Db;
-  clock: Clock;
-  log: Logger;
-  events: EventBus;
-  records: RecordBus;
-  connectivity: Connectivity;
-  settings: () => Settings;
-  channels: () => Promise<Channels>;
-};
+/** Refunds run on the same services as payments. */
+export type RefundDeps = EngineDeps;
 
 export type RefundInput = { saleId: string; amountFen?: number; reason?: string; requestId?: string; purpose: 'refund' | 'void'; actor: string; authorizedBy: string };
 
