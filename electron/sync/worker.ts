@@ -67,10 +67,12 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     const s = ctx.settings();
     const c = outboxCounts(ctx.db);
     const now = ctx.clock.now();
+    const secretSet = getSecret(ctx.db, SYNC_SECRET_KEY) !== undefined;
     return {
-      enabled: config() !== null,
+      // The same rule as config(), without reading the secret twice (status goes out after every sale).
+      enabled: s.sync.hqUrl !== '' && secretSet,
       hqUrl: s.sync.hqUrl,
-      secretSet: getSecret(ctx.db, SYNC_SECRET_KEY) !== undefined,
+      secretSet,
       queued: c.queued,
       sending,
       parked: c.parked,

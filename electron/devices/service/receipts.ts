@@ -25,15 +25,14 @@ export function receiptMask(masked: string | null): string {
 /** Keeps what a receipt's transaction/refund number field accepts: letters, digits, _ and -, at most 64. */
 export const receiptTxnId = (id: string | null): string => (id ?? '').replace(/[^0-9A-Za-z_-]/g, '').slice(0, 64);
 
+/** A code tender as a receipt shows it (sale or refund): channel, masked code, the channel's transaction id. */
+export function codeTender(t: TenderView, amountFen: number): Extract<Tender, { kind: 'code' }> {
+  return { kind: 'code', channel: t.wallet ?? t.gateway ?? 'code', amountFen, maskedCode: receiptMask(t.maskedCode), channelTxnId: receiptTxnId(t.transactionId) };
+}
+
 function tender(t: TenderView): Tender {
   if (t.kind === 'cash') return { kind: 'cash', amountFen: t.amountFen, givenFen: t.givenFen ?? t.amountFen, changeFen: t.changeFen ?? 0 };
-  return {
-    kind: 'code',
-    channel: t.wallet ?? t.gateway ?? 'code',
-    amountFen: t.amountFen,
-    maskedCode: receiptMask(t.maskedCode),
-    channelTxnId: receiptTxnId(t.transactionId),
-  };
+  return codeTender(t, t.amountFen);
 }
 
 export const isReceiptable = (sale: SaleView): boolean => sale.completedAt !== null && ['paid', 'partly_refunded', 'refunded'].includes(sale.status);

@@ -4,7 +4,7 @@ import { PosError } from '../../../shared/api/result';
 import { type Receipt, type Tender } from '../../../shared/receipt/model';
 import { type SaleView } from '../../../shared/sales/views';
 import { type Settings } from '../../../shared/settings';
-import { mustParse, receiptMask, receiptTxnId } from './receipts';
+import { codeTender, mustParse, receiptTxnId } from './receipts';
 
 /**
  * A completed refund → the refund receipt: its own number, the original sale, what went back through
@@ -42,14 +42,7 @@ function partTender(part: PartRow, sale: SaleView): Tender {
   const t = sale.tenders.find((x) => x.id === part.tender_id);
   if (part.kind === 'cash' || !t) return { kind: 'cash', amountFen: part.amount_fen, givenFen: part.amount_fen, changeFen: 0 };
   const refundId = receiptTxnId(part.channel_refund_id);
-  return {
-    kind: 'code',
-    channel: t.wallet ?? t.gateway ?? 'code',
-    amountFen: part.amount_fen,
-    maskedCode: receiptMask(t.maskedCode),
-    channelTxnId: receiptTxnId(t.transactionId),
-    ...(refundId === '' ? {} : { channelRefundId: refundId }),
-  };
+  return { ...codeTender(t, part.amount_fen), ...(refundId === '' ? {} : { channelRefundId: refundId }) };
 }
 
 /** The refund's receipt; `copyNumber` makes it a marked copy. Names come from `userName(userId)`. */
