@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IDLE_CHECKPOINT_MS, openDatabase } from './open';
+import { spawnSync } from 'node:child_process';
+import { DatabaseInUseError, IDLE_CHECKPOINT_MS, openDatabase } from './open';
 
 const dirs: string[] = [];
 const tempFile = (): string => {
@@ -47,5 +48,38 @@ describe('WAL checkpoints', () => {
     const again = openDatabase(file).db;
     expect(again.prepare('SELECT v FROM t').pluck().get()).toBe(1);
     again.close();
+  });
+});
+
+describe('one POS process per database', () => {
+  it('refuses a second connection while the first is open, with an error naming the file', () => {
+    const file = tempFile();
+    const { db } = openDatabase(file);
+    try {
+      expect(db.pragma('locking_mode', { simple: true })).toBe('exclusive');
+      expect(fs.existsSync(`${file}-shm`)).toBe(false); // the WAL index lives in process memory
+      expect(() => openDatabase(file)).toThrow(DatabaseInUseError);
+      expect(() => openDatabase(file)).toThrow(file);
+      // The holder is not disturbed.
+      db.exec('CREATE TABLE t (v INTEGER) STRICT; INSERT INTO t VALUES (1)');
+    } finally {
+      db.close();
+    }
+    const again = openDatabase(file).db;
+    expect(again.prepare('SELECT v FROM t').pluck().get()).toBe(1);
+    again.close();
+  });
+
+  it('refuses another process too (a second POS started on the same data directory)', () => {
+    const file = tempFile();
+    const { db } = openDatabase(file);
+    try {
+      db.exec('CREATE TABLE t (v INTEGER) STRICT');
+      const script = `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); try { new D(${JSON.stringify(file)}, { timeout: 100 }).prepare('SELECT count(*) FROM t').get(); console.log('read'); } catch (e) { console.log(e.code); }`;
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(child.stdout.trim()).toBe('SQLITE_BUSY');
+    } finally {
+      db.close();
+    }
   });
 });
