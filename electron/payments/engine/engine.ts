@@ -22,6 +22,8 @@ import { routeCode } from './routing';
 import { createScheduler } from './scheduler';
 import { reportOutcome } from './connectivity-report';
 import { createReversal } from './reversal';
+import { nextOrderNo } from './order-numbers';
+import { createPowerLossCheck } from './power-loss';
 
 export type Channels = Partial<Record<Gateway, PaymentChannel>>;
 
@@ -35,6 +37,8 @@ export type EngineDeps = {
   settings: () => Settings;
   /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
   channels: () => Promise<Channels>;
+  /** When the OS booted (ms since the epoch): a new boot means unflushed writes may be gone (power-loss.ts). */
+  bootMs: number;
 };
 
 export type StartInput = { saleId: string; code: string; amountFen?: number; actor: string };
@@ -45,12 +49,16 @@ export type StartInput = { saleId: string; code: string; amountFen?: number; act
  * the result in one transaction. The full payment code lives only in memory between `start` and the pay
  * request, so after a restart nothing is ever sent late.
  *
- * Commits of a code payment on the happy path: two, both durable (`synchronous=FULL`).
- * 1. `start`: the order number and the attempt, already in state `sent` (the write-ahead record of the pay
- *    request: "created" and "sent" are one commit, made before any byte leaves), with its audit entry and the
- *    sale's `paying` status.
- * 2. The answer: attempt `succeeded`, tender, sale completed, outbox record and audit entry, in one
- *    transaction.
+ * Commits of a code payment on the happy path: two, one waiting for the disk.
+ * 1. `start`: the attempt, already in state `sent` (the write-ahead record of the pay request: "created"
+ *    and "sent" are one commit, made before any byte leaves), with its audit entry and the sale's `paying`
+ *    status. Its order number is the sale's next one, a function of rows already durable (order-numbers.ts),
+ *    so this commit does not wait for the disk (`synchronous=NORMAL` for this one transaction): a process
+ *    crash keeps it, and a lost machine loses at most that one row per sale, which recovery finds again by
+ *    asking the gateways about the sale's next number (power-loss.ts). One fsync less between the scan and
+ *    the request.
+ * 2. The answer: attempt `succeeded`, tender, sale completed, outbox record and audit entry, in one durable
+ *    transaction (`synchronous=FULL`, which also flushes commit 1) before the cashier is told.
  * Because the attempt is `sent` from its first commit, an attempt found after a restart may have been sent:
  * it is queried on its channel's schedule (and reversed at the deadline), never failed by guess.
  */
@@ -212,6 +220,8 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   const scheduler = createScheduler(clock, log, step);
+  const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
+  powerLoss.begin();
 
   async function channelsOrNone(): Promise<Channels | undefined> {
     try {
@@ -219,6 +229,16 @@ export function createPaymentEngine(deps: EngineDeps) {
     } catch (e) {
       log.error('payment gateways unavailable', { error: e });
       return undefined;
+    }
+  }
+
+  /** The start transaction, committed without waiting for the disk (see the header); FULL again after. */
+  function startCommit<T>(fn: () => T): T {
+    stmt(db, 'PRAGMA synchronous = NORMAL').run();
+    try {
+      return db.transaction(fn)();
+    } finally {
+      stmt(db, 'PRAGMA synchronous = FULL').run();
     }
   }
 
@@ -235,13 +255,14 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (!channels || stopped) throw new PosError('CHANNEL_ERROR', 'payment gateways are not available');
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
+      if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', 'the machine restarted during this sale: checking with the gateways whether a payment went through; try again in a moment');
       const due = sale.total_fen - sale.paid_fen;
       const amount = input.amountFen ?? due;
       const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
       const hash = hashCode(route.code);
       const now = clock.now();
       const id = uuidv7(now);
-      const row = db.transaction(() => {
+      const row = startCommit(() => {
         const current = getSale(db, input.saleId);
         if (!current || (current.status !== 'open' && current.status !== 'paying')) throw new PosError('INVALID_STATE', `the sale is ${current?.status ?? 'gone'}`);
         if (activeAttemptForSale(db, input.saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
@@ -252,15 +273,15 @@ export function createPaymentEngine(deps: EngineDeps) {
         insertAttempt(db, {
           id,
           sale_id: input.saleId,
-          // The order number: committed before the first request, never reused (UNIQUE).
-          order_no: id.replaceAll('-', ''),
+          // The order number: the sale's next, derived from durable rows; never reused (UNIQUE).
+          order_no: nextOrderNo(db, input.saleId),
           wallet: route.wallet,
           gateway: route.gateway,
           amount_fen: amount,
           code_hash: hash,
           code_masked: maskPaymentCode(route.code),
-          // Write-ahead of the pay request: committed (durably) before it is sent, so "created" and "sent"
-          // are one commit. From here on the attempt may have reached the channel.
+          // Write-ahead of the pay request: committed before it is sent, so "created" and "sent" are one
+          // commit. From here on the attempt may have reached the channel.
           state: 'sent',
           phase: 'sending',
           created_ms: now,
@@ -271,7 +292,7 @@ export function createPaymentEngine(deps: EngineDeps) {
         appendAudit(db, when, input.actor, 'payment.start', { attemptId: id, saleId: input.saleId, wallet: route.wallet, gateway: route.gateway, amountFen: amount });
         settleSale(db, deps, input.saleId, when);
         return getAttempt(db, id) as AttemptRow;
-      })();
+      });
       fresh.set(id, { code: route.code, receiptNo: sale.receipt_no });
       emit(row, true);
       void scheduler.run(id);
@@ -322,6 +343,7 @@ export function createPaymentEngine(deps: EngineDeps) {
 
     /** Drive every unfinished attempt (on start and whenever the network returns). */
     recover(): number {
+      void powerLoss.check();
       const open = listOpenAttempts(db);
       for (const row of open) if (!scheduler.isBusy(row.id)) scheduler.at(row.id, clock.now());
       return open.length;
@@ -330,6 +352,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     stop(): void {
       stopped = true;
       scheduler.stop();
+      powerLoss.stop();
       for (const set of waiters.values()) for (const w of set) w();
       waiters.clear();
     },
