@@ -60,7 +60,7 @@ export function saleRecord(db: Db, sale: SaleRow, at: string) {
   };
 }
 
-export type ApplyResult = { applied: true; sale: SaleRow } | { applied: false; reason: string };
+export type ApplyResult = { applied: true } | { applied: false; reason: string };
 
 /**
  * A confirmed charge joins its sale only if the sale still wants it: not voided, the amount still due and
@@ -76,5 +76,5 @@ export function applyCodeTender(db: Db, deps: SettleDeps, attempt: AttemptRow, n
   if (nowMs - attempt.created_ms > abandonAfterMs) return { applied: false, reason: 'confirmed too late: sale abandoned' };
   insertTender(db, { id: uuidv7(nowMs), sale_id: sale.id, kind: 'code', amount_fen: attempt.amount_fen, given_fen: null, change_fen: null, attempt_id: attempt.id, created_at: at });
   updateSale(db, sale.id, { paid_fen: sale.paid_fen + attempt.amount_fen }, at);
-  return { applied: true, sale: getSale(db, sale.id) as SaleRow };
+  return { applied: true };
 }

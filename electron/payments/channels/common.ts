@@ -1,9 +1,9 @@
 /** Pieces every adapter shares: dependencies, request validation, China-time formatting, nonces. */
-import { randomBytes } from 'node:crypto';
 import { PosError } from '../../../shared/api/result';
 import { type Clock, systemClock } from '../../clock';
 import { httpSend, type SendFn } from './transport';
 import { type ChannelId, type ChannelOperation, type PayRequest, type RefundRequest, type SecurityEvent } from './types';
+import { pooledRandomBytes } from '../../random';
 
 export type AdapterDeps = {
   send?: SendFn;
@@ -21,7 +21,7 @@ export function resolveDeps(deps: AdapterDeps = {}): ResolvedDeps {
     send: deps.send ?? httpSend,
     clock: deps.clock ?? systemClock,
     onSecurityEvent: deps.onSecurityEvent ?? (() => undefined),
-    nonce: deps.nonce ?? (() => randomBytes(16).toString('hex')),
+    nonce: deps.nonce ?? (() => pooledRandomBytes(16).toString('hex')),
   };
 }
 

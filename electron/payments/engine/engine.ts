@@ -13,7 +13,7 @@ import { type AttemptView, type Gateway, isTerminalAttempt } from '../../../shar
 import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel } from '../channels/types';
 import { applyCodeTender, settleSale } from '../../sales/settle';
-import { getSale } from '../../sales/repo';
+import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
 import { type AttemptRow, activeAttemptForSale, attemptView, codeHashUsed, getAttempt, insertAttempt, listOpenAttempts, updateAttempt } from './attempts';
 import { createCodeHasher } from './code-hash';
@@ -74,8 +74,9 @@ export function createPaymentEngine(deps: EngineDeps) {
   const timing = (g: Gateway) => deps.settings().payments.timings[g];
   const abandonAfterMs = (): number => deps.settings().payments.abandonAfterMinutes * 60_000;
 
-  function emit(row: AttemptRow, saleChanged: boolean): void {
-    const sale = getSale(db, row.sale_id);
+  /** Tells the UI; `settled` is the sale as the same transaction left it (saves reading it again). */
+  function emit(row: AttemptRow, saleChanged: boolean, settled?: SaleRow): void {
+    const sale = settled ?? getSale(db, row.sale_id);
     if (!sale) return;
     deps.events.emit('payment.progress', {
       attemptId: row.id,
@@ -97,16 +98,15 @@ export function createPaymentEngine(deps: EngineDeps) {
 
   /** One durable transaction: re-read, change, and when the attempt became final settle its sale; then tell the UI. */
   function commit(id: string, change: (row: AttemptRow, when: string, now: number) => void): AttemptRow {
-    const row = db.transaction((): AttemptRow => {
+    const [row, sale] = db.transaction((): [AttemptRow, SaleRow | undefined] => {
       const current = getAttempt(db, id);
       if (!current) throw new Error(`attempt ${id} vanished`);
       const when = at();
       change(current, when, clock.now());
       const after = getAttempt(db, id) as AttemptRow;
-      if (isTerminalAttempt(after.state)) settleSale(db, deps, current.sale_id, when);
-      return after;
+      return [after, isTerminalAttempt(after.state) ? settleSale(db, deps, current.sale_id, when) : undefined];
     })();
-    emit(row, isTerminalAttempt(row.state));
+    emit(row, isTerminalAttempt(row.state), sale);
     return row;
   }
 
@@ -262,7 +262,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       const hash = hashCode(route.code);
       const now = clock.now();
       const id = uuidv7(now);
-      const row = startCommit(() => {
+      const [row, settled] = startCommit((): [AttemptRow, SaleRow] => {
         const current = getSale(db, input.saleId);
         if (!current || (current.status !== 'open' && current.status !== 'paying')) throw new PosError('INVALID_STATE', `the sale is ${current?.status ?? 'gone'}`);
         if (activeAttemptForSale(db, input.saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
@@ -290,13 +290,14 @@ export function createPaymentEngine(deps: EngineDeps) {
           updated_at: when,
         });
         appendAudit(db, when, input.actor, 'payment.start', { attemptId: id, saleId: input.saleId, wallet: route.wallet, gateway: route.gateway, amountFen: amount });
-        settleSale(db, deps, input.saleId, when);
-        return getAttempt(db, id) as AttemptRow;
+        const paying = settleSale(db, deps, input.saleId, when);
+        return [getAttempt(db, id) as AttemptRow, paying];
       });
       fresh.set(id, { code: route.code, receiptNo: sale.receipt_no });
-      emit(row, true);
+      emit(row, true, settled);
+      // The step runs up to its first await (nothing written yet): `row` is still the attempt as stored.
       void scheduler.run(id);
-      return attemptView(getAttempt(db, id) ?? row);
+      return attemptView(row);
     },
 
     /** The cashier gives up: whatever happened at the channel is undone (reversed), not forgotten. */
