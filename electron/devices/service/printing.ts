@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isoAt } from '../../clock';
 import { uuidv7 } from '../../ids';
 import { appendAudit } from '../../services/audit';
+import { type RecordSink } from '../../services/records';
 import { type HostContext } from '../../api/context';
 import { PosError } from '../../../shared/api/result';
 import { type PrintJobView, type PrintResult } from '../../../shared/api/devices';
@@ -49,7 +50,7 @@ export function createPrinting(deps: PrintingDeps) {
   };
 
   type Owner = { saleId: string | null; refundId?: string };
-  const insert = (kind: PrintJobKind, receipt: Receipt, owner: Owner, copyNumber: number | null, actor: string | null): PrintJobRow => {
+  const insert = (kind: PrintJobKind, receipt: Receipt, owner: Owner, copyNumber: number | null, actor: string | null, announce = true): PrintJobRow => {
     const row = insertJob(db, {
       id: uuidv7(ctx.clock.now()),
       kind,
@@ -61,7 +62,7 @@ export function createPrinting(deps: PrintingDeps) {
       requestedBy: actor,
       at: now(),
     });
-    deps.onJob(jobView(row));
+    if (announce) deps.onJob(jobView(row));
     return row;
   };
 
@@ -125,7 +126,45 @@ export function createPrinting(deps: PrintingDeps) {
       return insert('copy', saleReceipt(sale, ctx.settings(), userName(sale.cashierId), n), { saleId: ref.saleId }, n, actor);
     })();
 
+  /** After the writer's commit: tell the UI about the job and start printing (unless it was rolled back). */
+  const announceLater = (jobId: string): void => {
+    setImmediate(() => {
+      try {
+        if (!db.open) return;
+        const row = getJob(db, jobId);
+        if (!row) return;
+        deps.onJob(jobView(row));
+        if (row.state === 'queued') void queue.kick();
+      } catch (e) {
+        ctx.log.error('cannot start printing a receipt', { jobId, error: e });
+      }
+    });
+  };
+
+  /**
+   * Record sink: a completed sale's receipt job is written INSIDE the sale's own completing transaction, so
+   * the sale and its receipt job are one commit (one wait for the disk, not two). A receipt that cannot be
+   * built never holds up the sale: its savepoint rolls back, the error is logged, and `onSalePaid` (the
+   * `paid` event) tries again.
+   */
+  const receiptSink: RecordSink = (_db, record) => {
+    if (record.kind !== 'sale' || record.payload.status !== 'completed') return;
+    if (!ctx.settings().devices.autoPrint || !deps.available) return;
+    try {
+      const row = db.transaction((): PrintJobRow | undefined => {
+        if (findSaleJob(db, record.id)) return undefined;
+        const sale = deps.getSale(record.id);
+        return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId: record.id }, null, null, false);
+      })();
+      if (row) announceLater(row.id);
+    } catch (e) {
+      ctx.log.error('cannot queue the receipt of a completing sale; retried when it is paid', { saleId: record.id, error: e });
+    }
+  };
+
   return {
+    receiptSink,
+
     /** A sale just became paid: queue its receipt (idempotent) and start printing. Never throws. */
     onSalePaid(saleId: string): void {
       try {

@@ -217,12 +217,17 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
     start(): void {
       if (jobsAvailable) queue.recover();
       else log.error('print_jobs table missing (migration 0003 not applied): printing is unavailable');
-      unsubscribe = ctx.events.subscribe((ev) => {
+      const removeSink = ctx.records.addSink(printing.receiptSink);
+      const unsubscribeEvents = ctx.events.subscribe((ev) => {
         if (ev.event === 'settings.changed') void reapply(ev.payload);
         else if (ev.event === 'sale.changed' && ev.payload.status === 'paid') printing.onSalePaid(ev.payload.saleId);
         // A refund prints once all of its money is back (the engine emits progress more than once).
         else if (ev.event === 'refund.progress' && ev.payload.purpose === 'refund' && ev.payload.state === 'succeeded') printing.onRefundCompleted(ev.payload.id);
       });
+      unsubscribe = () => {
+        removeSink();
+        unsubscribeEvents();
+      };
       void reapply(ctx.settings());
       if (jobsAvailable) void queue.kick();
       scheduleIdlePoll();

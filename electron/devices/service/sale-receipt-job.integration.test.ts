@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findSaleJob } from './jobs-repo';
+import { startDevicesTestHost, type DevicesTestHost, waitFor } from './test-host';
+
+// A paid sale's receipt job is written in the sale's own completing transaction: one commit (one wait for
+// the disk) for the sale, its outbox record and its receipt job, instead of a second commit after it.
+
+let t: DevicesTestHost;
+beforeEach(async () => {
+  t = await startDevicesTestHost({ devices: { pollMs: 50, idlePollMs: 60_000 } });
+});
+afterEach(async () => {
+  await t.dispose();
+});
+
+/** Registered after the devices service: sees what the completing transaction wrote so far. */
+function jobsSeenInsideTheSaleTransaction(): Map<string, string | null> {
+  const seen = new Map<string, string | null>();
+  t.host.ctx.records.addSink((db, record) => {
+    if (record.kind !== 'sale') return;
+    expect(db.inTransaction).toBe(true);
+    seen.set(record.id, findSaleJob(db, record.id)?.kind ?? null);
+  });
+  return seen;
+}
+
+describe('the receipt job of a paid sale', () => {
+  it('is part of the transaction that completes the sale, then printed once', async () => {
+    const seen = jobsSeenInsideTheSaleTransaction();
+    const saleId = await t.paidSale(1_234);
+    expect(seen.get(saleId)).toBe('sale');
+    await waitFor(() => t.of('print.job').some((j) => j.saleId === saleId && j.state === 'printed'), 'printed');
+    await new Promise((r) => setTimeout(r, 100));
+    const jobs = await t.must('devices.printJobs', { saleId, limit: 10 });
+    expect(jobs.map((j) => [j.kind, j.state, j.attempts])).toEqual([['sale', 'printed', 1]]);
+  });
+
+  it('is not made when auto-print is off, nor for a voided sale', async () => {
+    await t.configure({ autoPrint: false });
+    const seen = jobsSeenInsideTheSaleTransaction();
+    const saleId = await t.paidSale(500);
+    expect(seen.get(saleId)).toBe(null);
+    await t.configure({ autoPrint: true });
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 800 });
+    await t.must('sale.void', { saleId: sale.id, reason: 'customer left' });
+    expect(seen.get(sale.id)).toBe(null);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await t.must('devices.printJobs', { saleId: sale.id, limit: 10 })).toEqual([]);
+  });
+});
