@@ -1,54 +1,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHost } from '../electron/host';
-import { silentLogger } from '../electron/log';
-import { httpSend, type SendFn, sandboxChannelConfig } from '../electron/payments/channels/index';
 import { startSandbox } from '../electron/sandbox/server';
-import { nowMs, percentile } from './stats';
-import { type Db, openDatabase } from '../electron/db/open';
+import { percentile } from './stats';
+import { type Gateway, startPaymentSession } from './payment-session';
 
-type Gateway = 'wechat' | 'alipay' | 'unionpay' | 'jeepay';
-
-/** Payment codes per gateway (the Jeepay aggregator gets WeChat codes: routing wechat → aggregator). */
-const codeFor = (g: Gateway, n: number): string => {
-  const tail = String(n).padStart(16, '0');
-  if (g === 'alipay') return `28${tail}`;
-  if (g === 'unionpay') return `62${tail}0`;
-  return `13${tail}`;
-};
+const MEMORY_FS = new Set([0x01021994, 0x858458f6]); // tmpfs, ramfs
+const isMemoryFs = (dir: string): boolean => MEMORY_FS.has(Number(fs.statfsSync(dir).type));
 
 /**
  * Where the bench database lives: on a real disk, since fsync is the point (on tmpfs it costs nothing).
  * POS_BENCH_DIR, else the OS temp dir, else the working directory: the first that is not tmpfs/ramfs.
  */
 function diskDir(): string {
-  const MEMORY_FS = new Set([0x01021994, 0x858458f6]);
   const candidates = [process.env.POS_BENCH_DIR, os.tmpdir(), process.cwd()].filter((d): d is string => !!d);
-  const base = candidates.find((d) => !MEMORY_FS.has(Number(fs.statfsSync(d).type))) ?? os.tmpdir();
+  const base = candidates.find((d) => !isMemoryFs(d)) ?? os.tmpdir();
   return fs.mkdtempSync(path.join(base, 'pos-bench-pay-'));
 }
 
-/**
- * Two bare durable commits (WAL, synchronous=FULL) per call: what the disk alone costs right now. A code
- * payment waits for one (its result); its start is written without waiting (engine.ts). The WAL is
- * checkpointed afterwards, so like the host's it is reused rather than grown (growing the file would add a
- * journal commit to every fsync).
- */
-function commitProbe(db: Db): () => [number, number] {
-  db.exec('CREATE TABLE probe (n INTEGER) STRICT');
-  const insert = db.prepare('INSERT INTO probe (n) VALUES (1)');
-  const commit = db.transaction(() => insert.run());
-  const timed = (): number => {
-    const t0 = nowMs();
-    commit();
-    return nowMs() - t0;
-  };
-  return () => {
-    const pair: [number, number] = [timed(), timed()];
-    db.pragma('wal_checkpoint(PASSIVE)');
-    return pair;
-  };
+/** A folder on a memory file system (Linux /dev/shm), for the "without the disk" figure; null if none. */
+function memoryDir(): string | null {
+  const base = ['/dev/shm', os.tmpdir()].find((d) => fs.existsSync(d) && isMemoryFs(d));
+  return base ? fs.mkdtempSync(path.join(base, 'pos-bench-mem-')) : null;
 }
 
 /**
@@ -77,70 +50,15 @@ function commitProbe(db: Db): () => [number, number] {
  * between sales, so it runs that quiet-time checkpoint itself between sales, outside the measured window,
  * and reports its cost (`sqlite_checkpoint_ms_*`). `payment_local_overhead_saturated_ms_*` is the same
  * WeChat payment with no quiet time at all: the automatic checkpoints then land inside some payments.
+ *
+ * `payment_local_overhead_without_disk_ms_*`: the same WeChat payments on a database in memory (tmpfs):
+ * what the host's own work costs, apart from waiting for the disk.
  */
 export async function benchPayments(): Promise<Record<string, number>> {
   const dataDir = diskDir();
   const sandbox = await startSandbox();
-  let inSend = 0;
-  const timedSend: SendFn = async (req) => {
-    const t0 = nowMs();
-    try {
-      return await httpSend(req);
-    } finally {
-      inSend += nowMs() - t0;
-    }
-  };
-  const host = createHost({ dataDir, logger: silentLogger, initialManagerPin: '123456', payments: { channels: sandboxChannelConfig(sandbox), channelDeps: { send: timedSend } } });
-  // Same disk, same pragmas, its own file: the host's WAL and checkpoints are not disturbed.
-  const probe = openDatabase(path.join(dataDir, 'probe.db'), []).db;
-  const probeCommit = commitProbe(probe);
-  const client = host.connect();
-  const must = async <T>(method: string, params: unknown): Promise<T> => {
-    const r = await host.call(method, params, client);
-    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-    return r.value as T;
-  };
-  await must('session.login', { userId: 'manager', pin: '123456' });
-  const waiters = new Map<string, () => void>();
-  host.subscribe((e) => {
-    if (e.event !== 'payment.progress' || e.payload.state !== 'succeeded') return;
-    waiters.get(e.payload.attemptId)?.();
-  });
-  const settings = async (patch: { autoPrint: boolean; wechatVia: 'direct' | 'aggregator' }): Promise<void> => {
-    const s = host.ctx.settings();
-    await must('settings.update', { devices: { ...s.devices, autoPrint: patch.autoPrint }, payments: { ...s.payments, routing: { ...s.payments.routing, wechat: patch.wechatVia } } });
-  };
-
-  let n = 0;
-  const commits: number[] = [];
-  const commitPairs: number[] = [];
-  const checkpoints: number[] = [];
-  /** One sale paid by one code; returns the host's time, excluding the channel round trip. */
-  async function pay(g: Gateway, quietBetweenSales = true): Promise<number> {
-    n++;
-    if (quietBetweenSales) {
-      // What the idle checkpoint does between customers (see above).
-      const t0 = nowMs();
-      host.ctx.db.pragma('wal_checkpoint(PASSIVE)');
-      checkpoints.push(nowMs() - t0);
-    }
-    const sale = await must<{ id: string }>('sale.open', {});
-    // Amounts end in .00: the sandbox's plain success scenario.
-    await must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 1000 + (n % 50) * 100 });
-    inSend = 0;
-    let done!: () => void;
-    const settled = new Promise<void>((r) => (done = r));
-    const t0 = nowMs();
-    const a = await must<{ id: string; state: string }>('payment.start', { saleId: sale.id, code: codeFor(g, n) });
-    waiters.set(a.id, done);
-    if (a.state !== 'succeeded') await settled;
-    const local = nowMs() - t0 - inSend;
-    waiters.delete(a.id);
-    const [c1, c2] = probeCommit();
-    commits.push(c1, c2);
-    commitPairs.push(c1 + c2);
-    return local;
-  }
+  const session = await startPaymentSession(dataDir, sandbox, { probe: true });
+  const { pay, settings, commits, commitPairs, checkpoints } = session;
 
   const WARMUP = 40;
   const samples: Record<Gateway, number[]> = { wechat: [], alipay: [], unionpay: [], jeepay: [] };
@@ -166,10 +84,20 @@ export async function benchPayments(): Promise<Record<string, number>> {
   const saturated: number[] = [];
   for (let i = 0; i < 400; i++) saturated.push(await pay('wechat', false));
 
-  await host.close();
-  probe.close();
-  await sandbox.close();
+  await session.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  // The same WeChat payments with the database in memory (tmpfs): the host's own work without the disk.
+  const memory = memoryDir();
+  const withoutDisk: number[] = [];
+  if (memory) {
+    const m = await startPaymentSession(memory, sandbox, { probe: false, firstCode: 1_000_000 });
+    await m.settings({ autoPrint: false, wechatVia: 'direct' });
+    for (let i = 0; i < WARMUP; i++) await m.pay('wechat');
+    for (let i = 0; i < 600; i++) withoutDisk.push(await m.pay('wechat'));
+    await m.close();
+    fs.rmSync(memory, { recursive: true, force: true });
+  }
+  await sandbox.close();
   const all = [...samples.wechat, ...samples.alipay, ...samples.unionpay, ...samples.jeepay];
   return {
     // Headline: WeChat Pay v2 (HMAC-SHA256), the common case.
@@ -189,6 +117,9 @@ export async function benchPayments(): Promise<Record<string, number>> {
     // No quiet time between sales: SQLite's automatic WAL checkpoints land inside some payments.
     payment_local_overhead_saturated_ms_p50: percentile(saturated, 50),
     payment_local_overhead_saturated_ms_p99: percentile(saturated, 99),
+    // Host work alone (database on tmpfs, no disk wait): -1 when no memory file system is available.
+    payment_local_overhead_without_disk_ms_p50: withoutDisk.length ? percentile(withoutDisk, 50) : -1,
+    payment_local_overhead_without_disk_ms_p99: withoutDisk.length ? percentile(withoutDisk, 99) : -1,
     // The disk floor, sampled between the payments above: one bare durable commit (WAL, synchronous=FULL),
     // which a code payment waits for once (its result), and two in a row (what it would wait for if its
     // write-ahead record waited for the disk too).
