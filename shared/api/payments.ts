@@ -3,6 +3,7 @@ import { method } from './define';
 import { fenSchema, idSchema } from './common';
 import { attemptStateSchema, attemptViewSchema, paymentPhaseSchema, refundViewSchema, saleStatusSchema } from '../sales/views';
 import { MAX_LINE_FEN } from '../sales/money';
+import { reconcileInputSchema, reconcileResultSchema } from './reconcile';
 
 export const paymentMethods = {
   /**
@@ -25,6 +26,8 @@ export const paymentMethods = {
   /** Attempts not yet final (the recovery queue), oldest first. */
   'payment.unresolved': method('cashier', z.strictObject({}).default({}), z.array(attemptViewSchema)),
   'payment.listForSale': method('cashier', z.strictObject({ saleId: idSchema }), z.array(attemptViewSchema)),
+  /** Downloads a gateway's daily bill (China date) and lists every difference with the till's records. */
+  'payment.reconcile': method('manager', reconcileInputSchema, reconcileResultSchema),
 } as const;
 
 export const paymentEventSchemas = {

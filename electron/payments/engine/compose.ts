@@ -3,6 +3,8 @@ import { createSalesService } from '../../sales/service';
 import { voidSale } from '../../sales/void';
 import { type Channels, createPaymentEngine } from './engine';
 import { createRefunds } from './refunds';
+import { reconcileDay } from '../reconcile/reconcile';
+import { type Gateway } from '../../../shared/sales/views';
 
 /**
  * Sales + payment engine + refunds over one host context. `recover()` drives every unfinished attempt and
@@ -19,6 +21,7 @@ export function createPayments(ctx: HostContext, channels: () => Promise<Channel
     engine,
     refunds,
     voidSale: (saleId: string, reason: string | undefined, actor: string, authorizedBy: string) => voidSale({ db: ctx.db, clock: ctx.clock, records: ctx.records, engine, refunds, sales }, saleId, reason, actor, authorizedBy),
+    reconcile: (date: string, gateway: Gateway) => reconcileDay({ db: ctx.db, log: deps.log, channels }, date, gateway),
     recover(): { attempts: number; refunds: number } {
       return { attempts: engine.recover(), refunds: refunds.recover() };
     },

@@ -64,6 +64,8 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   /** saleId → the order number that may have left unrecorded. */
   const uncertain = new Map<string, string>();
   let running: Promise<void> | null = null;
+  /** Sales already logged as unclear: retried every few seconds, logged once. */
+  const warned = new Set<string>();
   let retry: { cancel(): void } | null = null;
 
   const storedBoot = (): number | undefined => {
@@ -133,7 +135,8 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
       if (deps.stopped()) return;
       const f = judge(answers);
       if (f.kind === 'unclear') {
-        log.warn('cannot tell yet whether a payment left before the machine restarted', { saleId, orderNo, reason: f.reason });
+        if (!warned.has(saleId)) log.warn('cannot tell yet whether a payment left before the machine restarted; asking again', { saleId, orderNo, reason: f.reason });
+        warned.add(saleId);
         continue;
       }
       resolve(saleId, orderNo, f, available.map(([g]) => g));

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { type BillRow } from '../channels/types';
+import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
+
+const pay = (orderNo: string, amountFen: number): BillRow => ({ kind: 'payment', orderNo, transactionId: `tx-${orderNo}`, amountFen, status: 'SUCCESS', time: '2026-11-25 12:00:00' });
+const refund = (orderNo: string, refundNo: string, amountFen: number): BillRow => ({ kind: 'refund', orderNo, transactionId: `tx-${orderNo}`, refundNo, amountFen, status: 'REFUND', time: '2026-11-25 13:00:00' });
+const reversal = (orderNo: string, amountFen: number): BillRow => ({ kind: 'reversal', orderNo, transactionId: `tx-${orderNo}`, amountFen, status: 'REVOKED', time: '2026-11-25 12:01:00' });
+const attempt = (orderNo: string, amountFen: number, state = 'succeeded', over: Partial<LocalAttempt> = {}): LocalAttempt => ({ orderNo, state, amountFen, saleId: `sale-${orderNo}`, reverseRefundNo: null, keptOnDay: state === 'succeeded', ...over });
+const localRefund = (orderNo: string, refundNo: string, amountFen: number, over: Partial<LocalRefund> = {}): LocalRefund => ({ refundNo, orderNo, amountFen, state: 'succeeded', onDay: true, ...over });
+
+describe('compareBill', () => {
+  it('a bill that matches the till has no problems and sums what moved', () => {
+    const r = compareBill(
+      [pay('A', 1000), pay('B', 2000), refund('B', 'RB1', 500), pay('C', 300), reversal('C', 300)],
+      [],
+      [attempt('A', 1000), attempt('B', 2000), attempt('C', 300, 'reversed', { keptOnDay: false })],
+      [localRefund('B', 'RB1', 500)],
+    );
+    expect(r).toEqual({ matchedPayments: 3, matchedRefunds: 1, chargedFen: 3300, givenBackFen: 800, problems: [] });
+  });
+
+  it('finds money the till knows nothing about, money not given back, and wrong amounts', () => {
+    const r = compareBill(
+      [pay('A', 1000), pay('X', 700), pay('F', 400), pay('R', 900), refund('A', 'RX', 100), refund('A', 'RA', 250)],
+      [],
+      [attempt('A', 1200), attempt('F', 400, 'failed', { keptOnDay: false }), attempt('R', 900, 'reversed', { keptOnDay: false })],
+      [localRefund('A', 'RA', 200)],
+    );
+    const kinds = r.problems.map((p) => [p.kind, p.orderNo, p.billFen, p.localFen]);
+    expect(kinds).toContainEqual(['amount_mismatch', 'A', 1000, 1200]);
+    expect(kinds).toContainEqual(['unknown_order', 'X', 700, null]);
+    expect(kinds).toContainEqual(['not_given_back', 'F', 400, 0]);
+    expect(kinds).toContainEqual(['not_given_back', 'R', 900, 0]);
+    expect(kinds).toContainEqual(['unknown_refund', 'A', 100, null]);
+    expect(kinds).toContainEqual(['refund_amount_mismatch', 'A', 250, 200]);
+    expect(r.problems).toHaveLength(6);
+  });
+
+  it('finds what the till recorded for the day but the bill lacks, and keeps unreadable lines', () => {
+    const r = compareBill(
+      [pay('A', 1000)],
+      [{ line: 7, reason: 'amount is not a number', text: 'garbage' }],
+      [attempt('A', 1000), attempt('M', 500), attempt('Y', 800, 'succeeded', { keptOnDay: false })],
+      [localRefund('A', 'R1', 100), localRefund('A', 'R2', 50, { onDay: false })],
+    );
+    expect(r.problems.map((p) => p.kind).sort()).toEqual(['missing_at_channel', 'refund_missing_at_channel', 'unreadable_row']);
+    expect(r.problems.find((p) => p.kind === 'missing_at_channel')).toMatchObject({ orderNo: 'M', localFen: 500 });
+    expect(r.problems.find((p) => p.kind === 'unreadable_row')?.detail).toContain('line 7');
+  });
+
+  it('a charge given back by refund past the reverse window matches its fixed refund number', () => {
+    const r = compareBill([pay('L', 600), refund('L', 'REV-L', 600)], [], [attempt('L', 600, 'reversed', { reverseRefundNo: 'REV-L', keptOnDay: false })], []);
+    expect(r.problems).toEqual([]);
+    expect(r.matchedRefunds).toBe(1);
+  });
+});

@@ -1,0 +1,86 @@
+import { type BillRow, type BillRowRejection } from '../channels/types';
+import { type ReconcileProblem } from '../../../shared/api/reconcile';
+
+/**
+ * Compares one gateway's daily bill with what the till recorded. Pure: the caller loads both sides.
+ *
+ * The bill is the channel's truth of money that moved; the till's records say what should have. Every
+ * difference is a problem to look at, most serious first:
+ * - `unknown_order`: the channel charged an order number the till never recorded (money with no sale);
+ * - `not_given_back`: the channel kept money for an attempt the till gave up (failed or reversed);
+ * - `amount_mismatch`: charged amount differs from the attempt's;
+ * - `unknown_refund` / `refund_amount_mismatch`: money given back under a refund number the till does not
+ *   know, or of another amount;
+ * - `missing_at_channel` / `refund_missing_at_channel`: the till has a charge (or refund) of that day the
+ *   bill does not list;
+ * - `unreadable_row`: a bill line the parser could not read (kept, never dropped).
+ */
+export type LocalAttempt = {
+  orderNo: string;
+  state: string;
+  amountFen: number;
+  saleId: string;
+  /** The refund number used to give the charge back past the reverse window, if any. */
+  reverseRefundNo: string | null;
+  /** Whether the till counts this attempt's money as taken on the bill's day (succeeded that day). */
+  keptOnDay: boolean;
+};
+export type LocalRefund = { refundNo: string; orderNo: string; amountFen: number; state: string; onDay: boolean };
+
+export type Comparison = {
+  matchedPayments: number;
+  matchedRefunds: number;
+  chargedFen: number;
+  givenBackFen: number;
+  problems: ReconcileProblem[];
+};
+
+export function compareBill(rows: readonly BillRow[], rejected: readonly BillRowRejection[], attempts: readonly LocalAttempt[], refunds: readonly LocalRefund[]): Comparison {
+  const byOrder = new Map(attempts.map((a) => [a.orderNo, a]));
+  const refundByNo = new Map(refunds.map((r) => [r.refundNo, r]));
+  for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.amountFen, state: 'succeeded', onDay: false });
+  const problems: ReconcileProblem[] = [];
+  const charged = new Map<string, number>();
+  const givenBack = new Map<string, number>();
+  const refundsSeen = new Set<string>();
+  let matchedPayments = 0;
+  let matchedRefunds = 0;
+  let chargedFen = 0;
+  let givenBackFen = 0;
+
+  for (const row of rows) {
+    if (row.kind === 'payment') {
+      chargedFen += row.amountFen;
+      charged.set(row.orderNo, (charged.get(row.orderNo) ?? 0) + row.amountFen);
+      const local = byOrder.get(row.orderNo);
+      if (!local) problems.push({ kind: 'unknown_order', orderNo: row.orderNo, billFen: row.amountFen, localFen: null, detail: `charged at the channel (${row.transactionId}), no attempt at the till` });
+      else if (local.amountFen !== row.amountFen) problems.push({ kind: 'amount_mismatch', orderNo: row.orderNo, billFen: row.amountFen, localFen: local.amountFen, detail: `sale ${local.saleId}` });
+      else matchedPayments++;
+      continue;
+    }
+    givenBackFen += row.amountFen;
+    givenBack.set(row.orderNo, (givenBack.get(row.orderNo) ?? 0) + row.amountFen);
+    if (row.kind !== 'refund' || row.refundNo === undefined) continue; // a reversal: checked per order below
+    refundsSeen.add(row.refundNo);
+    const local = refundByNo.get(row.refundNo);
+    if (!local) problems.push({ kind: 'unknown_refund', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: null, detail: 'given back at the channel under a refund number the till does not know' });
+    else if (local.amountFen !== row.amountFen) problems.push({ kind: 'refund_amount_mismatch', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: local.amountFen, detail: '' });
+    else matchedRefunds++;
+  }
+
+  for (const [orderNo, fen] of charged) {
+    const local = byOrder.get(orderNo);
+    if (!local || local.state === 'succeeded') continue;
+    const kept = fen - (givenBack.get(orderNo) ?? 0);
+    if (kept > 0 && (local.state === 'failed' || local.state === 'reversed')) problems.push({ kind: 'not_given_back', orderNo, billFen: kept, localFen: 0, detail: `the till ${local.state === 'failed' ? 'failed' : 'reversed'} this attempt (sale ${local.saleId}); the channel still holds it` });
+  }
+  for (const a of attempts) {
+    if (a.keptOnDay && a.state === 'succeeded' && !charged.has(a.orderNo)) problems.push({ kind: 'missing_at_channel', orderNo: a.orderNo, billFen: null, localFen: a.amountFen, detail: `sale ${a.saleId} was paid by it at the till` });
+  }
+  for (const r of refunds) {
+    if (r.onDay && r.state === 'succeeded' && !refundsSeen.has(r.refundNo)) problems.push({ kind: 'refund_missing_at_channel', orderNo: r.orderNo, refundNo: r.refundNo, billFen: null, localFen: r.amountFen, detail: '' });
+  }
+  for (const r of rejected) problems.push({ kind: 'unreadable_row', billFen: null, localFen: null, detail: `line ${r.line}: ${r.reason}` });
+
+  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, problems };
+}

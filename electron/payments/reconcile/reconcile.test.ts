@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Clock } from '../../clock';
+import { sandboxChannelConfig } from '../channels/index';
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { sharedKeys } from '../../sandbox/testing';
+import { type PaymentsTestHost, codes, startPaymentsHost } from '../engine/testing/harness';
+
+/** The sandbox reads the test host's manual clock (bills are cut by its day). */
+function lateClock(): Clock & { bind(c: Clock): void } {
+  let target: Clock | undefined;
+  const get = (): Clock => {
+    if (!target) throw new Error('clock not bound');
+    return target;
+  };
+  return { bind: (c) => void (target = c), now: () => get().now(), setTimeout: (fn, ms) => get().setTimeout(fn, ms) };
+}
+
+describe('payment.reconcile against the sandbox bill', () => {
+  let sandbox: Sandbox;
+  let t: PaymentsTestHost;
+  const clock = lateClock();
+  let day = '';
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ clock, keys: sharedKeys() });
+    t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+    clock.bind(t.clock);
+    day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  });
+  afterAll(async () => {
+    await t.dispose();
+    await sandbox.close();
+  });
+
+  const paid = async (fen: number): Promise<{ saleId: string; orderNo: string }> => {
+    const saleId = await t.openSale(fen);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
+    return { saleId, orderNo: a.orderNo };
+  };
+
+  it('before the day is over there is no bill yet; afterwards every sale, refund and give-back matches', async () => {
+    const a = await paid(1_000);
+    const b = await paid(2_000);
+    const r = await t.must('refund.request', { saleId: b.saleId, amountFen: 500 });
+    await t.until(async () => (await t.must('refund.get', { refundId: r.id })).state === 'succeeded', { advanceMs: 1_000, what: 'refund' });
+    expect(await t.must('payment.reconcile', { date: day, gateway: 'wechat' })).toMatchObject({ bill: 'no_bill', problems: [] });
+
+    t.clock.advance(86_400_000);
+    const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
+    expect(report).toMatchObject({ bill: 'ok', matchedPayments: 2, matchedRefunds: 1, chargedFen: 3_000, givenBackFen: 500, problems: [] });
+    expect(a.orderNo).not.toBe(b.orderNo);
+  });
+
+  it('money at the channel the till never recorded, and a recorded amount the bill disagrees with, are listed', async () => {
+    const sale = await paid(1_500);
+    const stranger = `X${Date.now()}`;
+    sandbox.ledger.pay({ channel: 'wechat', orderNo: stranger, authCode: codes.wechat(), amountFen: 4_200, subject: 'not ours', fingerprint: 'x' }, 'success');
+    t.host.ctx.db.prepare('UPDATE payment_attempts SET amount_fen = 1600 WHERE order_no = ?').run(sale.orderNo);
+    const today = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    t.clock.advance(86_400_000);
+    const report = await t.must('payment.reconcile', { date: today, gateway: 'wechat' });
+    expect(report.bill).toBe('ok');
+    expect(report.problems.map((p) => [p.kind, p.orderNo, p.billFen, p.localFen])).toEqual(
+      expect.arrayContaining([
+        ['unknown_order', stranger, 4_200, null],
+        ['amount_mismatch', sale.orderNo, 1_500, 1_600],
+      ]),
+    );
+    expect(report.problems).toHaveLength(2);
+  });
+
+  it('is for managers only; a date that is not a date is a validation error', async () => {
+    expect(await t.call('payment.reconcile', { date: '2026-13-45', gateway: 'wechat' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await t.must('session.logout');
+    expect(await t.call('payment.reconcile', { date: day, gateway: 'wechat' })).toMatchObject({ ok: false });
+    await t.loginManager();
+  });
+});

@@ -1,0 +1,88 @@
+import { type Db } from '../../db/open';
+import { type Logger } from '../../log';
+import { type Gateway } from '../../../shared/sales/views';
+import { type ReconcileResult } from '../../../shared/api/reconcile';
+import { type BillRow } from '../channels/types';
+import { type Channels } from '../engine/engine';
+import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
+
+/**
+ * `payment.reconcile`: downloads one gateway's bill for a day (China time, as the channels cut their
+ * bills) and compares it with the till's attempts and refunds (compare.ts). Local records are taken from
+ * a day either side as well, so a charge confirmed just after midnight still finds its attempt.
+ */
+export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels> };
+
+const DAY_MS = 86_400_000;
+const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+
+type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; resolved_ms: number | null };
+type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; state: string; updated_at: string };
+
+function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalAttempt[] {
+  const found = new Map<string, AttemptRowLite>();
+  const cols = 'order_no, state, amount_fen, sale_id, reverse_refund_no, resolved_ms';
+  for (const r of db.prepare(`SELECT ${cols} FROM payment_attempts WHERE gateway = ? AND created_ms >= ? AND created_ms < ?`).iterate(gateway, start - DAY_MS, start + 2 * DAY_MS) as IterableIterator<AttemptRowLite>) found.set(r.order_no, r);
+  const byOrderNo = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE order_no = ?`);
+  for (const row of rows) {
+    if (found.has(row.orderNo)) continue;
+    const r = byOrderNo.get(row.orderNo) as AttemptRowLite | undefined;
+    if (r) found.set(r.order_no, r);
+  }
+  return [...found.values()].map((r) => ({
+    orderNo: r.order_no,
+    state: r.state,
+    amountFen: r.amount_fen,
+    saleId: r.sale_id,
+    reverseRefundNo: r.reverse_refund_no,
+    keptOnDay: r.state === 'succeeded' && r.resolved_ms !== null && r.resolved_ms >= start && r.resolved_ms < start + DAY_MS,
+  }));
+}
+
+function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalRefund[] {
+  const select = `SELECT p.refund_no AS refund_no, a.order_no AS order_no, p.amount_fen AS amount_fen, p.state AS state, p.updated_at AS updated_at
+    FROM refund_parts p JOIN tenders t ON t.id = p.tender_id JOIN payment_attempts a ON a.id = t.attempt_id
+    WHERE p.kind = 'code' AND a.gateway = ?`;
+  const found = new Map<string, RefundRowLite>();
+  const fromIso = new Date(start - DAY_MS).toISOString();
+  for (const r of db.prepare(`${select} AND p.updated_at >= ?`).iterate(gateway, fromIso) as IterableIterator<RefundRowLite>) found.set(r.refund_no, r);
+  const byRefundNo = db.prepare(`${select} AND p.refund_no = ?`);
+  for (const row of rows) {
+    if (row.refundNo === undefined || found.has(row.refundNo)) continue;
+    const r = byRefundNo.get(gateway, row.refundNo) as RefundRowLite | undefined;
+    if (r) found.set(r.refund_no, r);
+  }
+  return [...found.values()].map((r) => {
+    const at = Date.parse(r.updated_at);
+    return { refundNo: r.refund_no, orderNo: r.order_no, amountFen: r.amount_fen, state: r.state, onDay: at >= start && at < start + DAY_MS };
+  });
+}
+
+export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: Gateway): Promise<ReconcileResult> {
+  const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, problems: [] };
+  let channels: Channels;
+  try {
+    channels = await deps.channels();
+  } catch (e) {
+    return { ...empty, bill: 'unavailable', message: `payment gateways are not available: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
+  }
+  const channel = channels[gateway];
+  if (!channel) return { ...empty, bill: 'unavailable', message: `gateway ${gateway} is not configured` };
+  const bill = await channel.downloadBill(date);
+  switch (bill.status) {
+    case 'ok': {
+      const start = dayStartMs(date);
+      const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, start, bill.rows), loadRefunds(deps.db, gateway, start, bill.rows));
+      if (compared.problems.length > 0) deps.log.warn('bill reconciliation found differences', { date, gateway, problems: compared.problems.length });
+      return { ...empty, ...compared, problems: compared.problems.slice(0, 500), bill: 'ok', message: `${bill.rows.length} bill rows compared` };
+    }
+    case 'no_bill':
+      return { ...empty, bill: 'no_bill', message: bill.message.slice(0, 300) };
+    case 'bad_bill':
+      return { ...empty, bill: 'bad_bill', message: `${bill.code}: ${bill.message}`.slice(0, 300) };
+    case 'failed':
+      return { ...empty, bill: 'failed', message: `${bill.code}: ${bill.message}`.slice(0, 300) };
+    default:
+      return { ...empty, bill: 'unavailable', message: `the gateway did not answer usably: ${bill.reason}`.slice(0, 300) };
+  }
+}
