@@ -10,6 +10,7 @@ import { formatFen } from '../format';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ApiErrorLine, SaleStatusBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
 import { SaleDetail } from './SaleDetail';
+import { ReconcilePanel } from './ReconcilePanel';
 
 function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: string | null }) {
   const t = useT();
@@ -132,6 +133,7 @@ export function Sales() {
           <SalesTable sales={sales} selectedId={selectedId} />
         )}
         <p className="hint left">{t('sales.hint')}</p>
+        {isManager && <ReconcilePanel />}
       </section>
       {selected ? (
         <SaleDetail sale={selected} managers={managers} />

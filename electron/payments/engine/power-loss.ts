@@ -87,10 +87,12 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   function resolve(saleId: string, orderNo: string, f: Finding & { kind: 'found' | 'none' }, gateways: Gateway[]): void {
     const now = clock.now();
     const id = uuidv7(now);
-    db.transaction(() => {
+    const written = db.transaction((): boolean => {
       const when = isoAt(clock);
+      // The last uncertain sale: this boot is now known to the database (with the same commit).
+      if ([...uncertain.keys()].every((k) => k === saleId)) recordBoot();
       const sale = stmt(db, 'SELECT total_fen, paid_fen FROM sales WHERE id = ?').get(saleId) as { total_fen: number; paid_fen: number } | undefined;
-      if (!sale || nextOrderNo(db, saleId) !== orderNo) return; // resolved meanwhile
+      if (!sale || nextOrderNo(db, saleId) !== orderNo) return false; // resolved meanwhile
       const gateway = f.kind === 'found' ? f.gateway : (gateways[0] ?? 'wechat');
       insertAttempt(db, {
         id,
@@ -115,14 +117,14 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
       updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now } : {}) }, when);
       appendAudit(db, when, null, f.kind === 'found' ? 'payment.foundAfterRestart' : 'payment.orderNoBurnt', { attemptId: id, saleId, orderNo, gateway });
       settleSale(db, deps, saleId, when);
-      uncertain.delete(saleId);
-      if (uncertain.size === 0) recordBoot();
+      return true;
     })();
-    if (f.kind === 'found') {
+    // Only once committed: a failed write leaves the sale uncertain (asked again), never unchecked.
+    uncertain.delete(saleId);
+    if (written && f.kind === 'found') {
       log.warn('charge found after a machine restart: reversing it', { saleId, orderNo, gateway: f.gateway });
       deps.onFound(id);
     }
-    uncertain.delete(saleId);
   }
 
   async function checkAll(): Promise<void> {
