@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Clock } from '../../clock';
 import { sandboxChannelConfig } from '../channels/index';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { sharedKeys } from '../../sandbox/testing';
 import { type LedgerOrder } from '../../sandbox/ledger';
 import { type Gateway, isTerminalAttempt } from '../../../shared/sales/views';
-import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
 
 /**
  * Every sandbox scenario through the real adapters and the engine, each ending in the right terminal
@@ -26,16 +25,6 @@ const SCENARIOS = [
 ] as const;
 
 const held = (o: LedgerOrder | undefined): number => (o?.charged ? o.amountFen - o.refundedFen : 0);
-
-/** A clock the sandbox reads through, bound to the test host's manual clock once it exists. */
-function lateClock(): Clock & { bind(c: Clock): void } {
-  let target: Clock | undefined;
-  const get = (): Clock => {
-    if (!target) throw new Error('clock not bound');
-    return target;
-  };
-  return { bind: (c) => void (target = c), now: () => get().now(), setTimeout: (fn, ms) => get().setTimeout(fn, ms) };
-}
 
 const codeFor = (g: Gateway): string => (g === 'alipay' ? codes.alipay() : g === 'unionpay' ? codes.unionpay() : codes.wechat());
 

@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Clock } from '../../clock';
 import { sandboxChannelConfig } from '../channels/index';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { sharedKeys } from '../../sandbox/testing';
-import { type PaymentsTestHost, codes, startPaymentsHost } from '../engine/testing/harness';
-
-/** The sandbox reads the test host's manual clock (bills are cut by its day). */
-function lateClock(): Clock & { bind(c: Clock): void } {
-  let target: Clock | undefined;
-  const get = (): Clock => {
-    if (!target) throw new Error('clock not bound');
-    return target;
-  };
-  return { bind: (c) => void (target = c), now: () => get().now(), setTimeout: (fn, ms) => get().setTimeout(fn, ms) };
-}
+import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from '../engine/testing/harness';
 
 describe('payment.reconcile against the sandbox bill', () => {
   let sandbox: Sandbox;

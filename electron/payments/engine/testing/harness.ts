@@ -4,6 +4,7 @@ import { type CommittedRecord } from '../../../services/records';
 import { type AnyEvent } from '../../../../shared/api/contract';
 import { type SettingsPatch } from '../../../../shared/settings';
 import { type ChannelTiming } from '../../../../shared/sales/payment-settings';
+import { type Clock } from '../../../clock';
 
 /** Test host with payments: captured outbox records and events, clock + I/O driving helpers, code factories. */
 export type PaymentsTestHost = TestHost & {
@@ -87,3 +88,13 @@ export const fastTiming = (over: Partial<ChannelTiming> = {}): ChannelTiming => 
   reverseWindowHours: 24,
   ...over,
 });
+
+/** A clock a sandbox can be started with before the test host exists; bound to the host's manual clock after. */
+export function lateClock(): Clock & { bind(c: Clock): void } {
+  let target: Clock | undefined;
+  const get = (): Clock => {
+    if (!target) throw new Error('clock not bound');
+    return target;
+  };
+  return { bind: (c) => void (target = c), now: () => get().now(), setTimeout: (fn, ms) => get().setTimeout(fn, ms) };
+}
