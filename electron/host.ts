@@ -18,7 +18,6 @@ import { createOutboxSink } from './sync/outbox';
 import { type SyncWorker, type SyncWorkerOptions, createSyncWorker } from './sync/worker';
 import { type DevicesOptions, createDevicesService } from './devices/service/service';
 import { createPayments } from './payments/engine/compose';
-import { osBootTimeMs } from './services/boot-time';
 import { type GatewayOptions, createGateways } from './payments/engine/gateways';
 import { loadSettings } from './services/settings-store';
 import { countUsers, createUser } from './services/users';
@@ -46,8 +45,6 @@ export type HostConfig = {
   devices?: DevicesOptions;
   /** HQ sync: jitter source, backoff bounds and fetch for tests (the clock is `clock` above). */
   sync?: SyncWorkerOptions;
-  /** When the OS booted (ms since the epoch); tests pass another value to play a machine restart. */
-  bootTimeMs?: number;
 };
 
 /** A connected client (a window, a browser tab). Its session lives as long as the connection. */
@@ -125,7 +122,7 @@ export function createHost(config: HostConfig): Host {
   // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
   // unfinished attempt and refund is driven to a final state now and whenever the network returns.
   const gateways = createGateways(ctx, config.payments ?? {});
-  const payments = createPayments(ctx, gateways.get, config.bootTimeMs ?? osBootTimeMs());
+  const payments = createPayments(ctx, gateways.get);
   // Devices: serial scanner and printer from settings, the scan pipeline, print jobs (receipts of paid sales).
   const devices = createDevicesService(ctx, { getSale: (saleId) => payments.sales.get(saleId) }, config.devices);
 

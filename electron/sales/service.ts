@@ -11,9 +11,18 @@ import { type Settings } from '../../shared/settings';
 import { activeAttemptForSale } from '../payments/engine/attempts';
 import { type SaleRow, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
+import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
 import { dueFen, saleView } from './view';
 
-export type SalesDeps = { db: Db; clock: Clock; events: EventBus; records: RecordBus; settings: () => Settings };
+export type SalesDeps = {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  records: RecordBus;
+  settings: () => Settings;
+  /** True while a code payment of the sale may have left unrecorded (checked after an unclean shutdown). */
+  paymentUncertain?: (saleId: string) => boolean;
+};
 
 export type AddLineInput = {
   saleId: string;
@@ -134,6 +143,7 @@ export function createSalesService(deps: SalesDeps) {
       const sale = db.transaction(() => {
         const current = requireSale(db, saleId);
         if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (deps.paymentUncertain?.(saleId)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
         if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (current.total_fen <= 0) throw new PosError('INVALID_STATE', 'the sale has nothing to pay');
         const cash = math(() => cashTender(current.total_fen - current.paid_fen, givenFen, amountFen));

@@ -18,7 +18,8 @@ export type TestHost = {
   /** Call and unwrap, failing the test with the error when not ok. */
   must<M extends MethodName>(method: M, input?: MethodInput<M>, client?: ClientHandle): Promise<MethodOutput<M>>;
   loginManager(client?: ClientHandle): Promise<void>;
-  restart(): Promise<void>;
+  /** Closes and reopens on the same dir; `between` runs while no host is open (to play a crash, say). */
+  restart(between?: () => void): Promise<void>;
   dispose(): Promise<void>;
 };
 
@@ -44,8 +45,9 @@ export async function startTestHost(overrides: Partial<HostConfig> & { clock?: C
     async loginManager(client) {
       await t.must('session.login', { userId: 'manager', pin: TEST_MANAGER_PIN }, client);
     },
-    async restart() {
+    async restart(between) {
       await host.close();
+      between?.();
       host = make();
       t.client = host.connect();
     },

@@ -10,9 +10,10 @@ import { type Gateway } from '../../../shared/sales/views';
  * Sales + payment engine + refunds over one host context. `recover()` drives every unfinished attempt and
  * refund to a final state; the host calls it on start and whenever connectivity returns.
  */
-export function createPayments(ctx: HostContext, channels: () => Promise<Channels>, bootMs: number) {
-  const deps = { bootMs, db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels };
-  const sales = createSalesService(deps);
+export function createPayments(ctx: HostContext, channels: () => Promise<Channels>) {
+  const deps = { db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels };
+  // Sales refuse money for a sale whose payment state is being checked after an unclean shutdown.
+  const sales = createSalesService({ ...deps, paymentUncertain: (saleId) => engine.isUncertain(saleId) });
   const engine = createPaymentEngine(deps);
   const refunds = createRefunds(deps);
   return {

@@ -23,7 +23,7 @@ import { createScheduler } from './scheduler';
 import { reportOutcome } from './connectivity-report';
 import { createReversal } from './reversal';
 import { nextOrderNo } from './order-numbers';
-import { createPowerLossCheck } from './power-loss';
+import { UNCERTAIN_MESSAGE, createPowerLossCheck } from './power-loss';
 
 export type Channels = Partial<Record<Gateway, PaymentChannel>>;
 
@@ -37,8 +37,6 @@ export type EngineDeps = {
   settings: () => Settings;
   /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
   channels: () => Promise<Channels>;
-  /** When the OS booted (ms since the epoch): a new boot means unflushed writes may be gone (power-loss.ts). */
-  bootMs: number;
 };
 
 export type StartInput = { saleId: string; code: string; amountFen?: number; actor: string };
@@ -165,7 +163,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       fail(row.id, 'cancelled before sending', true);
       return;
     }
-    // Write-ahead: the attempt was committed as "sent" (durably, with its order number) before this request;
+    // Write-ahead: the attempt was committed as "sent" (its order number the sale's next) before this request;
     // after a crash it is queried, never resent.
     const sentMs = row.sent_ms ?? row.created_ms;
     const s = deps.settings();
@@ -255,7 +253,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (!channels || stopped) throw new PosError('CHANNEL_ERROR', 'payment gateways are not available');
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
-      if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', 'the machine restarted during this sale: checking with the gateways whether a payment went through; try again in a moment');
+      if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
       const due = sale.total_fen - sale.paid_fen;
       const amount = input.amountFen ?? due;
       const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
@@ -321,6 +319,9 @@ export function createPaymentEngine(deps: EngineDeps) {
     },
 
     get: (id: string): AttemptView => attemptView(requireAttempt(id)),
+
+    /** True while the sale is checked with the gateways after an unclean shutdown (power-loss.ts). */
+    isUncertain: (saleId: string): boolean => powerLoss.isUncertain(saleId),
 
     /** Resolves with the attempt once final, or after `waitMs` on the engine's clock. */
     async waitFor(id: string, waitMs: number): Promise<AttemptView> {

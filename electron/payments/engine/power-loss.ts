@@ -14,26 +14,35 @@ import { type Channels } from './engine';
 import { nextOrderNo } from './order-numbers';
 
 /**
- * After the machine itself restarted (power loss, OS crash), find pay requests that left without a record.
+ * After a run that did not end cleanly, find pay requests that may have left without a record.
  *
  * A payment's start (its attempt row, in state `sent`) is committed without waiting for the disk (see
- * engine.ts): a process crash keeps it (the OS still has the write), only losing the machine can drop it.
- * What that can lose is bounded: the attempt's order number is the sale's next one (order-numbers.ts) and
- * any final state is a durable commit, so at most one unrecorded request per unfinished sale. On the first
- * start after a new OS boot, every unfinished sale is therefore "uncertain": its next order number is
- * queried on every gateway before the sale may take a code again.
+ * engine.ts): a crash of the app keeps it (the OS still has the write); only losing the machine (power,
+ * OS crash) can drop it. What that can lose is bounded: the attempt's order number is the sale's next one
+ * (order-numbers.ts) and every final state is a durable commit, so at most one unrecorded request per
+ * unfinished sale.
+ *
+ * The host marks its run in the database (`host.run` = `running`, durably, at start) and marks it
+ * `closed` when it shuts down cleanly (a durable commit, which also flushes every start before it). A
+ * start that finds `running` follows a run that ended any other way, which includes every power loss, so
+ * then every unfinished sale (open or paying) is "uncertain": its next order number is queried on every
+ * gateway before the sale may take a code or cash again.
  * - Found (paid or still waiting): recorded as an attempt in `reversing` and given back by the engine
  *   (the cashier's screen for it is gone; the customer pays again if they are still there).
  * - Found nowhere (or definitely failed): the number is burnt (a failed attempt), never used again.
- * - A gateway that cannot answer: asked again later; the sale stays uncertain (PAYMENT_PENDING).
- * The boot is recorded once every uncertain sale is resolved, so a restart in between checks again.
+ * - A gateway that cannot answer: asked again with backoff (5 s doubling to 5 min, and at once when the
+ *   network returns); the sale stays uncertain (PAYMENT_PENDING). A manager can void it and ring the
+ *   items up again; the check goes on for the voided sale and gives back whatever it finds.
+ * The run is marked `closed` only at a clean shutdown with nothing left uncertain, so a restart in the
+ * middle checks again. No marker at all (a database from before this check) counts as a clean end: older
+ * versions waited for the disk on every commit.
  */
-export const BOOT_SETTING_KEY = 'host.bootMs';
-/** Boot times computed at two starts of one boot differ by clock adjustments only. */
-const SAME_BOOT_TOLERANCE_MS = 60_000;
-/** Unfinished sales looked at after a reboot (most recent first); older ones are long abandoned. */
-const MAX_CHECKED_SALES = 200;
-const RETRY_MS = 5_000;
+export const RUN_MARKER_KEY = 'host.run';
+/** What a cashier is told while a sale is uncertain (a code or cash for it is refused). */
+export const UNCERTAIN_MESSAGE =
+  'the POS did not shut down cleanly during this sale: checking with the gateways whether a payment went through; try again in a moment (a manager can void the sale and ring it up again)';
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 300_000;
 
 export type PowerLossDeps = SettleDeps & {
   db: Db;
@@ -41,7 +50,6 @@ export type PowerLossDeps = SettleDeps & {
   log: Logger;
   settings: () => Settings;
   channels: () => Promise<Channels | undefined>;
-  bootMs: number;
   /** A charge found: the engine drives its attempt (reversal). */
   onFound(attemptId: string): void;
   stopped(): boolean;
@@ -67,14 +75,14 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   /** Sales already logged as unclear: retried every few seconds, logged once. */
   const warned = new Set<string>();
   let retry: { cancel(): void } | null = null;
+  let retryMs = RETRY_MIN_MS;
 
-  const storedBoot = (): number | undefined => {
-    const row = stmt(db, 'SELECT value FROM settings WHERE key = ?').get(BOOT_SETTING_KEY) as { value: string } | undefined;
-    const n = row ? Number(row.value) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-  };
-  const recordBoot = (): void => {
-    stmt(db, 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(BOOT_SETTING_KEY, String(deps.bootMs), isoAt(clock));
+  const readMarker = (): string | undefined => (stmt(db, 'SELECT value FROM settings WHERE key = ?').get(RUN_MARKER_KEY) as { value: string } | undefined)?.value;
+  /** A durable commit (synchronous=FULL), so `closed` also flushes every start written before it. */
+  const writeMarker = (value: 'running' | 'closed'): void => {
+    db.transaction(() => {
+      stmt(db, 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(RUN_MARKER_KEY, value, isoAt(clock));
+    })();
   };
 
   /** Wallet shown for a charge found at the aggregator: the first wallet routed through it. */
@@ -89,8 +97,6 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     const id = uuidv7(now);
     const written = db.transaction((): boolean => {
       const when = isoAt(clock);
-      // The last uncertain sale: this boot is now known to the database (with the same commit).
-      if ([...uncertain.keys()].every((k) => k === saleId)) recordBoot();
       const sale = stmt(db, 'SELECT total_fen, paid_fen FROM sales WHERE id = ?').get(saleId) as { total_fen: number; paid_fen: number } | undefined;
       if (!sale || nextOrderNo(db, saleId) !== orderNo) return false; // resolved meanwhile
       const gateway = f.kind === 'found' ? f.gateway : (gateways[0] ?? 'wechat');
@@ -112,8 +118,8 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
       });
       const reason =
         f.kind === 'found'
-          ? 'found at the gateway after the machine restarted, with no record at the till: giving it back'
-          : 'checked after the machine restarted: this order number reached no gateway; never used again';
+          ? 'found at the gateway after an unclean shutdown, with no record at the till: giving it back'
+          : 'checked after an unclean shutdown: this order number reached no gateway; never used again';
       updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now } : {}) }, when);
       appendAudit(db, when, null, f.kind === 'found' ? 'payment.foundAfterRestart' : 'payment.orderNoBurnt', { attemptId: id, saleId, orderNo, gateway });
       settleSale(db, deps, saleId, when);
@@ -121,8 +127,9 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     })();
     // Only once committed: a failed write leaves the sale uncertain (asked again), never unchecked.
     uncertain.delete(saleId);
+    retryMs = RETRY_MIN_MS;
     if (written && f.kind === 'found') {
-      log.warn('charge found after a machine restart: reversing it', { saleId, orderNo, gateway: f.gateway });
+      log.warn('charge found after an unclean shutdown: reversing it', { saleId, orderNo, gateway: f.gateway });
       deps.onFound(id);
     }
   }
@@ -137,7 +144,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
       if (deps.stopped()) return;
       const f = judge(answers);
       if (f.kind === 'unclear') {
-        if (!warned.has(saleId)) log.warn('cannot tell yet whether a payment left before the machine restarted; asking again', { saleId, orderNo, reason: f.reason });
+        if (!warned.has(saleId)) log.warn('cannot tell yet whether a payment left before the unclean shutdown; asking again', { saleId, orderNo, reason: f.reason });
         warned.add(saleId);
         continue;
       }
@@ -154,25 +161,30 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
         running = null;
         retry?.cancel();
         retry = null;
-        if (uncertain.size > 0 && !deps.stopped()) retry = clock.setTimeout(() => void check(), RETRY_MS);
+        if (uncertain.size > 0 && !deps.stopped()) {
+          retry = clock.setTimeout(() => void check(), retryMs);
+          retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+        }
       });
     return running;
   }
 
   return {
-    /** At host start, before any call: decides which sales are uncertain. */
+    /** At host start, before any call: decides which sales are uncertain, then marks this run. */
     begin(): void {
-      const stored = storedBoot();
-      if (stored !== undefined && Math.abs(stored - deps.bootMs) <= SAME_BOOT_TOLERANCE_MS) return;
-      const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') ORDER BY updated_at DESC LIMIT ?").all(MAX_CHECKED_SALES) as { id: string }[];
-      for (const s of sales) uncertain.set(s.id, nextOrderNo(db, s.id));
-      if (uncertain.size === 0) db.transaction(recordBoot)();
-      else log.warn('the machine restarted since the last run: checking unfinished sales with the gateways', { sales: uncertain.size });
+      if (readMarker() === 'running') {
+        const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') ORDER BY updated_at DESC").all() as { id: string }[];
+        for (const s of sales) uncertain.set(s.id, nextOrderNo(db, s.id));
+        if (uncertain.size > 0) log.warn('the last run did not end cleanly: checking unfinished sales with the gateways', { sales: uncertain.size });
+      }
+      writeMarker('running');
     },
     isUncertain: (saleId: string): boolean => uncertain.has(saleId),
     check,
+    /** Clean shutdown: the run is marked closed unless a check is still owed (then the next start redoes it). */
     stop(): void {
       retry?.cancel();
+      if (uncertain.size === 0 && db.open) writeMarker('closed');
     },
   };
 }

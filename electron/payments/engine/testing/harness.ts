@@ -36,8 +36,8 @@ export async function startPaymentsHost(config: Partial<HostConfig> = {}, settin
   const t = base as PaymentsTestHost;
   t.records = records;
   t.events = events;
-  t.restart = async () => {
-    await restart();
+  t.restart = async (between) => {
+    await restart(between);
     attach();
     await t.loginManager();
   };
