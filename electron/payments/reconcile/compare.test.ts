@@ -5,7 +5,7 @@ import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
 const pay = (orderNo: string, amountFen: number): BillRow => ({ kind: 'payment', orderNo, transactionId: `tx-${orderNo}`, amountFen, status: 'SUCCESS', time: '2026-11-25 12:00:00' });
 const refund = (orderNo: string, refundNo: string, amountFen: number): BillRow => ({ kind: 'refund', orderNo, transactionId: `tx-${orderNo}`, refundNo, amountFen, status: 'REFUND', time: '2026-11-25 13:00:00' });
 const reversal = (orderNo: string, amountFen: number): BillRow => ({ kind: 'reversal', orderNo, transactionId: `tx-${orderNo}`, amountFen, status: 'REVOKED', time: '2026-11-25 12:01:00' });
-const attempt = (orderNo: string, amountFen: number, state = 'succeeded', over: Partial<LocalAttempt> = {}): LocalAttempt => ({ orderNo, state, amountFen, saleId: `sale-${orderNo}`, reverseRefundNo: null, keptOnDay: state === 'succeeded', ...over });
+const attempt = (orderNo: string, amountFen: number, state = 'succeeded', over: Partial<LocalAttempt> = {}): LocalAttempt => ({ orderNo, state, amountFen, saleId: `sale-${orderNo}`, reverseRefundNo: null, keptOnDay: state === 'succeeded', givenUpLater: false, ...over });
 const localRefund = (orderNo: string, refundNo: string, amountFen: number, over: Partial<LocalRefund> = {}): LocalRefund => ({ refundNo, orderNo, amountFen, state: 'succeeded', onDay: true, ...over });
 
 describe('compareBill', () => {
@@ -52,5 +52,16 @@ describe('compareBill', () => {
     const r = compareBill([pay('L', 600), refund('L', 'REV-L', 600)], [], [attempt('L', 600, 'reversed', { reverseRefundNo: 'REV-L', keptOnDay: false })], []);
     expect(r.problems).toEqual([]);
     expect(r.matchedRefunds).toBe(1);
+  });
+
+  it('a charge given up after the day ended is not reported kept (its give-back is on the next bill); long details are cut', () => {
+    const r = compareBill(
+      [pay('N', 700)],
+      [{ line: 3, reason: 'x'.repeat(400), text: 'y' }],
+      [attempt('N', 700, 'reversed', { keptOnDay: false, givenUpLater: true })],
+      [],
+    );
+    expect(r.problems.map((p) => p.kind)).toEqual(['unreadable_row']);
+    expect(r.problems[0]?.detail.length).toBe(300);
   });
 });

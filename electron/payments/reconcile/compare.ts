@@ -22,8 +22,14 @@ export type LocalAttempt = {
   saleId: string;
   /** The refund number used to give the charge back past the reverse window, if any. */
   reverseRefundNo: string | null;
-  /** Whether the till counts this attempt's money as taken on the bill's day (succeeded that day). */
+  /**
+   * The till counts this attempt's money as taken on the bill's day: it succeeded, and both its request
+   * and its confirmation fall in that day (one that straddles midnight may be on either day's bill, so it
+   * is not reported missing from one of them).
+   */
   keptOnDay: boolean;
+  /** It was given up (failed or reversed) after the bill's day ended: the give-back is on a later bill. */
+  givenUpLater: boolean;
 };
 export type LocalRefund = { refundNo: string; orderNo: string; amountFen: number; state: string; onDay: boolean };
 
@@ -72,7 +78,7 @@ export function compareBill(rows: readonly BillRow[], rejected: readonly BillRow
     const local = byOrder.get(orderNo);
     if (!local || local.state === 'succeeded') continue;
     const kept = fen - (givenBack.get(orderNo) ?? 0);
-    if (kept > 0 && (local.state === 'failed' || local.state === 'reversed')) problems.push({ kind: 'not_given_back', orderNo, billFen: kept, localFen: 0, detail: `the till ${local.state === 'failed' ? 'failed' : 'reversed'} this attempt (sale ${local.saleId}); the channel still holds it` });
+    if (kept > 0 && (local.state === 'failed' || local.state === 'reversed') && !local.givenUpLater) problems.push({ kind: 'not_given_back', orderNo, billFen: kept, localFen: 0, detail: `the till ${local.state === 'failed' ? 'failed' : 'reversed'} this attempt (sale ${local.saleId}); the channel still holds it` });
   }
   for (const a of attempts) {
     if (a.keptOnDay && a.state === 'succeeded' && !charged.has(a.orderNo)) problems.push({ kind: 'missing_at_channel', orderNo: a.orderNo, billFen: null, localFen: a.amountFen, detail: `sale ${a.saleId} was paid by it at the till` });
@@ -82,5 +88,6 @@ export function compareBill(rows: readonly BillRow[], rejected: readonly BillRow
   }
   for (const r of rejected) problems.push({ kind: 'unreadable_row', billFen: null, localFen: null, detail: `line ${r.line}: ${r.reason}` });
 
-  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, problems };
+  // Details quote bill fields: cut to what the contract carries.
+  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, problems: problems.map((p) => ({ ...p, detail: p.detail.slice(0, 300) })) };
 }
