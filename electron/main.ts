@@ -4,7 +4,7 @@
  * contract events. No business logic lives here.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { createHost, type ClientHandle, type Host } from './host';
 import { createLogger } from './log';
 import { contentSecurityPolicy } from './transport/static-files';
@@ -15,6 +15,15 @@ const log = createLogger();
 const kiosk = process.argv.includes('--kiosk') || process.env.POS_KIOSK === '1';
 const args = process.argv.slice(process.defaultApp ? 2 : 1).filter((a) => a.startsWith('--data-dir') || a === '--headless');
 const dataDir = parseStartArgs(args, { ...process.env, POS_DATA_DIR: process.env.POS_DATA_DIR ?? app.getPath('userData') }).dataDir;
+
+// One POS per machine user: a second launch brings the running window forward instead of starting.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const w = BrowserWindow.getAllWindows()[0];
+  if (!w) return;
+  if (w.isMinimized()) w.restore();
+  w.focus();
+});
 
 let host: Host | undefined;
 const clients = new Map<number, ClientHandle>();
@@ -72,6 +81,8 @@ void app.whenReady().then(() => {
     });
   } catch (e) {
     log.error('cannot start the host', { error: e });
+    // The cashier sees why (e.g. the database is in use by another POS started with the same data folder).
+    dialog.showErrorBox('POS cannot start', e instanceof Error ? e.message : String(e));
     app.exit(1);
     return;
   }
