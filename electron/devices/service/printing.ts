@@ -89,12 +89,12 @@ export function createPrinting(deps: PrintingDeps) {
   };
 
   /** The sale's original receipt job, created once (a paid event and a button may both ask). */
-  const ensureSaleJob = (saleId: string, actor: string | null): PrintJobRow =>
+  const ensureSaleJob = (saleId: string, actor: string | null, announce = true): PrintJobRow =>
     db.transaction(() => {
       const existing = findSaleJob(db, saleId);
       if (existing) return existing;
       const sale = deps.getSale(saleId);
-      return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId }, null, actor);
+      return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId }, null, actor, announce);
     })();
 
   /** A completed refund's receipt job, created once (progress events repeat; a button may ask too). */
@@ -149,17 +149,20 @@ export function createPrinting(deps: PrintingDeps) {
    */
   const receiptSink: RecordSink = (_db, record) => {
     if (record.kind !== 'sale' || record.payload.status !== 'completed') return;
-    if (!ctx.settings().devices.autoPrint || !deps.available) return;
+    autoQueue(`a completing sale ${record.id} (retried when it is paid)`, () => ensureSaleJob(record.id, null, false), (row) => announceLater(row.id));
+  };
+
+  /** Auto-print: queue a receipt job (idempotent) and act on it; never throws, a failure is logged. */
+  const autoQueue = (what: string, ensure: () => PrintJobRow, then: (row: PrintJobRow) => void): void => {
     try {
-      const row = db.transaction((): PrintJobRow | undefined => {
-        if (findSaleJob(db, record.id)) return undefined;
-        const sale = deps.getSale(record.id);
-        return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId: record.id }, null, null, false);
-      })();
-      if (row) announceLater(row.id);
+      if (!ctx.settings().devices.autoPrint || !deps.available) return;
+      then(ensure());
     } catch (e) {
-      ctx.log.error('cannot queue the receipt of a completing sale; retried when it is paid', { saleId: record.id, error: e });
+      ctx.log.error(`cannot queue the receipt of ${what}`, { error: e });
     }
+  };
+  const kickIfQueued = (row: PrintJobRow): void => {
+    if (row.state === 'queued') void queue.kick();
   };
 
   return {
@@ -167,13 +170,7 @@ export function createPrinting(deps: PrintingDeps) {
 
     /** A sale just became paid: queue its receipt (idempotent) and start printing. Never throws. */
     onSalePaid(saleId: string): void {
-      try {
-        if (!ctx.settings().devices.autoPrint || !deps.available) return;
-        const row = ensureSaleJob(saleId, null);
-        if (row.state === 'queued') void queue.kick();
-      } catch (e) {
-        ctx.log.error('cannot queue the receipt of a paid sale', { saleId, error: e });
-      }
+      autoQueue(`a paid sale ${saleId}`, () => ensureSaleJob(saleId, null), kickIfQueued);
     },
 
     /**
@@ -181,13 +178,7 @@ export function createPrinting(deps: PrintingDeps) {
      * printing. A cash part opens the drawer as the receipt prints. Voids print nothing. Never throws.
      */
     onRefundCompleted(refundId: string): void {
-      try {
-        if (!ctx.settings().devices.autoPrint || !deps.available) return;
-        const row = ensureRefundJob(refundId, null);
-        if (row.state === 'queued') void queue.kick();
-      } catch (e) {
-        ctx.log.error('cannot queue the receipt of a completed refund', { refundId, error: e });
-      }
+      autoQueue(`a completed refund ${refundId}`, () => ensureRefundJob(refundId, null), kickIfQueued);
     },
 
     async printReceipt(ref: ReceiptRef, actor: string): Promise<PrintResult> {
