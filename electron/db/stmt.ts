@@ -20,3 +20,19 @@ export function stmt(db: Db, sql: string): Statement {
   }
   return s;
 }
+
+const runners = new WeakMap<Db, (fn: () => unknown) => unknown>();
+
+/**
+ * Runs `fn` in a transaction (nested: a savepoint), like `db.transaction(fn)()` but without building a new
+ * transaction wrapper per call: better-sqlite3 makes four closures and defines their properties each time,
+ * which showed on the payment path.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  let run = runners.get(db);
+  if (!run) {
+    run = db.transaction((f: () => unknown) => f());
+    runners.set(db, run);
+  }
+  return run(fn) as T;
+}

@@ -3,7 +3,7 @@ import { type Db } from '../db/open';
 import { type RecordBus } from '../services/records';
 import { uuidv7 } from '../ids';
 import { type AttemptRow, activeAttemptForSale } from '../payments/engine/attempts';
-import { type SaleRow, getSale, insertTender, listLines, listTenders, updateSale } from './repo';
+import { type SaleRow, type TenderRow, getSale, insertTender, listLines, updateSale } from './repo';
 import { deriveStatus } from './view';
 
 /**
@@ -13,15 +13,22 @@ import { deriveStatus } from './view';
 
 export type SettleDeps = { records: RecordBus };
 
+/**
+ * What the caller already knows, to save re-reading it on the payment path: `sale`, the row as stored in
+ * this transaction; `attemptActive`, whether an attempt is now open on it.
+ */
+export type SettleKnown = { sale?: SaleRow; attemptActive?: boolean };
+
 /** Recomputes the status; a sale whose tenders now cover its total is completed and recorded for HQ. */
-export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string): SaleRow {
-  const sale = getSale(db, saleId);
+export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string, known: SettleKnown = {}): SaleRow {
+  const sale = known.sale ?? getSale(db, saleId);
   if (!sale) throw new Error(`sale ${saleId} vanished`);
   const completing = sale.completed_at === null && sale.status !== 'voided' && sale.total_fen > 0 && sale.paid_fen === sale.total_fen;
   const next = { ...sale, completed_at: completing ? at : sale.completed_at };
-  const status = deriveStatus(next, activeAttemptForSale(db, saleId) !== undefined);
-  if (status !== sale.status || completing) updateSale(db, saleId, { status, ...(completing ? { completed_at: at } : {}) }, at);
-  const settled = { ...next, status };
+  const status = deriveStatus(next, known.attemptActive ?? activeAttemptForSale(db, saleId) !== undefined);
+  const changed = status !== sale.status || completing;
+  if (changed) updateSale(db, saleId, { status, ...(completing ? { completed_at: at } : {}) }, at);
+  const settled = { ...next, status, updated_at: changed ? at : sale.updated_at };
   if (completing) deps.records.committed(db, saleRecord(db, settled, at));
   return settled;
 }
@@ -29,9 +36,14 @@ export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string)
 /** The outbox record of a sale that ended: completed (with its tenders) or voided (for the record only). */
 export function saleRecord(db: Db, sale: SaleRow, at: string) {
   const voided = sale.status === 'voided';
-  const wallets = new Map(
-    (stmt(db, 'SELECT t.id AS id, a.wallet AS wallet FROM tenders t JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.sale_id = ?').all(sale.id) as { id: string; wallet: string }[]).map((r) => [r.id, r.wallet]),
-  );
+  // The tenders with the wallet of their code payment, in one read.
+  const tenders = voided
+    ? []
+    : (stmt(db, 'SELECT t.kind AS kind, t.amount_fen AS amount_fen, a.wallet AS wallet FROM tenders t LEFT JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.sale_id = ? ORDER BY t.rowid').all(sale.id) as {
+        kind: TenderRow['kind'];
+        amount_fen: number;
+        wallet: string | null;
+      }[]);
   return {
     kind: 'sale' as const,
     id: sale.id,
@@ -55,12 +67,13 @@ export function saleRecord(db: Db, sale: SaleRow, at: string) {
         amountFen: l.total_fen,
       })),
       // What a voided sale took went back to the customer: it keeps no tender.
-      tenders: voided ? [] : listTenders(db, sale.id).map((t) => (t.kind === 'cash' ? { kind: 'cash', amountFen: t.amount_fen } : { kind: 'code', channel: wallets.get(t.id) ?? 'code', amountFen: t.amount_fen })),
+      tenders: tenders.map((t) => (t.kind === 'cash' ? { kind: 'cash', amountFen: t.amount_fen } : { kind: 'code', channel: t.wallet ?? 'code', amountFen: t.amount_fen })),
     },
   };
 }
 
-export type ApplyResult = { applied: true } | { applied: false; reason: string };
+/** `sale`: the sale as stored after the tender (for settleSale). */
+export type ApplyResult = { applied: true; sale: SaleRow } | { applied: false; reason: string };
 
 /**
  * A confirmed charge joins its sale only if the sale still wants it: not voided, the amount still due and
@@ -76,5 +89,5 @@ export function applyCodeTender(db: Db, deps: SettleDeps, attempt: AttemptRow, n
   if (nowMs - attempt.created_ms > abandonAfterMs) return { applied: false, reason: 'confirmed too late: sale abandoned' };
   insertTender(db, { id: uuidv7(nowMs), sale_id: sale.id, kind: 'code', amount_fen: attempt.amount_fen, given_fen: null, change_fen: null, attempt_id: attempt.id, created_at: at });
   updateSale(db, sale.id, { paid_fen: sale.paid_fen + attempt.amount_fen }, at);
-  return { applied: true };
+  return { applied: true, sale: { ...sale, paid_fen: sale.paid_fen + attempt.amount_fen, updated_at: at } };
 }

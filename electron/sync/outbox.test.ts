@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
 import { applyAcks, compactOutbox, enqueueRecord, outboxCounts, pendingBatch } from './outbox';
-import { outboxEntrySchema } from '../../shared/sync/protocol';
+import { MAX_ENTRY_BYTES, outboxEntrySchema } from '../../shared/sync/protocol';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 
 let t: PaymentsTestHost | undefined;
@@ -39,17 +39,31 @@ describe('outbox', () => {
     expect(rows(t).map((r) => [r.seq, r.idempotency_key])).toEqual([[1, saleId]]);
   });
 
-  it('an entry that does not validate is parked with the reason, never lost; a record enqueued twice is kept once', async () => {
+  it('an entry that cannot be uploaded is parked with the reason, never lost; a record enqueued twice is kept once', async () => {
     t = await startPaymentsHost();
     const db = t.host.ctx.db;
-    const bad = { kind: 'sale' as const, id: 'bad-sale-1', businessDate: '2026-11-25', createdAt: '2026-11-25T02:00:00.000Z', payload: { totalFen: 100, lines: [], tenders: [], status: 'completed' } };
+    const record = (id: string, payload: Record<string, unknown>) => ({ kind: 'sale' as const, id, businessDate: '2026-11-25', createdAt: '2026-11-25T02:00:00.000Z', payload });
+    const unserialisable = record('bad-sale-1', { totalFen: 100, lines: [], tenders: [], status: 'completed', big: 1n });
+    const oversized = record('bad-sale-2', { totalFen: 100, lines: [], tenders: [], status: 'completed', note: 'x'.repeat(MAX_ENTRY_BYTES) });
+    // Shape errors are HQ's to judge (it rejects the entry alone, which parks it: worker.test.ts).
+    const misshapen = record('odd-sale-3', { totalFen: 100, lines: [], tenders: [], status: 'completed' });
     db.transaction(() => {
-      expect(enqueueRecord(db, bad, DEFAULT_SETTINGS, 'now')).toEqual({ seq: 1, state: 'parked' });
-      expect(enqueueRecord(db, bad, DEFAULT_SETTINGS, 'now')).toBeNull();
+      expect(enqueueRecord(db, unserialisable, DEFAULT_SETTINGS, 'now')).toEqual({ seq: 1, state: 'parked' });
+      expect(enqueueRecord(db, unserialisable, DEFAULT_SETTINGS, 'now')).toBeNull();
+      expect(enqueueRecord(db, oversized, DEFAULT_SETTINGS, 'now')).toEqual({ seq: 2, state: 'parked' });
+      expect(enqueueRecord(db, misshapen, DEFAULT_SETTINGS, 'now')).toEqual({ seq: 3, state: 'pending' });
     })();
-    expect(rows(t)).toEqual([expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/invalid entry: payload\.lines/) })]);
-    expect(outboxCounts(db)).toMatchObject({ queued: 0, parked: 1 });
-    expect(await t.must('sync.parked')).toEqual([expect.objectContaining({ idempotencyKey: 'bad-sale-1', state: 'parked', kind: 'sale' })]);
+    expect(rows(t)).toEqual([
+      expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/payload not serialisable: .*BigInt/) }),
+      expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/bytes, over 65536/) }),
+      expect.objectContaining({ state: 'pending', last_error: null }),
+    ]);
+    expect(JSON.parse(rows(t)[0]?.entry ?? '{}')).toMatchObject({ idempotencyKey: 'bad-sale-1', payload: {} });
+    expect(outboxCounts(db)).toMatchObject({ queued: 1, parked: 2 });
+    expect((await t.must('sync.parked')).map((p) => [p.idempotencyKey, p.state])).toEqual([
+      ['bad-sale-1', 'parked'],
+      ['bad-sale-2', 'parked'],
+    ]);
   });
 
   it('compaction deletes old acknowledged entries only, and seq is never reused', async () => {

@@ -31,11 +31,16 @@ export type AttemptRow = {
 
 export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending', 'reversing'];
 
-export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'resolved_ms'>): void {
+/**
+ * Inserts an attempt and returns it as stored, the table's defaults filled in (attempts.test.ts checks it
+ * against a read): the payment path needs the row and a re-read costs as much as the insert.
+ */
+export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'resolved_ms'>): AttemptRow {
   stmt(db, 
     `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, sent_ms, created_at, updated_at)
      VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @sent_ms, @created_at, @updated_at)`,
   ).run(row);
+  return { ...row, reason: null, transaction_id: null, cancel_requested: 0, queries: 0, reverse_calls: 0, reverse_refund_no: null, resolved_ms: null };
 }
 
 export const getAttempt = (db: Db, id: string): AttemptRow | undefined => stmt(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
@@ -70,6 +75,16 @@ export function updateAttempt(db: Db, id: string, patch: Patch, at: string): voi
   if (patch.addQueries) sets.push(`queries = queries + ${Math.trunc(patch.addQueries)}`);
   if (patch.addReverseCalls) sets.push(`reverse_calls = reverse_calls + ${Math.trunc(patch.addReverseCalls)}`);
   stmt(db, `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id`).run(params);
+}
+
+/** updateAttempt on a row just read in this transaction; returns the row as now stored (no re-read). */
+export function updateAttemptRow(db: Db, row: AttemptRow, patch: Patch, at: string): AttemptRow {
+  updateAttempt(db, row.id, patch, at);
+  const next: AttemptRow = { ...row, updated_at: at };
+  for (const col of PATCH_COLUMNS) if (patch[col] !== undefined) Object.assign(next, { [col]: patch[col] });
+  if (patch.addQueries) next.queries += Math.trunc(patch.addQueries);
+  if (patch.addReverseCalls) next.reverse_calls += Math.trunc(patch.addReverseCalls);
+  return next;
 }
 
 export function attemptView(row: AttemptRow): AttemptView {

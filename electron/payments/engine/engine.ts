@@ -1,4 +1,4 @@
-import { stmt } from '../../db/stmt';
+import { inTransaction, stmt } from '../../db/stmt';
 import { type Db } from '../../db/open';
 import { type Clock, isoAt } from '../../clock';
 import { type Logger } from '../../log';
@@ -15,7 +15,7 @@ import { type PaymentChannel } from '../channels/types';
 import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
-import { type AttemptRow, activeAttemptForSale, attemptView, codeHashUsed, getAttempt, insertAttempt, listOpenAttempts, updateAttempt } from './attempts';
+import { type AttemptRow, activeAttemptForSale, attemptView, codeHashUsed, getAttempt, insertAttempt, listOpenAttempts, updateAttempt, updateAttemptRow } from './attempts';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
@@ -38,6 +38,9 @@ export type EngineDeps = {
   /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
   channels: () => Promise<Channels>;
 };
+
+/** What a commit's change wrote last, as now stored: spares the commit re-reading it. */
+type Written = { attempt?: AttemptRow; sale?: SaleRow };
 
 export type StartInput = { saleId: string; code: string; amountFen?: number; actor: string };
 
@@ -94,22 +97,26 @@ export function createPaymentEngine(deps: EngineDeps) {
     }
   }
 
-  /** One durable transaction: re-read, change, and when the attempt became final settle its sale; then tell the UI. */
-  function commit(id: string, change: (row: AttemptRow, when: string, now: number) => void): AttemptRow {
-    const [row, sale] = db.transaction((): [AttemptRow, SaleRow | undefined] => {
+  /**
+   * One durable transaction: re-read, change, and when the attempt became final settle its sale; then tell
+   * the UI. A change that wrote the attempt last may return it as stored (and the sale, if it wrote that),
+   * which saves re-reading them on the payment path.
+   */
+  function commit(id: string, change: (row: AttemptRow, when: string, now: number) => Written | void): AttemptRow {
+    const [row, sale] = inTransaction(db, (): [AttemptRow, SaleRow | undefined] => {
       const current = getAttempt(db, id);
       if (!current) throw new Error(`attempt ${id} vanished`);
       const when = at();
-      change(current, when, clock.now());
-      const after = getAttempt(db, id) as AttemptRow;
-      return [after, isTerminalAttempt(after.state) ? settleSale(db, deps, current.sale_id, when) : undefined];
-    })();
+      const written = change(current, when, clock.now());
+      const after = written?.attempt ?? (getAttempt(db, id) as AttemptRow);
+      return [after, isTerminalAttempt(after.state) ? settleSale(db, deps, current.sale_id, when, { sale: written?.sale }) : undefined];
+    });
     emit(row, isTerminalAttempt(row.state), sale);
     return row;
   }
 
   const toReversing = (id: string, reason: string): AttemptRow =>
-    commit(id, (_r, when) => updateAttempt(db, id, { state: 'reversing', phase: 'reversing', reason }, when));
+    commit(id, (r, when) => ({ attempt: updateAttemptRow(db, r, { state: 'reversing', phase: 'reversing', reason }, when) }));
 
   const fail = (id: string, reason: string, releaseCode: boolean): AttemptRow =>
     commit(id, (r, when, now) => {
@@ -133,7 +140,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       return;
     }
     if (d.kind === 'wait') {
-      const row = commit(id, (_r, when) => updateAttempt(db, id, { state: 'pending', phase: d.phase, reason: d.reason }, when));
+      const row = commit(id, (r, when) => ({ attempt: updateAttemptRow(db, r, { state: 'pending', phase: d.phase, reason: d.reason }, when) }));
       scheduler.at(id, row.cancel_requested === 1 ? clock.now() : d.nextAt);
       return;
     }
@@ -148,12 +155,13 @@ export function createPaymentEngine(deps: EngineDeps) {
         giveBack = `paid, but ${applied.reason}: giving it back`;
         return;
       }
-      updateAttempt(db, id, { state: 'succeeded', phase: 'paid', reason: null, transaction_id: d.transactionId, resolved_ms: now }, when);
+      const attempt = updateAttemptRow(db, r, { state: 'succeeded', phase: 'paid', reason: null, transaction_id: d.transactionId, resolved_ms: now }, when);
       appendAudit(db, when, null, 'payment.succeeded', { attemptId: id, orderNo: r.order_no, amountFen: r.amount_fen, saleId: r.sale_id });
+      return { attempt, sale: applied.sale };
     });
     if (giveBack !== undefined) {
       const reason = giveBack;
-      commit(id, (_r, when) => updateAttempt(db, id, { state: 'reversing', phase: 'reversing', reason, transaction_id: d.transactionId }, when));
+      commit(id, (r, when) => ({ attempt: updateAttemptRow(db, r, { state: 'reversing', phase: 'reversing', reason, transaction_id: d.transactionId }, when) }));
       scheduler.at(id, clock.now());
     }
   }
@@ -234,7 +242,7 @@ export function createPaymentEngine(deps: EngineDeps) {
   function startCommit<T>(fn: () => T): T {
     stmt(db, 'PRAGMA synchronous = NORMAL').run();
     try {
-      return db.transaction(fn)();
+      return inTransaction(db, fn);
     } finally {
       stmt(db, 'PRAGMA synchronous = FULL').run();
     }
@@ -261,14 +269,15 @@ export function createPaymentEngine(deps: EngineDeps) {
       const now = clock.now();
       const id = uuidv7(now);
       const [row, settled] = startCommit((): [AttemptRow, SaleRow] => {
-        const current = getSale(db, input.saleId);
-        if (!current || (current.status !== 'open' && current.status !== 'paying')) throw new PosError('INVALID_STATE', `the sale is ${current?.status ?? 'gone'}`);
+        // Nothing was awaited since `sale` was read: it is the row as stored.
+        const current = sale;
+        if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (activeAttemptForSale(db, input.saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
         if (current.total_fen - current.paid_fen <= 0) throw new PosError('INVALID_STATE', 'nothing is due on this sale');
         if (amount > current.total_fen - current.paid_fen) throw new PosError('AMOUNT_INVALID', 'amount is more than what is due');
         if (codeHashUsed(db, hash)) throw new PosError('CODE_REPLAYED', 'this payment code was already used: ask the customer to refresh it');
         const when = at();
-        insertAttempt(db, {
+        const inserted = insertAttempt(db, {
           id,
           sale_id: input.saleId,
           // The order number: the sale's next, derived from durable rows; never reused (UNIQUE).
@@ -288,8 +297,8 @@ export function createPaymentEngine(deps: EngineDeps) {
           updated_at: when,
         });
         appendAudit(db, when, input.actor, 'payment.start', { attemptId: id, saleId: input.saleId, wallet: route.wallet, gateway: route.gateway, amountFen: amount });
-        const paying = settleSale(db, deps, input.saleId, when);
-        return [getAttempt(db, id) as AttemptRow, paying];
+        const paying = settleSale(db, deps, input.saleId, when, { sale: current, attemptActive: true });
+        return [inserted, paying];
       });
       fresh.set(id, { code: route.code, receiptNo: sale.receipt_no });
       emit(row, true, settled);
