@@ -11,7 +11,7 @@ import { type Receipt } from '../../../shared/receipt/model';
 import { findRefundJob, findSaleJob, getJob, insertJob, jobView, listJobs, nextCopyNumber, transition, type PrintJobKind, type PrintJobRow } from './jobs-repo';
 import { type PrintQueue } from './print-queue';
 import { isReceiptable, previewLines, saleReceipt, storedReceipt, testReceipt } from './receipts';
-import { loadRefund, refundReceipt, refundReceiptProblem } from './refund-receipt';
+import { loadRefund, refundComplete, refundReceipt, refundReceiptProblem } from './refund-receipt';
 import { virtualFileBase } from './sinks';
 
 /**
@@ -98,12 +98,12 @@ export function createPrinting(deps: PrintingDeps) {
     })();
 
   /** A completed refund's receipt job, created once (progress events repeat; a button may ask too). */
-  const ensureRefundJob = (refundId: string, actor: string | null): PrintJobRow =>
+  const ensureRefundJob = (refundId: string, actor: string | null, announce = true): PrintJobRow =>
     db.transaction(() => {
       const existing = findRefundJob(db, refundId);
       if (existing) return existing;
       const src = loadRefund(db, refundId, deps.getSale);
-      return insert('refund', refundReceipt(src, ctx.settings(), userName), { saleId: src.sale.id, refundId }, null, actor);
+      return insert('refund', refundReceipt(src, ctx.settings(), userName), { saleId: src.sale.id, refundId }, null, actor, announce);
     })();
 
   const ensureJob = (ref: ReceiptRef, actor: string | null): PrintJobRow => ('saleId' in ref ? ensureSaleJob(ref.saleId, actor) : ensureRefundJob(ref.refundId, actor));
@@ -142,14 +142,20 @@ export function createPrinting(deps: PrintingDeps) {
   };
 
   /**
-   * Record sink: a completed sale's receipt job is written INSIDE the sale's own completing transaction, so
-   * the sale and its receipt job are one commit (one wait for the disk, not two). A receipt that cannot be
-   * built never holds up the sale: its savepoint rolls back, the error is logged, and `onSalePaid` (the
-   * `paid` event) tries again.
+   * Record sink: a completed sale's receipt job is written INSIDE the sale's own completing transaction, and
+   * a refund's inside the transaction that lands its last part, so the money and its slip are one commit
+   * (one wait for the disk, not two; a crash right after cannot lose the slip). A receipt that cannot be
+   * built never holds up the money: its savepoint rolls back, the error is logged, and the `paid` /
+   * `refund.progress` event tries again.
    */
   const receiptSink: RecordSink = (_db, record) => {
-    if (record.kind !== 'sale' || record.payload.status !== 'completed') return;
-    autoQueue(`a completing sale ${record.id} (retried when it is paid)`, () => ensureSaleJob(record.id, null, false), (row) => announceLater(row.id));
+    if (record.kind === 'sale' && record.payload.status === 'completed') {
+      autoQueue(`a completing sale ${record.id} (retried when it is paid)`, () => ensureSaleJob(record.id, null, false), (row) => announceLater(row.id));
+      return;
+    }
+    const refundId = record.kind === 'refund' ? record.payload.refundId : undefined;
+    if (typeof refundId !== 'string' || !refundComplete(db, refundId)) return;
+    autoQueue(`a completing refund ${refundId} (retried when it is complete)`, () => ensureRefundJob(refundId, null, false), (row) => announceLater(row.id));
   };
 
   /** Auto-print: queue a receipt job (idempotent) and act on it; never throws, a failure is logged. */

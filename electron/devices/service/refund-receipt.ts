@@ -28,6 +28,13 @@ export function loadRefund(db: Db, refundId: string, getSale: (saleId: string) =
   return { refund, parts: listParts(db, refund.id), sale, refundNo: refundNumber(db, refund, sale.receiptNo) };
 }
 
+/** A refund (not a void) whose every part is back with the customer: the one kind that has a receipt. */
+export function refundComplete(db: Db, refundId: string): boolean {
+  if (getRefund(db, refundId)?.purpose !== 'refund') return false;
+  const parts = listParts(db, refundId);
+  return parts.length > 0 && parts.every((p) => p.state === 'succeeded');
+}
+
 /**
  * Only a refund of a paid sale whose every part is back with the customer has a receipt. A void gives back
  * part payments of a sale that never completed: the voided sale has no receipt, and neither has that.

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSaleJob } from './jobs-repo';
+import { findRefundJob, findSaleJob } from './jobs-repo';
 import { startDevicesTestHost, type DevicesTestHost, waitFor } from './test-host';
 
 // A paid sale's receipt job is written in the sale's own completing transaction: one commit (one wait for
 // the disk) for the sale, its outbox record and its receipt job, instead of a second commit after it.
+// Likewise a refund's receipt job, in the transaction that lands the refund's last part.
 
 let t: DevicesTestHost;
 beforeEach(async () => {
@@ -47,5 +48,22 @@ describe('the receipt job of a paid sale', () => {
     expect(seen.get(sale.id)).toBe(null);
     await new Promise((r) => setTimeout(r, 100));
     expect(await t.must('devices.printJobs', { saleId: sale.id, limit: 10 })).toEqual([]);
+  });
+
+  it("a refund's job is part of the transaction that lands its last part, and only that one", async () => {
+    const seen: [string, string | null][] = [];
+    t.host.ctx.records.addSink((db, record) => {
+      if (record.kind !== 'refund' || typeof record.payload.refundId !== 'string') return;
+      expect(db.inTransaction).toBe(true);
+      seen.push([record.id, findRefundJob(db, record.payload.refundId)?.kind ?? null]);
+    });
+    const saleId = await t.paidSale(3_000);
+    const refund = await t.must('refund.request', { saleId, amountFen: 1_200 });
+    expect(refund.state).toBe('succeeded');
+    expect(seen).toEqual([[refund.parts[0]?.id, 'refund']]);
+    await waitFor(() => t.of('print.job').some((j) => j.refundId === refund.id && j.state === 'printed'), 'refund printed');
+    await new Promise((r) => setTimeout(r, 100));
+    const jobs = (await t.must('devices.printJobs', { saleId, limit: 10 })).filter((j) => j.refundId === refund.id);
+    expect(jobs.map((j) => [j.kind, j.state, j.attempts])).toEqual([['refund', 'printed', 1]]);
   });
 });
