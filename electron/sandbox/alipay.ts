@@ -83,7 +83,7 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
       const cls = classifyPaymentCode(authCode);
       if (!cls.ok || cls.channel !== 'alipay') return bizFail('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
       const r = ledger.pay(
-        { channel: 'alipay', orderNo, authCode: cls.code, amountFen, subject: text('subject') ?? '', fingerprint: JSON.stringify([amountFen, cls.code, text('subject')]) },
+        { channel: 'alipay', orderNo, authCode: cls.code, amountFen, subject: text('subject') ?? '', fingerprint: JSON.stringify([amountFen, cls.code, text('subject')]), ...(text('terminal_id') ? { terminalId: text('terminal_id') } : {}) },
         opts.scenario,
       );
       switch (r.kind) {
@@ -155,13 +155,13 @@ function bill(date: string, ctx: HandlerContext, baseUrl: string): Body {
   const entries: AlipayBillEntry[] = [];
   for (const o of data.orders) {
     const at = cstDateTime(o.paidAt ?? o.createdAt);
-    entries.push({ tradeNo: o.transactionId, orderNo: o.orderNo, kind: 'payment', subject: o.subject, createdAt: cstDateTime(o.createdAt), finishedAt: at, buyer: 'sbx***@sandbox.com', amountFen: o.amountFen });
+    entries.push({ tradeNo: o.transactionId, orderNo: o.orderNo, kind: 'payment', subject: o.subject, createdAt: cstDateTime(o.createdAt), finishedAt: at, buyer: 'sbx***@sandbox.com', amountFen: o.amountFen, ...(o.terminalId ? { terminalId: o.terminalId } : {}) });
   }
   for (const r of data.refunds) {
     const o = ctx.ledger.order('alipay', r.orderNo);
     entries.push({
       tradeNo: o?.transactionId ?? '', orderNo: r.orderNo, kind: r.byReversal ? 'reversal' : 'refund', subject: o?.subject ?? '', createdAt: cstDateTime(r.at),
-      finishedAt: cstDateTime(r.at), buyer: 'sbx***@sandbox.com', amountFen: r.amountFen, refundNo: r.refundNo,
+      finishedAt: cstDateTime(r.at), buyer: 'sbx***@sandbox.com', amountFen: r.amountFen, refundNo: r.refundNo, ...(o?.terminalId ? { terminalId: o.terminalId } : {}),
     });
   }
   // Like Alipay: a URL to a ZIP holding the GBK detail and summary CSV files.

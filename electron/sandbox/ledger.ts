@@ -27,6 +27,8 @@ export type LedgerOrder = {
   closedAt?: number;
   /** Request fingerprint, to tell a replay from a different use of the same order number. */
   fingerprint: string;
+  /** The terminal id the request carried (device_info, terminal_id, termId): printed on the bill. */
+  terminalId?: string;
   /** Password entry in progress. */
   pending?: { then: 'pay' | 'cancel'; queriesLeft: number; until: number };
 };
@@ -45,7 +47,7 @@ export type LedgerRefund = {
 
 export type LedgerReversal = { channel: SandboxChannel; orderNo: string; action: 'close' | 'refund' | 'none'; amountFen: number; at: number };
 
-export type PayInput = { channel: SandboxChannel; orderNo: string; authCode: string; amountFen: number; subject: string; fingerprint: string };
+export type PayInput = { channel: SandboxChannel; orderNo: string; authCode: string; amountFen: number; subject: string; fingerprint: string; terminalId?: string };
 export type PayResult =
   | { kind: 'paid' | 'paying' | 'system_error'; order: LedgerOrder }
   | { kind: 'declined'; reason: 'INSUFFICIENT' | 'EXPIRED' | 'CODE_USED'; order?: LedgerOrder }

@@ -45,7 +45,7 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
       if (!orderId || amountFen === undefined || amountFen <= 0 || !m.qrNo) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
       const cls = classifyPaymentCode(m.qrNo);
       if (!cls.ok || cls.channel !== 'unionpay') return { ...base, respCode: '54', respMsg: 'invalid payment code' };
-      const r = ledger.pay({ channel: 'unionpay', orderNo: orderId, authCode: cls.code, amountFen, subject: m.orderDesc ?? '', fingerprint: JSON.stringify([amountFen, cls.code]) }, opts.scenario);
+      const r = ledger.pay({ channel: 'unionpay', orderNo: orderId, authCode: cls.code, amountFen, subject: m.orderDesc ?? '', fingerprint: JSON.stringify([amountFen, cls.code]), ...(m.termId ? { terminalId: m.termId } : {}) }, opts.scenario);
       switch (r.kind) {
         case 'paid':
           return { ...base, respCode: '00', respMsg: 'success', ...paid(r.order) };
@@ -91,11 +91,11 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
       const d = /^(\d{4})(\d{2})(\d{2})$/.exec(m.settleDate ?? '');
       const data = d ? ledger.billFor('unionpay', `${d[1]}-${d[2]}-${d[3]}`) : undefined;
       if (!data || (data.orders.length === 0 && data.refunds.length === 0)) return { ...base, respCode: '94', respMsg: 'no bill for that date' };
-      const lines = [UNIONPAY_BILL_HEADER];
-      for (const o of data.orders) lines.push([o.orderNo, o.transactionId, 'payment', o.amountFen, 'SUCCESS', cstCompact(o.paidAt ?? o.createdAt), ''].join(','));
+      const lines = [`${UNIONPAY_BILL_HEADER},termId`];
+      for (const o of data.orders) lines.push([o.orderNo, o.transactionId, 'payment', o.amountFen, 'SUCCESS', cstCompact(o.paidAt ?? o.createdAt), '', o.terminalId ?? ''].join(','));
       for (const r of data.refunds) {
         const o = ledger.order('unionpay', r.orderNo);
-        lines.push([r.orderNo, o?.transactionId ?? '', r.byReversal ? 'reversal' : 'refund', r.amountFen, 'SUCCESS', cstCompact(r.at), r.byReversal ? '' : r.refundNo].join(','));
+        lines.push([r.orderNo, o?.transactionId ?? '', r.byReversal ? 'reversal' : 'refund', r.amountFen, 'SUCCESS', cstCompact(r.at), r.byReversal ? '' : r.refundNo, o?.terminalId ?? ''].join(','));
       }
       return { ...base, respCode: '00', respMsg: 'success', billData: lines.join('\n') };
     }

@@ -104,7 +104,7 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
       const cls = classifyPaymentCode(f.auth_code);
       if (!cls.ok || cls.channel !== 'wechat') return fail('AUTH_CODE_INVALID', { out_trade_no: f.out_trade_no });
       const r = ledger.pay(
-        { channel: 'wechat', orderNo: f.out_trade_no, authCode: cls.code, amountFen: total, subject: f.body, fingerprint: JSON.stringify([total, cls.code, f.body]) },
+        { channel: 'wechat', orderNo: f.out_trade_no, authCode: cls.code, amountFen: total, subject: f.body, fingerprint: JSON.stringify([total, cls.code, f.body]), ...(f.device_info ? { terminalId: f.device_info } : {}) },
         opts.scenario,
       );
       switch (r.kind) {
@@ -177,11 +177,11 @@ function bill(f: WechatFields, ctx: HandlerContext): SandboxHttpResponse {
   const entries: WechatBillEntry[] = [];
   const common = { appId: k.appId, mchId: k.mchId, openId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };
   for (const o of data.orders) {
-    entries.push({ ...common, time: cstDateTime(o.paidAt ?? o.createdAt), transactionId: o.transactionId, orderNo: o.orderNo, state: 'SUCCESS', orderFen: o.amountFen, subject: o.subject });
+    entries.push({ ...common, time: cstDateTime(o.paidAt ?? o.createdAt), transactionId: o.transactionId, orderNo: o.orderNo, state: 'SUCCESS', orderFen: o.amountFen, subject: o.subject, ...(o.terminalId ? { deviceInfo: o.terminalId } : {}) });
   }
   for (const r of data.refunds) {
     const o = ctx.ledger.order('wechat', r.orderNo);
-    const base = { ...common, time: cstDateTime(r.at), transactionId: o?.transactionId ?? '', orderNo: r.orderNo, subject: o?.subject ?? '' };
+    const base = { ...common, time: cstDateTime(r.at), transactionId: o?.transactionId ?? '', orderNo: r.orderNo, subject: o?.subject ?? '', ...(o?.terminalId ? { deviceInfo: o.terminalId } : {}) };
     entries.push(r.byReversal ? { ...base, state: 'REVOKED', orderFen: r.amountFen } : { ...base, state: 'REFUND', orderFen: o?.amountFen ?? 0, refundId: r.refundId, refundNo: r.refundNo, refundFen: r.amountFen });
   }
   return { status: 200, contentType: 'text/plain; charset=utf-8', body: buildWechatBill(entries) };

@@ -29,6 +29,16 @@ function Report({ result }: { result: ReconcileResult }) {
           {fill(t('reconcile.summary'), { p: String(result.matchedPayments), r: String(result.matchedRefunds), c: formatFen(result.chargedFen), g: formatFen(result.givenBackFen) })}
         </p>
       )}
+      {result.bill === 'ok' && result.otherTerminals.rows > 0 && (
+        <p className="hint left" data-testid="reconcile-other-tills">
+          {fill(t('reconcile.otherTills'), {
+            n: String(result.otherTerminals.rows),
+            tills: result.otherTerminals.terminals.join(', '),
+            c: formatFen(result.otherTerminals.chargedFen),
+            g: formatFen(result.otherTerminals.givenBackFen),
+          })}
+        </p>
+      )}
       {result.bill === 'ok' && result.problems.length === 0 && (
         <p className="clean" data-testid="reconcile-clean">
           {t('reconcile.clean')}

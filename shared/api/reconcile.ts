@@ -24,6 +24,16 @@ export const reconcileProblemSchema = z.strictObject({
 });
 export type ReconcileProblem = z.infer<typeof reconcileProblemSchema>;
 
+/** Bill rows another till took (its terminal id on the row): counted, not compared. */
+export const otherTerminalsSchema = z.strictObject({
+  rows: z.number().int().nonnegative(),
+  chargedFen: fenSchema,
+  givenBackFen: fenSchema,
+  /** Their terminal ids, sorted (at most 20). */
+  terminals: z.array(z.string().max(32)).max(20),
+});
+export type OtherTerminals = z.infer<typeof otherTerminalsSchema>;
+
 export const reconcileInputSchema = z.strictObject({ date: z.iso.date(), gateway: gatewaySchema });
 
 export const reconcileResultSchema = z.strictObject({
@@ -34,9 +44,10 @@ export const reconcileResultSchema = z.strictObject({
   message: z.string().max(300),
   matchedPayments: z.number().int().nonnegative(),
   matchedRefunds: z.number().int().nonnegative(),
-  /** Money the bill says was taken, and given back (refunds and reversals), that day. */
+  /** Money the bill says was taken, and given back (refunds and reversals), that day, on this till. */
   chargedFen: fenSchema,
   givenBackFen: fenSchema,
+  otherTerminals: otherTerminalsSchema,
   problems: z.array(reconcileProblemSchema),
 });
 export type ReconcileResult = z.infer<typeof reconcileResultSchema>;

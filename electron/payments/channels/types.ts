@@ -102,6 +102,11 @@ export type BillRow = {
   /** Channel's own status word (SUCCESS, REVOKED, 交易, 退款, …). */
   status: string;
   time: string;
+  /**
+   * The terminal the order was taken on, as the till sent it with the payment (WeChat 设备号 device_info,
+   * Alipay 终端号 terminal_id, UnionPay termId); absent when the bill has none for the row.
+   */
+  terminalId?: string;
 };
 /** A detail line of a bill that could not be read as a row: kept and counted, never silently dropped. */
 export type BillRowRejection = {

@@ -6,6 +6,8 @@ const pay = (orderNo: string, amountFen: number): BillRow => ({ kind: 'payment',
 const refund = (orderNo: string, refundNo: string, amountFen: number): BillRow => ({ kind: 'refund', orderNo, transactionId: `tx-${orderNo}`, refundNo, amountFen, status: 'REFUND', time: '2026-11-25 13:00:00' });
 const reversal = (orderNo: string, amountFen: number): BillRow => ({ kind: 'reversal', orderNo, transactionId: `tx-${orderNo}`, amountFen, status: 'REVOKED', time: '2026-11-25 12:01:00' });
 const attempt = (orderNo: string, amountFen: number, state = 'succeeded', over: Partial<LocalAttempt> = {}): LocalAttempt => ({ orderNo, state, amountFen, saleId: `sale-${orderNo}`, reverseRefundNo: null, keptOnDay: state === 'succeeded', givenUpLater: false, ...over });
+const NONE_ELSEWHERE = { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] };
+const on = (terminalId: string, row: BillRow): BillRow => ({ ...row, terminalId });
 const localRefund = (orderNo: string, refundNo: string, amountFen: number, over: Partial<LocalRefund> = {}): LocalRefund => ({ refundNo, orderNo, amountFen, state: 'succeeded', onDay: true, ...over });
 
 describe('compareBill', () => {
@@ -15,8 +17,9 @@ describe('compareBill', () => {
       [],
       [attempt('A', 1000), attempt('B', 2000), attempt('C', 300, 'reversed', { keptOnDay: false })],
       [localRefund('B', 'RB1', 500)],
+      'T01',
     );
-    expect(r).toEqual({ matchedPayments: 3, matchedRefunds: 1, chargedFen: 3300, givenBackFen: 800, problems: [] });
+    expect(r).toEqual({ matchedPayments: 3, matchedRefunds: 1, chargedFen: 3300, givenBackFen: 800, otherTerminals: NONE_ELSEWHERE, problems: [] });
   });
 
   it('finds money the till knows nothing about, money not given back, and wrong amounts', () => {
@@ -25,6 +28,7 @@ describe('compareBill', () => {
       [],
       [attempt('A', 1200), attempt('F', 400, 'failed', { keptOnDay: false }), attempt('R', 900, 'reversed', { keptOnDay: false })],
       [localRefund('A', 'RA', 200)],
+      'T01',
     );
     const kinds = r.problems.map((p) => [p.kind, p.orderNo, p.billFen, p.localFen]);
     expect(kinds).toContainEqual(['amount_mismatch', 'A', 1000, 1200]);
@@ -42,6 +46,7 @@ describe('compareBill', () => {
       [{ line: 7, reason: 'amount is not a number', text: 'garbage' }],
       [attempt('A', 1000), attempt('M', 500), attempt('Y', 800, 'succeeded', { keptOnDay: false })],
       [localRefund('A', 'R1', 100), localRefund('A', 'R2', 50, { onDay: false })],
+      'T01',
     );
     expect(r.problems.map((p) => p.kind).sort()).toEqual(['missing_at_channel', 'refund_missing_at_channel', 'unreadable_row']);
     expect(r.problems.find((p) => p.kind === 'missing_at_channel')).toMatchObject({ orderNo: 'M', localFen: 500 });
@@ -49,7 +54,7 @@ describe('compareBill', () => {
   });
 
   it('a charge given back by refund past the reverse window matches its fixed refund number', () => {
-    const r = compareBill([pay('L', 600), refund('L', 'REV-L', 600)], [], [attempt('L', 600, 'reversed', { reverseRefundNo: 'REV-L', keptOnDay: false })], []);
+    const r = compareBill([pay('L', 600), refund('L', 'REV-L', 600)], [], [attempt('L', 600, 'reversed', { reverseRefundNo: 'REV-L', keptOnDay: false })], [], 'T01');
     expect(r.problems).toEqual([]);
     expect(r.matchedRefunds).toBe(1);
   });
@@ -60,8 +65,26 @@ describe('compareBill', () => {
       [{ line: 3, reason: 'x'.repeat(400), text: 'y' }],
       [attempt('N', 700, 'reversed', { keptOnDay: false, givenUpLater: true })],
       [],
+      'T01',
     );
     expect(r.problems.map((p) => p.kind)).toEqual(['unreadable_row']);
     expect(r.problems[0]?.detail.length).toBe(300);
+  });
+
+  it("another till's rows on a shared merchant account are counted apart, not reported; rows with no terminal are compared", () => {
+    const r = compareBill(
+      [on('T01', pay('A', 1000)), on('T02', pay('B', 2000)), on('T02', refund('B', 'RB', 500)), on('T03', pay('C', 300)), pay('X', 700), on('T01', refund('A', 'RA', 100))],
+      [],
+      [attempt('A', 1000)],
+      [localRefund('A', 'RA', 100)],
+      'T01',
+    );
+    expect(r.matchedPayments).toBe(1);
+    expect(r.matchedRefunds).toBe(1);
+    expect(r.chargedFen).toBe(1700);
+    expect(r.givenBackFen).toBe(100);
+    expect(r.otherTerminals).toEqual({ rows: 3, chargedFen: 2300, givenBackFen: 500, terminals: ['T02', 'T03'] });
+    // No terminal id on the row: it may be this till's, so it is still a problem.
+    expect(r.problems.map((p) => [p.kind, p.orderNo])).toEqual([['unknown_order', 'X']]);
   });
 });

@@ -1,5 +1,5 @@
 import { type BillRow, type BillRowRejection } from '../channels/types';
-import { type ReconcileProblem } from '../../../shared/api/reconcile';
+import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/reconcile';
 
 /**
  * Compares one gateway's daily bill with what the till recorded. Pure: the caller loads both sides.
@@ -14,6 +14,10 @@ import { type ReconcileProblem } from '../../../shared/api/reconcile';
  * - `missing_at_channel` / `refund_missing_at_channel`: the till has a charge (or refund) of that day the
  *   bill does not list;
  * - `unreadable_row`: a bill line the parser could not read (kept, never dropped).
+ *
+ * Tills sharing one merchant account share its bill. A row the channel marks with another terminal id than
+ * this till's (the id each till sends with its payments) is another till's: it is counted apart
+ * (`otherTerminals`), not compared. A row with no terminal id is compared: it may be this till's.
  */
 export type LocalAttempt = {
   orderNo: string;
@@ -38,10 +42,39 @@ export type Comparison = {
   matchedRefunds: number;
   chargedFen: number;
   givenBackFen: number;
+  otherTerminals: OtherTerminals;
   problems: ReconcileProblem[];
 };
 
-export function compareBill(rows: readonly BillRow[], rejected: readonly BillRowRejection[], attempts: readonly LocalAttempt[], refunds: readonly LocalRefund[]): Comparison {
+/** At most this many other terminal ids are listed (the counts cover them all). */
+const MAX_OTHER_TERMINALS = 20;
+
+function splitByTerminal(rows: readonly BillRow[], terminalId: string): { mine: BillRow[]; others: OtherTerminals } {
+  const mine: BillRow[] = [];
+  const others: OtherTerminals = { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] };
+  for (const row of rows) {
+    if (row.terminalId === undefined || row.terminalId === terminalId) {
+      mine.push(row);
+      continue;
+    }
+    others.rows++;
+    if (row.kind === 'payment') others.chargedFen += row.amountFen;
+    else others.givenBackFen += row.amountFen;
+    const id = row.terminalId.slice(0, 32);
+    if (others.terminals.length < MAX_OTHER_TERMINALS && !others.terminals.includes(id)) others.terminals.push(id);
+  }
+  others.terminals.sort();
+  return { mine, others };
+}
+
+export function compareBill(
+  allRows: readonly BillRow[],
+  rejected: readonly BillRowRejection[],
+  attempts: readonly LocalAttempt[],
+  refunds: readonly LocalRefund[],
+  terminalId: string,
+): Comparison {
+  const { mine: rows, others } = splitByTerminal(allRows, terminalId);
   const byOrder = new Map(attempts.map((a) => [a.orderNo, a]));
   const refundByNo = new Map(refunds.map((r) => [r.refundNo, r]));
   for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.amountFen, state: 'succeeded', onDay: false });
@@ -89,5 +122,5 @@ export function compareBill(rows: readonly BillRow[], rejected: readonly BillRow
   for (const r of rejected) problems.push({ kind: 'unreadable_row', billFen: null, localFen: null, detail: `line ${r.line}: ${r.reason}` });
 
   // Details quote bill fields: cut to what the contract carries.
-  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, problems: problems.map((p) => ({ ...p, detail: p.detail.slice(0, 300) })) };
+  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, otherTerminals: others, problems: problems.map((p) => ({ ...p, detail: p.detail.slice(0, 300) })) };
 }

@@ -21,9 +21,9 @@ describe('payment.reconcile against the sandbox bill', () => {
     await sandbox.close();
   });
 
-  const paid = async (fen: number): Promise<{ saleId: string; orderNo: string }> => {
+  const paid = async (fen: number, code = codes.wechat()): Promise<{ saleId: string; orderNo: string }> => {
     const saleId = await t.openSale(fen);
-    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    const a = await t.must('payment.start', { saleId, code });
     await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
     return { saleId, orderNo: a.orderNo };
   };
@@ -37,7 +37,7 @@ describe('payment.reconcile against the sandbox bill', () => {
 
     t.clock.advance(86_400_000);
     const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
-    expect(report).toMatchObject({ bill: 'ok', matchedPayments: 2, matchedRefunds: 1, chargedFen: 3_000, givenBackFen: 500, problems: [] });
+    expect(report).toMatchObject({ bill: 'ok', matchedPayments: 2, matchedRefunds: 1, chargedFen: 3_000, givenBackFen: 500, otherTerminals: { rows: 0, terminals: [] }, problems: [] });
     expect(a.orderNo).not.toBe(b.orderNo);
   });
 
@@ -57,6 +57,22 @@ describe('payment.reconcile against the sandbox bill', () => {
       ]),
     );
     expect(report.problems).toHaveLength(2);
+  });
+
+  it("another till's orders on the same merchant account (its terminal id on the bill) are counted apart, on WeChat and Alipay", async () => {
+    const today = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const ours = { wechat: await paid(1_100), alipay: await paid(1_300, codes.alipay()) };
+    for (const channel of ['wechat', 'alipay'] as const) {
+      const code = channel === 'wechat' ? codes.wechat() : codes.alipay();
+      sandbox.ledger.pay({ channel, orderNo: `T02${channel}${Date.now()}`, authCode: code, amountFen: 2_500, subject: 'till 2', fingerprint: 'y', terminalId: 'T02' }, 'success');
+    }
+    t.clock.advance(86_400_000);
+    for (const gateway of ['wechat', 'alipay'] as const) {
+      const report = await t.must('payment.reconcile', { date: today, gateway });
+      expect(report.otherTerminals, gateway).toEqual({ rows: 1, chargedFen: 2_500, givenBackFen: 0, terminals: ['T02'] });
+      expect(report.problems.filter((p) => p.kind !== 'unknown_order' || p.billFen !== 4_200), gateway).toEqual([]);
+      expect(report.problems.some((p) => p.orderNo === ours[gateway].orderNo), gateway).toBe(false);
+    }
   });
 
   it('is for managers only; a date that is not a date is a validation error', async () => {

@@ -11,7 +11,8 @@ import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
  * bills) and compares it with the till's attempts and refunds (compare.ts). Local records are taken from
  * a day either side as well, so a charge confirmed just after midnight still finds its attempt.
  */
-export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels> };
+/** `terminalId`: this till's, as it sends it with every payment (settings.terminal.id). */
+export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string };
 
 const DAY_MS = 86_400_000;
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
@@ -61,7 +62,7 @@ function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly Bil
 }
 
 export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: Gateway): Promise<ReconcileResult> {
-  const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, problems: [] };
+  const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, otherTerminals: { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] }, problems: [] };
   let channels: Channels;
   try {
     channels = await deps.channels();
@@ -74,9 +75,9 @@ export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: G
   switch (bill.status) {
     case 'ok': {
       const start = dayStartMs(date);
-      const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, start, bill.rows), loadRefunds(deps.db, gateway, start, bill.rows));
+      const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, start, bill.rows), loadRefunds(deps.db, gateway, start, bill.rows), deps.terminalId());
       if (compared.problems.length > 0) deps.log.warn('bill reconciliation found differences', { date, gateway, problems: compared.problems.length });
-      return { ...empty, ...compared, problems: compared.problems.slice(0, 500), bill: 'ok', message: `${bill.rows.length} bill rows compared` };
+      return { ...empty, ...compared, problems: compared.problems.slice(0, 500), bill: 'ok', message: `${bill.rows.length - compared.otherTerminals.rows} bill rows compared` };
     }
     case 'no_bill':
       return { ...empty, bill: 'no_bill', message: bill.message.slice(0, 300) };

@@ -125,7 +125,7 @@ const TOTALS = /交易合计[：:]\s*(\d+)\s*笔[，,]\s*退款合计[：:]\s*(\
 
 type RowResult = { ok: true; row: BillRow } | { ok: false; reason: string };
 
-function readRow(fields: string[], col: Record<(typeof NEEDED)[number], number>, width: number): RowResult {
+function readRow(fields: string[], col: Record<(typeof NEEDED)[number], number>, width: number, terminalCol: number): RowResult {
   // Alipay ends some rows with a comma: one extra empty field is fine, anything else is a misaligned row.
   if (fields.length !== width && !(fields.length === width + 1 && fields[width]?.trim() === '')) {
     return { ok: false, reason: `${fields.length} fields, the header has ${width}` };
@@ -146,6 +146,8 @@ function readRow(fields: string[], col: Record<(typeof NEEDED)[number], number>,
   const row: BillRow = { kind, orderNo, transactionId: tradeNo, amountFen: Math.abs(signed), status: type, time };
   const refundNo = get('退款批次号/请求号');
   if (kind !== 'payment' && refundNo !== '') row.refundNo = refundNo;
+  const terminal = terminalCol < 0 ? '' : (fields[terminalCol] ?? '').trim();
+  if (terminal !== '') row.terminalId = terminal;
   return { ok: true, row };
 }
 
@@ -164,6 +166,8 @@ export function parseAlipayBill(text: string): AlipayBillParse {
     if (i < 0) throw new AlipayBillError('NOT_A_BILL', `The bill has no column ${name}`);
     col[name] = i;
   }
+  // 终端号 (terminal_id): the terminal that took the order; optional.
+  const terminalCol = header.indexOf('终端号');
   const rows: BillRow[] = [];
   const rejected: BillRowRejection[] = [];
   let declaredCount: number | null = null;
@@ -176,7 +180,7 @@ export function parseAlipayBill(text: string): AlipayBillParse {
     }
     if (line.trim() === '') continue;
     const fields = splitCsvLine(line);
-    const r = fields ? readRow(fields, col, header.length) : { ok: false as const, reason: 'unterminated quote' };
+    const r = fields ? readRow(fields, col, header.length, terminalCol) : { ok: false as const, reason: 'unterminated quote' };
     if (r.ok) rows.push(r.row);
     else rejected.push({ line: i + 1, reason: r.reason, text: line.slice(0, 200) });
   }

@@ -23,13 +23,13 @@ type Exchange = { ok: true; msg: UnionpayMessage } | { ok: false; outcome: NotSe
 
 export function parseUnionpayBill(csv: string): BillRow[] {
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0] !== UNIONPAY_BILL_HEADER) throw new Error('Not a UnionPay bill');
+  if (lines[0] !== UNIONPAY_BILL_HEADER && lines[0] !== `${UNIONPAY_BILL_HEADER},termId`) throw new Error('Not a UnionPay bill');
   return lines.slice(1).map((line) => {
-    const [orderNo = '', transactionId = '', type = '', amount = '', state = '', time = '', refundNo = ''] = line.split(',');
+    const [orderNo = '', transactionId = '', type = '', amount = '', state = '', time = '', refundNo = '', terminalId = ''] = line.split(',');
     const amountFen = parseFenField(amount);
     if (amountFen === undefined) throw new Error(`Bad amount in bill row for ${orderNo}`);
     const kind: BillRow['kind'] = type === 'refund' ? 'refund' : type === 'reversal' ? 'reversal' : 'payment';
-    return { kind, orderNo, transactionId, amountFen, status: state, time, ...(refundNo ? { refundNo } : {}) };
+    return { kind, orderNo, transactionId, amountFen, status: state, time, ...(refundNo ? { refundNo } : {}), ...(terminalId ? { terminalId } : {}) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { parseFlatStringJson, unionpaySign, unionpaySignString, verifyUnionpaySign } from './protocol';
+import { UNIONPAY_BILL_HEADER, parseFlatStringJson, unionpaySign, unionpaySignString, verifyUnionpaySign } from './protocol';
+import { parseUnionpayBill } from './adapter';
 import { createHmac } from 'node:crypto';
 
 describe('UnionPay JSON protocol', () => {
@@ -16,5 +17,16 @@ describe('UnionPay JSON protocol', () => {
   it('accepts only flat all-string JSON objects', () => {
     expect(parseFlatStringJson('{"a":"1"}')).toEqual({ a: '1' });
     for (const bad of ['', '[]', 'null', '{"a":1}', '{"a":{"b":"c"}}', '{"a":"1"', '<xml/>']) expect(parseFlatStringJson(bad)).toBeUndefined();
+  });
+
+  it('reads bills with and without the optional termId column; anything else is not a bill', () => {
+    const rows = ['O1,Q1,payment,100,SUCCESS,20261125120000,', 'O1,Q1,refund,40,SUCCESS,20261125130000,R1'];
+    expect(parseUnionpayBill([UNIONPAY_BILL_HEADER, ...rows].join('\n')).map((r) => r.terminalId)).toEqual([undefined, undefined]);
+    const withTerm = [`${UNIONPAY_BILL_HEADER},termId`, `${rows[0]},T02`, `${rows[1]},`].join('\n');
+    expect(parseUnionpayBill(withTerm)).toEqual([
+      { kind: 'payment', orderNo: 'O1', transactionId: 'Q1', amountFen: 100, status: 'SUCCESS', time: '20261125120000', terminalId: 'T02' },
+      { kind: 'refund', orderNo: 'O1', transactionId: 'Q1', amountFen: 40, status: 'SUCCESS', time: '20261125130000', refundNo: 'R1' },
+    ]);
+    expect(() => parseUnionpayBill(`${UNIONPAY_BILL_HEADER},shop\n${rows[0]}`)).toThrow(/Not a UnionPay bill/);
   });
 });

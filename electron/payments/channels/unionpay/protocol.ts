@@ -19,7 +19,8 @@
  *              query only: txnState = PAYING | SUCCESS | FAILED | CLOSED | REVERSED | REFUNDED
  *   reverse    reverseAction = close | refund | none
  *   refund/refundQuery refundId, refundAmt, refundState = PROCESSING | SUCCESS | FAILED, refundTime
- *   bill       billData: CSV text (header `orderId,queryId,type,amountFen,state,time,refundId`)
+ *   bill       billData: CSV text (header `orderId,queryId,type,amountFen,state,time,refundId`, optionally
+ *              followed by `,termId`: the terminal the order was paid on)
  *
  * respCode: 00 success · 02 customer paying (enter password; query) · 12 duplicate order number (query)
  *   · 99 result unknown (query) · 34 no such order/refund · 51 insufficient funds · 54 expired/invalid code

@@ -84,6 +84,8 @@ export function parseWechatBill(text: string): BillRow[] {
   const [cTime, cTx, cOrder, cState, cOrderAmt, cRefundNo, cRefundAmt] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '商户退款单号', '退款金额'].map(col) as [
     number, number, number, number, number, number, number,
   ];
+  // 设备号 (device_info): the terminal that took the order; optional, older exports may lack it.
+  const cDevice = header.indexOf('设备号');
   const summaryAt = lines.findIndex((l) => l.startsWith('总交易单数'));
   if (summaryAt < 0) throw new WechatBillError('Bill has no summary');
   const rows: BillRow[] = [];
@@ -103,6 +105,8 @@ export function parseWechatBill(text: string): BillRow[] {
       time: get(cTime),
     };
     if (isRefund) row.refundNo = get(cRefundNo);
+    const device = cDevice < 0 ? '' : get(cDevice).trim();
+    if (device !== '') row.terminalId = device;
     rows.push(row);
   }
   return rows;
