@@ -6,6 +6,9 @@ import { parseStartArgs } from '../electron/paths';
 import { RENDERER_DIR, runBrowserMode } from '../electron/browser-mode';
 import { createLogger } from '../electron/log';
 
+/** How long a clean shutdown may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -77,6 +80,12 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    // A shutdown that hangs (a device or connection that never lets go) must not keep the machine from
+    // stopping: every commit is already durable, and the next start checks whatever was left unfinished.
+    setTimeout(() => {
+      console.error(`Shutdown did not finish within ${SHUTDOWN_GRACE_MS / 1000} s: exiting anyway (the next start checks unfinished payments)`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     void mode.stop().finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -19,9 +19,13 @@ export type OutboxState = 'pending' | 'sent' | 'parked' | 'conflict';
 /** `entry`: the stored JSON as UTF-8; `sent`: the key and seq inside it (what HQ sees and acks), normally the row's own. */
 export type PendingRow = { seq: number; idempotency_key: string; entry: Buffer; sent: { idempotencyKey: string; seq: number } };
 
-const nextSeq = (db: Db): number => {
-  const row = stmt(db, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined;
-  return (row?.seq ?? 0) + 1;
+/** In one read (the payment path): whether the record is queued already, and the seq the next entry gets. */
+const enqueueState = (db: Db, key: string): { queued: boolean; seq: number } => {
+  const row = stmt(db, "SELECT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = ?) AS queued, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox') AS last").get(key) as {
+    queued: number;
+    last: number | null;
+  };
+  return { queued: row.queued === 1, seq: (row.last ?? 0) + 1 };
 };
 
 /** Builds the protocol entry for a record (HQ validates it: see the header). */
@@ -41,8 +45,8 @@ export function entryFor(record: CommittedRecord, seq: number, settings: Pick<Se
 
 /** Enqueues one record; must run inside the writer's transaction. A record enqueued twice is kept once. */
 export function enqueueRecord(db: Db, record: CommittedRecord, settings: Pick<Settings, 'store' | 'terminal'>, at: string): { seq: number; state: OutboxState } | null {
-  if (stmt(db, 'SELECT 1 FROM outbox WHERE idempotency_key = ?').get(record.id) !== undefined) return null;
-  const seq = nextSeq(db);
+  const { queued, seq } = enqueueState(db, record.id);
+  if (queued) return null;
   const raw = entryFor(record, seq, settings);
   let error: string | null = null;
   let text: string;

@@ -110,8 +110,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       unsubscribe();
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end, and a browser keeps some open (keep-alive, a request
+      // in flight): cut them now, or closing (and the host's shutdown behind it) can wait indefinitely.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -47,6 +47,20 @@ export const getAttempt = (db: Db, id: string): AttemptRow | undefined => stmt(d
 
 export const codeHashUsed = (db: Db, hash: string): boolean => stmt(db, 'SELECT 1 FROM payment_attempts WHERE code_hash = ?').get(hash) !== undefined;
 
+/**
+ * What a new attempt on a sale must know, in one read (the payment path): whether one is still open on it,
+ * whether this code (its keyed hash) was ever submitted, and how many attempts the sale has had.
+ */
+export function startGuards(db: Db, saleId: string, codeHash: string): { active: boolean; codeUsed: boolean; attempts: number } {
+  const row = stmt(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE sale_id = @sale AND state NOT IN ('succeeded', 'failed', 'reversed')) AS active,
+            EXISTS (SELECT 1 FROM payment_attempts WHERE code_hash = @hash) AS used,
+            (SELECT count(*) FROM payment_attempts WHERE sale_id = @sale) AS attempts`,
+  ).get({ sale: saleId, hash: codeHash }) as { active: number; used: number; attempts: number };
+  return { active: row.active === 1, codeUsed: row.used === 1, attempts: row.attempts };
+}
+
 export const listOpenAttempts = (db: Db): AttemptRow[] =>
   stmt(db, "SELECT * FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms, id").all() as AttemptRow[];
 

@@ -15,14 +15,14 @@ import { type PaymentChannel } from '../channels/types';
 import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
-import { type AttemptRow, activeAttemptForSale, attemptView, codeHashUsed, getAttempt, insertAttempt, listOpenAttempts, updateAttempt, updateAttemptRow } from './attempts';
+import { type AttemptRow, attemptView, getAttempt, insertAttempt, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
 import { createScheduler } from './scheduler';
 import { reportOutcome } from './connectivity-report';
 import { createReversal } from './reversal';
-import { nextOrderNo } from './order-numbers';
+import { orderNoAfter } from './order-numbers';
 import { UNCERTAIN_MESSAGE, createPowerLossCheck } from './power-loss';
 
 export type Channels = Partial<Record<Gateway, PaymentChannel>>;
@@ -272,16 +272,17 @@ export function createPaymentEngine(deps: EngineDeps) {
         // Nothing was awaited since `sale` was read: it is the row as stored.
         const current = sale;
         if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
-        if (activeAttemptForSale(db, input.saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        const guards = startGuards(db, input.saleId, hash);
+        if (guards.active) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
         if (current.total_fen - current.paid_fen <= 0) throw new PosError('INVALID_STATE', 'nothing is due on this sale');
         if (amount > current.total_fen - current.paid_fen) throw new PosError('AMOUNT_INVALID', 'amount is more than what is due');
-        if (codeHashUsed(db, hash)) throw new PosError('CODE_REPLAYED', 'this payment code was already used: ask the customer to refresh it');
+        if (guards.codeUsed) throw new PosError('CODE_REPLAYED', 'this payment code was already used: ask the customer to refresh it');
         const when = at();
         const inserted = insertAttempt(db, {
           id,
           sale_id: input.saleId,
           // The order number: the sale's next, derived from durable rows; never reused (UNIQUE).
-          order_no: nextOrderNo(db, input.saleId),
+          order_no: orderNoAfter(input.saleId, guards.attempts),
           wallet: route.wallet,
           gateway: route.gateway,
           amount_fen: amount,

@@ -24,9 +24,12 @@ export function orderNoFor(saleId: string, n: number): string {
 
 const attemptCount = (db: Db, saleId: string): number => (stmt(db, 'SELECT count(*) AS n FROM payment_attempts WHERE sale_id = ?').get(saleId) as { n: number }).n;
 
-/** The number the sale's next attempt will carry (inside the caller's transaction). */
-export function nextOrderNo(db: Db, saleId: string): string {
-  const n = attemptCount(db, saleId) + 1;
+/** The number of the attempt after `attempts` recorded ones; a sale with too many must be started anew. */
+export function orderNoAfter(saleId: string, attempts: number): string {
+  const n = attempts + 1;
   if (n > MAX_ATTEMPTS_PER_SALE) throw new PosError('INVALID_STATE', `this sale has had ${n - 1} payment attempts: start a new sale`);
   return orderNoFor(saleId, n);
 }
+
+/** The number the sale's next attempt will carry (inside the caller's transaction). */
+export const nextOrderNo = (db: Db, saleId: string): string => orderNoAfter(saleId, attemptCount(db, saleId));
