@@ -33,10 +33,12 @@ function memoryDir(): string | null {
  * with tender, sale, outbox record and audit entry.
  *
  * Every gateway is measured (WeChat HMAC-SHA256, Alipay RSA2, UnionPay, and the Jeepay aggregator).
- * Receipts are not printed in the main runs: printing is the devices service's work, started by the
- * sale's `paid` event and done asynchronously (a print-job commit plus queue commits per sale) that would
- * otherwise land inside the next payment's window. It is measured separately, with the default settings,
- * as `payment_local_overhead_with_receipt_ms_*`.
+ * Receipts are not printed in the main runs (auto-print off): the receipt is the devices service's work,
+ * not the payment's. With auto-print (the default) the paid sale's receipt job is built (the sale read
+ * back, the receipt model checked) and written inside the sale's completing transaction (same commit, no
+ * extra fsync), and the print queue's own commits follow asynchronously, some landing inside the next
+ * payment's window. That is measured separately, with the default settings, as
+ * `payment_local_overhead_with_receipt_ms_*`.
  *
  * The disk floor is sampled between payments (same disk, same moment): `sqlite_commit_ms_*` is one bare
  * durable commit. A code payment waits for one: the result (tender, sale, outbox record, receipt job) before

@@ -154,15 +154,21 @@ export function createPrinting(deps: PrintingDeps) {
       return;
     }
     const refundId = record.kind === 'refund' ? record.payload.refundId : undefined;
-    if (typeof refundId !== 'string' || !refundComplete(db, refundId)) return;
-    autoQueue(`a completing refund ${refundId} (retried when it is complete)`, () => ensureRefundJob(refundId, null, false), (row) => announceLater(row.id));
+    if (typeof refundId !== 'string') return;
+    // One record per part: only the part that completes the refund makes its job.
+    autoQueue(
+      `a completing refund ${refundId} (retried when it is complete)`,
+      () => (refundComplete(db, refundId) ? ensureRefundJob(refundId, null, false) : null),
+      (row) => announceLater(row.id),
+    );
   };
 
-  /** Auto-print: queue a receipt job (idempotent) and act on it; never throws, a failure is logged. */
-  const autoQueue = (what: string, ensure: () => PrintJobRow, then: (row: PrintJobRow) => void): void => {
+  /** Auto-print: queue a receipt job (idempotent; `ensure` may decline with null) and act on it; never throws. */
+  const autoQueue = (what: string, ensure: () => PrintJobRow | null, then: (row: PrintJobRow) => void): void => {
     try {
       if (!ctx.settings().devices.autoPrint || !deps.available) return;
-      then(ensure());
+      const row = ensure();
+      if (row) then(row);
     } catch (e) {
       ctx.log.error(`cannot queue the receipt of ${what}`, { error: e });
     }

@@ -28,11 +28,18 @@ export function loadRefund(db: Db, refundId: string, getSale: (saleId: string) =
   return { refund, parts: listParts(db, refund.id), sale, refundNo: refundNumber(db, refund, sale.receiptNo) };
 }
 
-/** A refund (not a void) whose every part is back with the customer: the one kind that has a receipt. */
+/**
+ * Every part back with the customer, and the parts cover the refund: a refund's parts are written one by
+ * one (cash ones landing at once), so inside that transaction the parts so far may all have succeeded
+ * while more are still to come.
+ */
+const allBack = (refund: RefundRow, parts: readonly PartRow[]): boolean =>
+  parts.length > 0 && parts.every((p) => p.state === 'succeeded') && parts.reduce((sum, p) => sum + p.amount_fen, 0) === refund.amount_fen;
+
+/** A refund (not a void) whose money is all back with the customer: the one kind that has a receipt. */
 export function refundComplete(db: Db, refundId: string): boolean {
-  if (getRefund(db, refundId)?.purpose !== 'refund') return false;
-  const parts = listParts(db, refundId);
-  return parts.length > 0 && parts.every((p) => p.state === 'succeeded');
+  const refund = getRefund(db, refundId);
+  return refund?.purpose === 'refund' && allBack(refund, listParts(db, refundId));
 }
 
 /**
@@ -41,7 +48,7 @@ export function refundComplete(db: Db, refundId: string): boolean {
  */
 export function refundReceiptProblem(src: RefundSource): string | null {
   if (src.refund.purpose !== 'refund') return 'a void has no refund receipt';
-  if (src.parts.length === 0 || src.parts.some((p) => p.state !== 'succeeded')) return `refund ${src.refundNo} is not complete: its receipt prints once every part is back`;
+  if (!allBack(src.refund, src.parts)) return `refund ${src.refundNo} is not complete: its receipt prints once every part is back`;
   return null;
 }
 

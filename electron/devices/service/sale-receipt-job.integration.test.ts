@@ -66,4 +66,26 @@ describe('the receipt job of a paid sale', () => {
     const jobs = (await t.must('devices.printJobs', { saleId, limit: 10 })).filter((j) => j.refundId === refund.id);
     expect(jobs.map((j) => [j.kind, j.state, j.attempts])).toEqual([['refund', 'printed', 1]]);
   });
+
+  it('a refund split over two tenders makes its job only with the part that completes it, listing both', async () => {
+    const seen: [string, string | null][] = [];
+    t.host.ctx.records.addSink((db, record) => {
+      if (record.kind !== 'refund' || typeof record.payload.refundId !== 'string') return;
+      seen.push([record.id, findRefundJob(db, record.payload.refundId)?.kind ?? null]);
+    });
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 3_000 });
+    await t.must('sale.tenderCash', { saleId: sale.id, givenFen: 1_000, amountFen: 1_000 });
+    await t.must('sale.tenderCash', { saleId: sale.id, givenFen: 2_000 });
+    const refund = await t.must('refund.request', { saleId: sale.id });
+    expect(refund.parts.map((p) => p.amountFen)).toEqual([2_000, 1_000]);
+    // The first cash part lands while the second is not even written: no job yet.
+    expect(seen).toEqual([
+      [refund.parts[0]?.id, null],
+      [refund.parts[1]?.id, 'refund'],
+    ]);
+    await waitFor(() => t.of('print.job').some((j) => j.refundId === refund.id && j.state === 'printed'), 'refund printed');
+    const job = (await t.must('devices.printReceipt', { refundId: refund.id })).preview.map((l) => l.text);
+    expect(job.filter((l) => /退现金/.test(l))).toHaveLength(2);
+  });
 });

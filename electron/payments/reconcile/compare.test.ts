@@ -87,4 +87,10 @@ describe('compareBill', () => {
     // No terminal id on the row: it may be this till's, so it is still a problem.
     expect(r.problems.map((p) => [p.kind, p.orderNo])).toEqual([['unknown_order', 'X']]);
   });
+
+  it("a row the till knows is compared whatever its terminal id (the till's id was changed since)", () => {
+    const r = compareBill([on('OLD-ID', pay('A', 1000)), on('OLD-ID', refund('A', 'RA', 100)), on('T02', pay('B', 500))], [], [attempt('A', 1000)], [localRefund('A', 'RA', 100)], 'T01');
+    expect(r).toMatchObject({ matchedPayments: 1, matchedRefunds: 1, chargedFen: 1000, givenBackFen: 100, problems: [] });
+    expect(r.otherTerminals).toEqual({ rows: 1, chargedFen: 500, givenBackFen: 0, terminals: ['T02'] });
+  });
 });

@@ -15,9 +15,11 @@ import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/
  *   bill does not list;
  * - `unreadable_row`: a bill line the parser could not read (kept, never dropped).
  *
- * Tills sharing one merchant account share its bill. A row the channel marks with another terminal id than
- * this till's (the id each till sends with its payments) is another till's: it is counted apart
- * (`otherTerminals`), not compared. A row with no terminal id is compared: it may be this till's.
+ * Tills sharing one merchant account share its bill. A row the till does not know (order or refund number)
+ * that the channel marks with another terminal id than this till's (the id each till sends with its
+ * payments) is another till's: it is counted apart (`otherTerminals`), not reported. A row the till knows
+ * is always compared, whatever its terminal id (the till's id may have been changed since); a row with no
+ * terminal id is compared too: it may be this till's.
  */
 export type LocalAttempt = {
   orderNo: string;
@@ -49,21 +51,21 @@ export type Comparison = {
 /** At most this many other terminal ids are listed (the counts cover them all). */
 const MAX_OTHER_TERMINALS = 20;
 
-function splitByTerminal(rows: readonly BillRow[], terminalId: string): { mine: BillRow[]; others: OtherTerminals } {
+function splitByTerminal(rows: readonly BillRow[], terminalId: string, known: (row: BillRow) => boolean): { mine: BillRow[]; others: OtherTerminals } {
   const mine: BillRow[] = [];
   const others: OtherTerminals = { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] };
+  const ids = new Set<string>();
   for (const row of rows) {
-    if (row.terminalId === undefined || row.terminalId === terminalId) {
+    if (row.terminalId === undefined || row.terminalId === terminalId || known(row)) {
       mine.push(row);
       continue;
     }
     others.rows++;
     if (row.kind === 'payment') others.chargedFen += row.amountFen;
     else others.givenBackFen += row.amountFen;
-    const id = row.terminalId.slice(0, 32);
-    if (others.terminals.length < MAX_OTHER_TERMINALS && !others.terminals.includes(id)) others.terminals.push(id);
+    ids.add(row.terminalId.slice(0, 32));
   }
-  others.terminals.sort();
+  others.terminals = [...ids].sort().slice(0, MAX_OTHER_TERMINALS);
   return { mine, others };
 }
 
@@ -74,10 +76,11 @@ export function compareBill(
   refunds: readonly LocalRefund[],
   terminalId: string,
 ): Comparison {
-  const { mine: rows, others } = splitByTerminal(allRows, terminalId);
   const byOrder = new Map(attempts.map((a) => [a.orderNo, a]));
   const refundByNo = new Map(refunds.map((r) => [r.refundNo, r]));
   for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.amountFen, state: 'succeeded', onDay: false });
+  const known = (row: BillRow): boolean => byOrder.has(row.orderNo) || (row.refundNo !== undefined && refundByNo.has(row.refundNo));
+  const { mine: rows, others } = splitByTerminal(allRows, terminalId, known);
   const problems: ReconcileProblem[] = [];
   const charged = new Map<string, number>();
   const givenBack = new Map<string, number>();
