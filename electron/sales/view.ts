@@ -1,30 +1,39 @@
 import { type Db } from '../db/open';
 import { PosError } from '../../shared/api/result';
 import { type SaleStatus, type SaleView, type TenderView } from '../../shared/sales/views';
-import { activeAttemptForSale, attemptView, getAttempt } from '../payments/engine/attempts';
-import { type SaleRow, getSale, listLines, listTenders } from './repo';
+import { stmt } from '../db/stmt';
+import { type AttemptRow, activeAttemptForSale, attemptView } from '../payments/engine/attempts';
+import { type SaleRow, type TenderRow, getSale, listLines } from './repo';
+
+/** Null attempt columns for a cash tender (no attempt). */
+type TenderWithAttempt = TenderRow & { wallet: AttemptRow['wallet'] | null; gateway: AttemptRow['gateway'] | null; code_masked: string | null; transaction_id: string | null };
+
+/** A sale's tenders in order, each with its code payment's wallet, gateway, masked code and transaction id (null for cash). */
+const tendersWithAttempts = (db: Db, saleId: string): TenderWithAttempt[] =>
+  stmt(
+    db,
+    `SELECT t.*, a.wallet AS wallet, a.gateway AS gateway, a.code_masked AS code_masked, a.transaction_id AS transaction_id
+       FROM tenders t LEFT JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.sale_id = ? ORDER BY t.rowid`,
+  ).all(saleId) as TenderWithAttempt[];
 
 /** Assembles what the renderer sees of a sale: lines, tenders (codes masked) and any unresolved attempt. */
 export function saleView(db: Db, saleOrId: string | SaleRow): SaleView {
   const sale = typeof saleOrId === 'string' ? getSale(db, saleOrId) : saleOrId;
   if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
-  const tenders: TenderView[] = listTenders(db, sale.id).map((t) => {
-    const attempt = t.attempt_id ? getAttempt(db, t.attempt_id) : undefined;
-    return {
-      id: t.id,
-      kind: t.kind,
-      amountFen: t.amount_fen,
-      givenFen: t.given_fen,
-      changeFen: t.change_fen,
-      wallet: attempt?.wallet ?? null,
-      gateway: attempt?.gateway ?? null,
-      maskedCode: attempt?.code_masked ?? null,
-      transactionId: attempt?.transaction_id ?? null,
-      attemptId: t.attempt_id,
-      refundedFen: t.refunded_fen,
-      createdAt: t.created_at,
-    };
-  });
+  const tenders: TenderView[] = tendersWithAttempts(db, sale.id).map((t) => ({
+    id: t.id,
+    kind: t.kind,
+    amountFen: t.amount_fen,
+    givenFen: t.given_fen,
+    changeFen: t.change_fen,
+    wallet: t.wallet,
+    gateway: t.gateway,
+    maskedCode: t.code_masked,
+    transactionId: t.transaction_id,
+    attemptId: t.attempt_id,
+    refundedFen: t.refunded_fen,
+    createdAt: t.created_at,
+  }));
   const active = activeAttemptForSale(db, sale.id);
   return {
     id: sale.id,
