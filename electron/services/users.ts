@@ -1,3 +1,4 @@
+import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type Clock, isoAt } from '../clock';
 import { uuidv7 } from '../ids';
@@ -11,7 +12,7 @@ type UserRow = { id: string; name: string; role: Role; pin_hash: string; active:
 
 const summary = (row: UserRow): UserSummary => ({ id: row.id, name: row.name, role: row.role, active: row.active === 1 });
 
-const getRow = (db: Db, id: string): UserRow | undefined => db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+const getRow = (db: Db, id: string): UserRow | undefined => stmt(db, 'SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
 
 export function listUsers(db: Db): UserSummary[] {
   return (db.prepare("SELECT * FROM users ORDER BY role = 'manager' DESC, name").all() as UserRow[]).map(summary);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isoAt } from '../../clock';
+import { inTransaction, stmt } from '../../db/stmt';
 import { uuidv7 } from '../../ids';
 import { appendAudit } from '../../services/audit';
 import { type RecordSink } from '../../services/records';
@@ -45,7 +46,7 @@ export function createPrinting(deps: PrintingDeps) {
 
   const userName = (id: string | null): string => {
     if (id === null) return '';
-    const row = db.prepare('SELECT name FROM users WHERE id = ?').get(id) as { name: string } | undefined;
+    const row = stmt(db, 'SELECT name FROM users WHERE id = ?').get(id) as { name: string } | undefined;
     return row?.name ?? id;
   };
 
@@ -90,27 +91,27 @@ export function createPrinting(deps: PrintingDeps) {
 
   /** The sale's original receipt job, created once (a paid event and a button may both ask). */
   const ensureSaleJob = (saleId: string, actor: string | null, announce = true): PrintJobRow =>
-    db.transaction(() => {
+    inTransaction(db, () => {
       const existing = findSaleJob(db, saleId);
       if (existing) return existing;
       const sale = deps.getSale(saleId);
       return insert('sale', saleReceipt(sale, ctx.settings(), userName(sale.cashierId)), { saleId }, null, actor, announce);
-    })();
+    });
 
   /** A completed refund's receipt job, created once (progress events repeat; a button may ask too). */
   const ensureRefundJob = (refundId: string, actor: string | null, announce = true): PrintJobRow =>
-    db.transaction(() => {
+    inTransaction(db, () => {
       const existing = findRefundJob(db, refundId);
       if (existing) return existing;
       const src = loadRefund(db, refundId, deps.getSale);
       return insert('refund', refundReceipt(src, ctx.settings(), userName), { saleId: src.sale.id, refundId }, null, actor, announce);
-    })();
+    });
 
   const ensureJob = (ref: ReceiptRef, actor: string | null): PrintJobRow => ('saleId' in ref ? ensureSaleJob(ref.saleId, actor) : ensureRefundJob(ref.refundId, actor));
 
   /** A numbered copy of a sale's or a refund's receipt. */
   const insertCopy = (ref: ReceiptRef, actor: string): PrintJobRow =>
-    db.transaction(() => {
+    inTransaction(db, () => {
       if ('refundId' in ref) {
         const src = loadRefund(db, ref.refundId, deps.getSale);
         const problem = refundReceiptProblem(src);
@@ -124,7 +125,7 @@ export function createPrinting(deps: PrintingDeps) {
       const n = nextCopyNumber(db, ref.saleId);
       appendAudit(db, now(), actor, 'print.reprint', { saleId: ref.saleId, copyNumber: n });
       return insert('copy', saleReceipt(sale, ctx.settings(), userName(sale.cashierId), n), { saleId: ref.saleId }, n, actor);
-    })();
+    });
 
   /** After the writer's commit: tell the UI about the job and start printing (unless it was rolled back). */
   const announceLater = (jobId: string): void => {
