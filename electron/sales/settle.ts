@@ -1,10 +1,9 @@
-import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type RecordBus } from '../services/records';
 import { uuidv7 } from '../ids';
 import { type AttemptRow, activeAttemptForSale } from '../payments/engine/attempts';
-import { type SaleRow, type TenderRow, getSale, insertTender, listLines, updateSale } from './repo';
-import { deriveStatus } from './view';
+import { type SaleRow, getSale, insertTender, listLines, updateSale } from './repo';
+import { deriveStatus, tendersWithAttempts } from './view';
 
 /**
  * Money landing on a sale. Every function here runs INSIDE the caller's transaction: the tender, the sale's
@@ -37,13 +36,7 @@ export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string,
 export function saleRecord(db: Db, sale: SaleRow, at: string) {
   const voided = sale.status === 'voided';
   // The tenders with the wallet of their code payment, in one read.
-  const tenders = voided
-    ? []
-    : (stmt(db, 'SELECT t.kind AS kind, t.amount_fen AS amount_fen, a.wallet AS wallet FROM tenders t LEFT JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.sale_id = ? ORDER BY t.rowid').all(sale.id) as {
-        kind: TenderRow['kind'];
-        amount_fen: number;
-        wallet: string | null;
-      }[]);
+  const tenders = voided ? [] : tendersWithAttempts(db, sale.id);
   return {
     kind: 'sale' as const,
     id: sale.id,

@@ -6,10 +6,10 @@ import { type AttemptRow, activeAttemptForSale, attemptView } from '../payments/
 import { type SaleRow, type TenderRow, getSale, listLines } from './repo';
 
 /** Null attempt columns for a cash tender (no attempt). */
-type TenderWithAttempt = TenderRow & { wallet: AttemptRow['wallet'] | null; gateway: AttemptRow['gateway'] | null; code_masked: string | null; transaction_id: string | null };
+export type TenderWithAttempt = TenderRow & { wallet: AttemptRow['wallet'] | null; gateway: AttemptRow['gateway'] | null; code_masked: string | null; transaction_id: string | null };
 
 /** A sale's tenders in order, each with its code payment's wallet, gateway, masked code and transaction id (null for cash). */
-const tendersWithAttempts = (db: Db, saleId: string): TenderWithAttempt[] =>
+export const tendersWithAttempts = (db: Db, saleId: string): TenderWithAttempt[] =>
   stmt(
     db,
     `SELECT t.*, a.wallet AS wallet, a.gateway AS gateway, a.code_masked AS code_masked, a.transaction_id AS transaction_id
