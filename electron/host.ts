@@ -11,6 +11,7 @@ import { hostHandlers } from './api/handlers/host';
 import { sessionHandlers } from './api/handlers/session';
 import { saleHandlers } from './api/handlers/sales';
 import { paymentHandlers } from './api/handlers/payments';
+import { gatewayHandlers } from './api/handlers/gateways';
 import { deviceHandlers } from './api/handlers/devices';
 import { syncHandlers } from './api/handlers/sync';
 import { shiftHandlers } from './api/handlers/shifts';
@@ -131,6 +132,7 @@ export function createHost(config: HostConfig): Host {
     ...sessionHandlers(ctx),
     ...saleHandlers(ctx, payments),
     ...paymentHandlers(payments),
+    ...gatewayHandlers(ctx, gateways),
     ...deviceHandlers(devices),
     ...syncHandlers(ctx, worker),
     ...shiftHandlers(ctx),

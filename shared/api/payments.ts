@@ -4,6 +4,7 @@ import { fenSchema, idSchema } from './common';
 import { attemptStateSchema, attemptViewSchema, paymentPhaseSchema, refundViewSchema, saleStatusSchema } from '../sales/views';
 import { MAX_LINE_FEN } from '../sales/money';
 import { reconcileInputSchema, reconcileResultSchema } from './reconcile';
+import { gatewaysViewSchema, setGatewaysInputSchema } from './gateways';
 
 export const paymentMethods = {
   /**
@@ -28,6 +29,13 @@ export const paymentMethods = {
   'payment.listForSale': method('cashier', z.strictObject({ saleId: idSchema }), z.array(attemptViewSchema)),
   /** Downloads a gateway's daily bill (China date) and lists every difference with the till's records. */
   'payment.reconcile': method('manager', reconcileInputSchema, reconcileResultSchema),
+  /** The live gateways, redacted (endpoints, merchant ids, key fingerprints; never a key). */
+  'payment.gateways': method('manager', z.strictObject({}).default({}), gatewaysViewSchema),
+  /**
+   * Sets live gateways (used in terminal mode `live`): a gateway given replaces it, `null` removes it. Each is
+   * checked by building its adapter before anything is stored; takes effect for the next payment step.
+   */
+  'payment.setGateways': method('manager', setGatewaysInputSchema, gatewaysViewSchema),
 } as const;
 
 export const paymentEventSchemas = {

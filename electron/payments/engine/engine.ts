@@ -229,10 +229,13 @@ export function createPaymentEngine(deps: EngineDeps) {
   const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
   powerLoss.begin();
 
+  /** Why the gateways could not be built last time (told to the cashier with the refusal). */
+  let channelsProblem = '';
   async function channelsOrNone(): Promise<Channels | undefined> {
     try {
       return await deps.channels();
     } catch (e) {
+      channelsProblem = e instanceof Error ? e.message.slice(0, 200) : '';
       log.error('payment gateways unavailable', { error: e });
       return undefined;
     }
@@ -258,7 +261,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     async start(input: StartInput): Promise<AttemptView> {
       if (deps.connectivity.state() === 'offline') throw new PosError('OFFLINE', 'no network: a payment code cannot be charged now; take cash or try again when online');
       const channels = await channelsOrNone();
-      if (!channels || stopped) throw new PosError('CHANNEL_ERROR', 'payment gateways are not available');
+      if (!channels || stopped) throw new PosError('CHANNEL_ERROR', `payment gateways are not available${!stopped && channelsProblem ? `: ${channelsProblem}` : ''}`);
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
       if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);

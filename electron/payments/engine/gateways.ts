@@ -1,10 +1,10 @@
 import { type HostContext } from '../../api/context';
 import { PosError } from '../../../shared/api/result';
-import { getSecret } from '../../services/settings-store';
 import { type AdapterDeps, type ChannelsConfig, createChannels, sandboxChannelConfig } from '../channels/index';
 import { type PaymentChannel } from '../channels/types';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server';
 import { type Channels } from './engine';
+import { readLiveGateways, toChannelsConfig } from './live-gateways';
 
 export type GatewayOptions = {
   /** Explicit gateway configuration (tests, a sandbox running elsewhere); wins over the terminal mode. */
@@ -19,17 +19,18 @@ export type GatewayOptions = {
   sandbox?: SandboxOptions;
 };
 
-/** Secret holding the live gateways' JSON configuration (endpoints and keys): never in settings. */
-export const LIVE_CHANNELS_SECRET = 'payments.channels';
-
 /**
  * Builds the gateway adapters on first use: explicit configuration; or in sandbox (training) mode an
- * in-process sandbox on a random port; or in live mode the configuration stored as a secret. Request
- * timeouts come from the payments settings at build time.
+ * in-process sandbox on a random port; or in live mode the configuration stored as a secret
+ * (live-gateways.ts). They are built again, for the next payment step, when what they were built from
+ * changes: the terminal mode, a request timeout, or the live gateways (`invalidate`). Leaving sandbox mode
+ * closes the in-process sandbox (the mode switch is refused while anything is unresolved, host handlers).
  */
 export function createGateways(ctx: HostContext, opts: GatewayOptions) {
-  let built: Promise<Channels> | undefined;
+  let built: { stamp: string; channels: Promise<Channels> } | undefined;
   let sandbox: Sandbox | undefined;
+  let starting: Promise<Sandbox> | undefined;
+  let generation = 0;
   let closed = false;
 
   const withTimeouts = (config: ChannelsConfig): ChannelsConfig => {
@@ -40,6 +41,13 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
       ...(config.unionpay ? { unionpay: { ...config.unionpay, timeoutMs: t.unionpay.requestTimeoutMs } } : {}),
       ...(config.jeepay ? { jeepay: { ...config.jeepay, timeoutMs: t.jeepay.requestTimeoutMs } } : {}),
     };
+  };
+
+  /** What the adapters depend on: when it changes they are built again. */
+  const stampNow = (): string => {
+    const s = ctx.settings();
+    const t = s.payments.timings;
+    return `${s.terminal.mode}|${t.wechat.requestTimeoutMs}|${t.alipay.requestTimeoutMs}|${t.unionpay.requestTimeoutMs}|${t.jeepay.requestTimeoutMs}|${generation}`;
   };
 
   const make = (config: ChannelsConfig): Channels => {
@@ -55,36 +63,56 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
     return wrapped;
   };
 
+  /** The in-process sandbox, started once and kept while the till stays in sandbox mode. */
+  async function sandboxNow(): Promise<Sandbox> {
+    if (sandbox) return sandbox;
+    starting ??= startSandbox({ port: 0, clock: ctx.clock, ...opts.sandbox }).finally(() => {
+      starting = undefined;
+    });
+    const sb = await starting;
+    if (closed) {
+      await sb.close();
+      throw new PosError('CHANNEL_ERROR', 'host is shutting down');
+    }
+    if (sandbox !== sb) {
+      sandbox = sb;
+      ctx.log.info('payment sandbox started', { url: sb.url });
+    }
+    return sb;
+  }
+
   async function build(): Promise<Channels> {
     if (opts.fakes) return opts.fakes;
     if (opts.channels) return make(opts.channels);
-    if (ctx.settings().terminal.mode === 'sandbox') {
-      const sb = await startSandbox({ port: 0, clock: ctx.clock, ...opts.sandbox });
-      if (closed) {
-        await sb.close();
-        throw new PosError('CHANNEL_ERROR', 'host is shutting down');
-      }
-      sandbox = sb;
-      ctx.log.info('payment sandbox started', { url: sb.url });
-      return make(sandboxChannelConfig(sb));
+    if (ctx.settings().terminal.mode === 'sandbox') return make(sandboxChannelConfig(await sandboxNow()));
+    const left = sandbox;
+    sandbox = undefined;
+    if (left) {
+      ctx.log.info('live mode: payment sandbox stopped', { url: left.url });
+      void left.close();
     }
-    const stored = getSecret(ctx.db, LIVE_CHANNELS_SECRET);
-    if (!stored) return {};
-    try {
-      return make(JSON.parse(stored) as ChannelsConfig);
-    } catch (e) {
-      throw new PosError('CHANNEL_ERROR', `live gateway configuration is unusable: ${e instanceof Error ? e.message : 'invalid JSON'}`);
-    }
+    // Live: the stored gateways; an unusable value is refused with its reason (readLiveGateways).
+    return make(toChannelsConfig(readLiveGateways(ctx.db)));
   }
 
   return {
     get(): Promise<Channels> {
       if (closed) return Promise.reject(new PosError('CHANNEL_ERROR', 'host is shutting down'));
-      built ??= build().catch((e: unknown) => {
-        built = undefined; // try again next time
-        throw e;
-      });
-      return built;
+      const stamp = stampNow();
+      if (built?.stamp === stamp) return built.channels;
+      const entry = {
+        stamp,
+        channels: build().catch((e: unknown) => {
+          if (built === entry) built = undefined; // try again next time
+          throw e;
+        }),
+      };
+      built = entry;
+      return entry.channels;
+    },
+    /** The live gateways changed: the next step builds the adapters again. */
+    invalidate(): void {
+      generation++;
     },
     /** The in-process sandbox, once started (training mode). */
     sandbox: (): Sandbox | undefined => sandbox,
@@ -94,3 +122,5 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
     },
   };
 }
+
+export type Gateways = ReturnType<typeof createGateways>;

@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { setSecret } from '../../services/settings-store';
+import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
+import { LIVE_CHANNELS_SECRET, LiveGatewaysError, readLiveGateways } from './live-gateways';
+
+/** A second sandbox playing the real gateways: its ledger says what the "live" side was asked to charge. */
+let live: Sandbox;
+const liveClock = lateClock();
+let t: PaymentsTestHost | undefined;
+
+beforeAll(async () => {
+  live = await startSandbox({ clock: liveClock });
+});
+afterAll(async () => {
+  await live.close();
+});
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const wechatLive = () => ({ baseUrl: live.url, appId: live.keys.wechat.appId, mchId: live.keys.wechat.mchId, apiKey: live.keys.wechat.apiKey });
+const liveOrders = (): string[] => live.ledger.snapshot().orders.map((o) => o.orderNo);
+
+async function pay(host: PaymentsTestHost, amountFen = 1_000): Promise<{ orderNo: string; state: string }> {
+  const saleId = await host.openSale(amountFen);
+  const a = await host.must('payment.start', { saleId, code: codes.wechat() });
+  const final = await host.must('payment.get', { attemptId: a.id, waitMs: 5_000 });
+  return { orderNo: final.orderNo, state: final.state };
+}
+
+describe('live gateways', () => {
+  it('are stored redacted, checked before storing, and removable', async () => {
+    t = await startPaymentsHost();
+    const empty = await t.must('payment.gateways');
+    expect(empty).toMatchObject({ mode: 'sandbox', updatedAt: null, wechat: null, alipay: null, unionpay: null, jeepay: null, problem: null });
+
+    const alipayKeys = live.keys.alipay;
+    const view = await t.must('payment.setGateways', {
+      wechat: { ...wechatLive(), subMchId: '1900000001' },
+      alipay: { gatewayUrl: `${live.url}/gateway.do`, appId: alipayKeys.appId, appPrivateKey: alipayKeys.appPrivateKey, alipayPublicKey: alipayKeys.alipayPublicKey },
+    });
+    expect(view.wechat).toMatchObject({ endpoint: live.url, merchant: expect.stringContaining('sub_mch_id 1900000001'), notes: expect.arrayContaining(['HMAC-SHA256', 'service provider']) });
+    expect(view.wechat?.keyFingerprint).toMatch(/^[0-9a-f]{8}$/);
+    expect(view.alipay).toMatchObject({ merchant: `app_id ${alipayKeys.appId}` });
+    // No key ever leaves the host, in the answer or in the audit log.
+    const secrets = [live.keys.wechat.apiKey, alipayKeys.appPrivateKey.slice(40, 80), alipayKeys.alipayPublicKey.slice(40, 80)];
+    const audit = JSON.stringify(t.host.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'payment.setGateways'").all());
+    for (const s of secrets) {
+      expect(JSON.stringify(view)).not.toContain(s);
+      expect(audit).not.toContain(s);
+    }
+    expect(audit).toContain('wechat');
+
+    // An unusable key is refused with its reason and nothing changes.
+    const before = readLiveGateways(t.host.ctx.db);
+    const bad = await t.call('payment.setGateways', { alipay: { gatewayUrl: `${live.url}/gateway.do`, appId: '2021', appPrivateKey: 'not a key', alipayPublicKey: 'nope' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/key/i) } });
+    expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), apiKey: 'short' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await t.call('payment.setGateways', { jeepay: { baseUrl: 'ftp://x', mchNo: 'M1', appId: 'a', apiKey: '12345678' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const brokenCert = await t.call('payment.setGateways', { wechat: { ...wechatLive(), tls: { pfxBase64: 'AAAA', passphrase: 'x' } } });
+    expect(brokenCert).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('client certificate') } });
+    expect(readLiveGateways(t.host.ctx.db)).toEqual(before);
+
+    // null removes one gateway; the others stay.
+    const removed = await t.must('payment.setGateways', { alipay: null });
+    expect(removed.alipay).toBeNull();
+    expect(removed.wechat).not.toBeNull();
+  });
+
+  it('need a manager', async () => {
+    t = await startPaymentsHost();
+    const c = await t.must('users.create', { name: 'Cashier', role: 'cashier', pin: '135790' });
+    const cashier = t.host.connect();
+    await t.must('session.login', { userId: c.id, pin: '135790' }, cashier);
+    expect(await t.call('payment.gateways', {}, cashier)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+    expect(await t.call('payment.setGateways', { unionpay: null }, cashier)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED' } });
+  });
+
+  it('are used from the next payment once the till switches to live, and the sandbox again when it switches back', async () => {
+    t = await startPaymentsHost();
+    liveClock.bind(t.clock);
+    const training = await pay(t);
+    expect(training.state).toBe('succeeded');
+    expect(liveOrders()).not.toContain(training.orderNo);
+
+    // Live without gateways: codes are refused before anything is sent.
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    const saleId = await t.openSale(1_000);
+    expect(await t.call('payment.start', { saleId, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'CODE_DISABLED' } });
+    await t.must('sale.void', { saleId, reason: 'test' });
+
+    await t.must('payment.setGateways', { wechat: wechatLive() });
+    expect((await t.must('payment.gateways')).mode).toBe('live');
+    const real = await pay(t);
+    expect(real.state).toBe('succeeded');
+    expect(liveOrders()).toContain(real.orderNo);
+
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'sandbox' } });
+    const again = await pay(t);
+    expect(again.state).toBe('succeeded');
+    expect(liveOrders()).not.toContain(again.orderNo);
+  });
+
+  it('the mode does not change while a payment is unresolved', async () => {
+    t = await startPaymentsHost();
+    const saleId = await t.openSale(1_051); // .51: the customer is still entering the password
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => (await t!.must('payment.get', { attemptId: a.id })).state === 'pending', { what: 'pending' });
+    const r = await t.call('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
+    expect(t.host.ctx.settings().terminal.mode).toBe('sandbox');
+  });
+
+  it('a stored configuration that is unusable is reported, and codes are refused with the reason', async () => {
+    t = await startPaymentsHost();
+    setSecret(t.host.ctx.db, LIVE_CHANNELS_SECRET, '{"wechat": {"baseUrl": 42}}', '2026-11-26T00:00:00Z');
+    expect(() => readLiveGateways(t!.host.ctx.db)).toThrow(LiveGatewaysError);
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    const view = await t.must('payment.gateways');
+    expect(view.problem).toMatch(/wechat\.baseUrl/);
+    const saleId = await t.openSale(1_000);
+    const r = await t.call('payment.start', { saleId, code: codes.wechat() });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR', message: expect.stringContaining('set the gateways again') } });
+    // Setting them again repairs it.
+    await t.must('payment.setGateways', { wechat: wechatLive() });
+    expect((await t.must('payment.gateways')).problem).toBeNull();
+    const paid = await t.must('payment.start', { saleId, code: codes.wechat() });
+    expect((await t.must('payment.get', { attemptId: paid.id, waitMs: 5_000 })).state).toBe('succeeded');
+  });
+});

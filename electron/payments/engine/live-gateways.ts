@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
+import { type Db } from '../../db/open';
+import { PosError } from '../../../shared/api/result';
+import { type GatewaySummary, type GatewaysView, type LiveGateways, type SetGatewaysInput, liveGatewaysSchema } from '../../../shared/api/gateways';
+import { getSecret, setSecret } from '../../services/settings-store';
+import { stmt } from '../../db/stmt';
+import { type ChannelsConfig, createChannels } from '../channels/index';
+
+/** Secret holding the live gateways' configuration (endpoints and keys) as JSON: never in settings. */
+export const LIVE_CHANNELS_SECRET = 'payments.channels';
+
+/** Why a stored configuration cannot be used: the till refuses codes with this reason. */
+export class LiveGatewaysError extends PosError {
+  constructor(message: string) {
+    super('CHANNEL_ERROR', message);
+  }
+}
+
+const describe = (issues: readonly { path: readonly PropertyKey[]; message: string }[]): string =>
+  issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(config)'}: ${i.message}`)
+    .join('; ');
+
+/** The stored live gateways; `{}` when none. Throws LiveGatewaysError for a stored value that is unusable. */
+export function readLiveGateways(db: Db): LiveGateways {
+  const stored = getSecret(db, LIVE_CHANNELS_SECRET);
+  if (stored === undefined) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(stored);
+  } catch {
+    throw new LiveGatewaysError('live gateway configuration is unusable (set the gateways again): not JSON');
+  }
+  const parsed = liveGatewaysSchema.safeParse(json);
+  if (!parsed.success) throw new LiveGatewaysError(`live gateway configuration is unusable (set the gateways again): ${describe(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+/** The adapters' configuration (the certificate decoded), without timeouts (the gateways add them). */
+export function toChannelsConfig(live: LiveGateways): ChannelsConfig {
+  const out: ChannelsConfig = {};
+  if (live.wechat) {
+    const { tls, ...w } = live.wechat;
+    const hasTls = tls && (tls.pfxBase64 || tls.certPem || tls.keyPem);
+    out.wechat = {
+      ...w,
+      ...(hasTls
+        ? {
+            tls: {
+              ...(tls.pfxBase64 ? { pfx: Buffer.from(tls.pfxBase64.replace(/\s+/g, ''), 'base64') } : {}),
+              ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
+              ...(tls.certPem ? { cert: tls.certPem } : {}),
+              ...(tls.keyPem ? { key: tls.keyPem } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+  if (live.alipay) out.alipay = { ...live.alipay };
+  if (live.unionpay) out.unionpay = { ...live.unionpay };
+  if (live.jeepay) out.jeepay = { ...live.jeepay };
+  return out;
+}
+
+const fingerprint = (...keys: (string | undefined)[]): string =>
+  createHash('sha256')
+    .update(keys.filter((k): k is string => k !== undefined).join('\n'))
+    .digest('hex')
+    .slice(0, 8);
+
+function summaries(live: LiveGateways): Pick<GatewaysView, 'wechat' | 'alipay' | 'unionpay' | 'jeepay'> {
+  const w = live.wechat;
+  const a = live.alipay;
+  const wechat: GatewaySummary | null = w
+    ? {
+        endpoint: w.baseUrl,
+        merchant: [`mch_id ${w.mchId}`, `appid ${w.appId}`, ...(w.subMchId ? [`sub_mch_id ${w.subMchId}`] : [])].join(', '),
+        keyFingerprint: fingerprint(w.apiKey),
+        notes: [w.signType ?? 'HMAC-SHA256', ...(w.subMchId ? ['service provider'] : []), ...(w.tls?.pfxBase64 || w.tls?.certPem ? ['client certificate'] : ['no client certificate'])],
+      }
+    : null;
+  const alipay: GatewaySummary | null = a
+    ? { endpoint: a.gatewayUrl, merchant: `app_id ${a.appId}`, keyFingerprint: fingerprint(a.appPrivateKey, a.alipayPublicKey), notes: ['RSA2', ...(a.appAuthToken ? ['service provider'] : [])] }
+    : null;
+  const unionpay: GatewaySummary | null = live.unionpay
+    ? { endpoint: live.unionpay.baseUrl, merchant: `merId ${live.unionpay.merId}`, keyFingerprint: fingerprint(live.unionpay.key), notes: [] }
+    : null;
+  const jeepay: GatewaySummary | null = live.jeepay
+    ? { endpoint: live.jeepay.baseUrl, merchant: `mchNo ${live.jeepay.mchNo}, appId ${live.jeepay.appId}`, keyFingerprint: fingerprint(live.jeepay.apiKey), notes: ['MD5'] }
+    : null;
+  return { wechat, alipay, unionpay, jeepay };
+}
+
+/** The redacted view for the manager's screen: never a key. */
+export function liveGatewaysView(db: Db, mode: GatewaysView['mode']): GatewaysView {
+  const updatedAt = (stmt(db, 'SELECT updated_at FROM secrets WHERE key = ?').get(LIVE_CHANNELS_SECRET) as { updated_at: string } | undefined)?.updated_at ?? null;
+  try {
+    return { mode, updatedAt, ...summaries(readLiveGateways(db)), problem: null };
+  } catch (e) {
+    return { mode, updatedAt, wechat: null, alipay: null, unionpay: null, jeepay: null, problem: e instanceof Error ? e.message.slice(0, 500) : 'unusable' };
+  }
+}
+
+/** A wrong passphrase or a broken certificate is found now, not at the first reverse or refund. */
+function certificateReadable(tls: NonNullable<NonNullable<ChannelsConfig['wechat']>['tls']>): void {
+  try {
+    createSecureContext(tls);
+  } catch (e) {
+    throw new PosError('VALIDATION', `WeChat client certificate cannot be used: ${e instanceof Error ? e.message.slice(0, 200) : 'unreadable'}`);
+  }
+}
+
+/**
+ * Applies a change (given: replace, null: remove, left out: keep) and stores it, inside the caller's
+ * transaction. Every gateway that results is built once first: an unusable key is refused here with the
+ * adapter's reason (VALIDATION) instead of at the next customer's payment. A stored value that is itself
+ * unusable is replaced by the change alone.
+ */
+export function saveLiveGateways(db: Db, change: SetGatewaysInput, at: string): { live: LiveGateways; changed: string[] } {
+  let current: LiveGateways;
+  try {
+    current = readLiveGateways(db);
+  } catch {
+    current = {};
+  }
+  const next: LiveGateways = { ...current };
+  const changed: string[] = [];
+  for (const id of ['wechat', 'alipay', 'unionpay', 'jeepay'] as const) {
+    const v = change[id];
+    if (v === undefined) continue;
+    changed.push(id);
+    if (v === null) delete next[id];
+    else (next as Record<string, unknown>)[id] = v;
+  }
+  const checked = liveGatewaysSchema.safeParse(next);
+  if (!checked.success) throw new PosError('VALIDATION', describe(checked.error.issues));
+  try {
+    const config = toChannelsConfig(checked.data);
+    createChannels(config);
+    const tls = config.wechat?.tls;
+    if (tls) certificateReadable(tls);
+  } catch (e) {
+    throw new PosError('VALIDATION', e instanceof Error ? e.message.slice(0, 300) : 'gateway configuration is unusable');
+  }
+  setSecret(db, LIVE_CHANNELS_SECRET, JSON.stringify(checked.data), at);
+  return { live: checked.data, changed };
+}
