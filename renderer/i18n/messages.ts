@@ -2,6 +2,7 @@ import { type Locale } from '../../shared/settings';
 import { syncEn, syncZhCN } from './messages-sync';
 import { salesEn, salesZhCN } from './messages-sales';
 import { usersEn, usersZhCN } from './messages-users';
+import { gatewaysEn, gatewaysZhCN } from './messages-gateways';
 
 /** Every UI string in both languages. A missing key in either language is a type error. */
 const zhCN = {
@@ -198,6 +199,7 @@ const zhCN = {
   ...syncZhCN,
   ...salesZhCN,
   ...usersZhCN,
+  ...gatewaysZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -396,6 +398,7 @@ const en: Record<MessageKey, string> = {
   ...syncEn,
   ...salesEn,
   ...usersEn,
+  ...gatewaysEn,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -1,6 +1,7 @@
 import { useApp } from '../stores/app';
 import { useT } from '../i18n/useT';
 import { SyncPanel } from './SyncPanel';
+import { GatewaysPanel } from './GatewaysPanel';
 
 /** What a newcomer or the engineer on call checks first: who, where, which data, which mode, which link. */
 export function Status() {
@@ -45,6 +46,7 @@ export function Status() {
         </ul>
       )}
       <SyncPanel />
+      {session?.user.role === 'manager' && <GatewaysPanel />}
     </main>
   );
 }
