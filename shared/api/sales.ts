@@ -47,7 +47,8 @@ export const saleMethods = {
   'sale.void': method('cashier', z.strictObject({ saleId: idSchema, reason: z.string().trim().max(200).optional(), authorize: authorizeSchema.optional() }), saleViewSchema),
   /**
    * Gives money back for a paid sale, through the tenders it was paid with (newest first). `requestId`
-   * makes the call idempotent: the same id never refunds twice. Needs a manager.
+   * makes the call idempotent: the same id never refunds twice, and a retry gets the refund it made; the
+   * same id for another sale or another amount is refused with CONFLICT. Needs a manager.
    */
   'refund.request': method(
     'cashier',

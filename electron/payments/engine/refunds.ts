@@ -20,6 +20,19 @@ export type RefundDeps = EngineDeps;
 export type RefundInput = { saleId: string; amountFen?: number; reason?: string; requestId?: string; purpose: 'refund' | 'void'; actor: string; authorizedBy: string };
 
 /**
+ * Does a request with an existing refund's id ask for that same refund? Undefined when it does, else what
+ * differs. The money decides: the sale, the purpose and the amount. An omitted amount ("everything still
+ * refundable") matches, since a retry of such a request finds less refundable than the first call did; the
+ * reason is only a note, so a retry without it (or reworded) is still the same refund.
+ */
+function refundRequestDifference(existing: RefundRow, input: RefundInput): string | undefined {
+  if (existing.sale_id !== input.saleId) return 'another sale';
+  if (existing.purpose !== input.purpose) return `a ${existing.purpose}`;
+  if (input.amountFen !== undefined && input.amountFen !== existing.amount_fen) return `${existing.amount_fen} fen, not ${input.amountFen}`;
+  return undefined;
+}
+
+/**
  * Refunds: never more than was paid (reserved per tender inside the request's transaction), split over the
  * tenders newest first, one part per tender. A code part has its own refund number, fixed before the first
  * request and reused on every retry, so retrying never refunds twice. Cash parts are handed over at once.
@@ -135,7 +148,9 @@ export function createRefunds(deps: RefundDeps) {
       if (input.requestId) {
         const existing = getRefund(db, input.requestId);
         if (existing) {
-          if (existing.sale_id !== input.saleId) throw new PosError('CONFLICT', 'this refund id belongs to another sale');
+          // A retry of the same request gets the refund it made; the same id for other money is refused.
+          const differs = refundRequestDifference(existing, input);
+          if (differs) throw new PosError('CONFLICT', `this request id was already used for a different refund (${differs})`);
           return { refund: existing, created: false };
         }
       }

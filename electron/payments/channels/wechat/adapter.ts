@@ -80,7 +80,22 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
     }
   }
 
-  /** Send, parse, check return_code, signature, merchant and order number. */
+  /**
+   * Is a (correctly signed) answer about us? Absent ids are tolerated; a present one must be ours. In
+   * service-provider mode the sub-merchant counts like the merchant: an answer for another sub-merchant
+   * of the same provider is signed with the same key, and must not be believed. A `sub_mch_id` in a
+   * direct merchant's answer is another merchant's too. `sub_appid` is compared only when we send one
+   * (WeChat may name the sub-merchant's bound app on its own).
+   */
+  function sameMerchant(answer: WechatFields): boolean {
+    if (answer.appid !== undefined && answer.appid !== config.appId) return false;
+    if (answer.mch_id !== undefined && answer.mch_id !== config.mchId) return false;
+    if (answer.sub_mch_id !== undefined && answer.sub_mch_id !== '' && answer.sub_mch_id !== config.subMchId) return false;
+    if (config.subAppId !== undefined && answer.sub_appid !== undefined && answer.sub_appid !== '' && answer.sub_appid !== config.subAppId) return false;
+    return true;
+  }
+
+  /** Send, parse, check return_code, signature, merchant (and sub-merchant) and order number. */
   async function exchange(op: ChannelOperation, path: string, fields: Record<string, string | number | undefined>, orderNo?: string): Promise<Exchange> {
     const raw = await post(path, signed(fields), path.startsWith('/secapi/'));
     if (!raw.ok) return raw;
@@ -99,7 +114,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       securityEvent(d, 'wechat', op, check === 'missing' ? 'missing_signature' : 'bad_signature', `${path}: ${check} signature`);
       return { ok: false, outcome: unknown(`Answer signature ${check}`, 'BAD_SIGNATURE') };
     }
-    if ((answer.appid !== undefined && answer.appid !== config.appId) || (answer.mch_id !== undefined && answer.mch_id !== config.mchId)) {
+    if (!sameMerchant(answer)) {
       securityEvent(d, 'wechat', op, 'wrong_merchant', `${path}: answer for another merchant`);
       return { ok: false, outcome: unknown('Answer is for another merchant', 'WRONG_MERCHANT') };
     }

@@ -1,0 +1,86 @@
+/**
+ * `refund.request` idempotency by `requestId`: a retry of the same request returns the refund it made
+ * (nothing is refunded twice); the same id with other content (amount, sale) is refused with CONFLICT and
+ * changes nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeChannel, createFakeChannel, paid } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+async function setup(): Promise<{ t: PaymentsTestHost; wx: FakeChannel }> {
+  const wx = createFakeChannel('wechat');
+  t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+  return { t, wx };
+}
+
+/** A sale of `fen`, paid in full by a WeChat code. */
+async function paidSale(h: PaymentsTestHost, wx: FakeChannel, fen: number): Promise<string> {
+  const saleId = await h.openSale(fen);
+  wx.queue('pay', paid(fen));
+  await h.must('payment.start', { saleId, code: codes.wechat() });
+  await h.flush();
+  expect((await h.must('sale.get', { saleId })).status).toBe('paid');
+  return saleId;
+}
+
+describe('refund.request with a request id', () => {
+  it('the same request again (amount repeated or omitted, reason omitted) returns the same refund; the channel refunds once', async () => {
+    const { t, wx } = await setup();
+    const saleId = await paidSale(t, wx, 1000);
+    const first = await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-same', reason: '退货' });
+    expect(first).toMatchObject({ id: 'req-same', state: 'succeeded', amountFen: 300 });
+    expect(await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-same', reason: '退货' })).toEqual(first);
+    expect(await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-same' })).toEqual(first);
+    expect(await t.must('refund.request', { saleId, requestId: 'req-same' })).toEqual(first);
+    expect(wx.count('refund')).toBe(1);
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ refundedFen: 300, status: 'partly_refunded' });
+    expect(await t.must('refund.list', { saleId })).toHaveLength(1);
+  });
+
+  it('the same id with a different amount is refused (CONFLICT), nothing more is refunded', async () => {
+    const { t, wx } = await setup();
+    const saleId = await paidSale(t, wx, 1000);
+    const first = await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-amount' });
+    for (const amountFen of [301, 299, 1000]) {
+      const r = await t.call('refund.request', { saleId, amountFen, requestId: 'req-amount' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('already used for a different refund') } });
+      expect(r.ok ? '' : r.error.message).toContain(`300 fen, not ${amountFen}`);
+    }
+    expect(wx.count('refund')).toBe(1);
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ refundedFen: 300 });
+    expect(await t.must('refund.list', { saleId })).toEqual([first]);
+    // The id still returns its own refund.
+    expect(await t.must('refund.request', { saleId, amountFen: 300, requestId: 'req-amount' })).toEqual(first);
+  });
+
+  it('the same id for another sale is refused (CONFLICT), the other sale is untouched', async () => {
+    const { t, wx } = await setup();
+    const s1 = await paidSale(t, wx, 500);
+    const s2 = await paidSale(t, wx, 500);
+    await t.must('refund.request', { saleId: s1, amountFen: 200, requestId: 'req-sale' });
+    const r = await t.call('refund.request', { saleId: s2, amountFen: 200, requestId: 'req-sale' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/already used for a different refund \(another sale\)/) } });
+    expect(wx.count('refund')).toBe(1);
+    expect(await t.must('sale.get', { saleId: s2 })).toMatchObject({ status: 'paid', refundedFen: 0 });
+    expect(await t.must('refund.list', { saleId: s2 })).toEqual([]);
+  });
+
+  it('a "refund everything" request: retried as is, or with the amount it came to, is the same; another amount is refused', async () => {
+    const { t, wx } = await setup();
+    const saleId = await paidSale(t, wx, 800);
+    const all = await t.must('refund.request', { saleId, requestId: 'req-all' });
+    expect(all).toMatchObject({ amountFen: 800, state: 'succeeded' });
+    // Nothing is refundable any more, yet the retry is answered with the refund it made (not REFUND_EXCEEDS_PAID).
+    expect(await t.must('refund.request', { saleId, requestId: 'req-all' })).toEqual(all);
+    expect(await t.must('refund.request', { saleId, amountFen: 800, requestId: 'req-all' })).toEqual(all);
+    expect(await t.call('refund.request', { saleId, amountFen: 100, requestId: 'req-all' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(wx.count('refund')).toBe(1);
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'refunded', refundedFen: 800 });
+  });
+});
