@@ -2,11 +2,18 @@
  * Jeepay-compatible aggregator adapter (PAYMENTS.md §4): one endpoint takes any wallet's code
  * (wayCode=AUTO_BAR) and classifies it server-side. JSON in, `{code, msg, data, sign}` out.
  *
- * Protocol notes:
- * - Success answers (code 0) carry `data` signed with the merchant key; we verify before believing it.
- * - Error answers (code ≠ 0) are unsigned in Jeepay. We act on them only where that is safe: 9999 on pay
- *   means the request was refused (no charge) — except "order number already exists", which means an
- *   earlier attempt with the number may be paid, so: unknown, query. Any other code is unknown.
+ * Protocol notes (checked against Jeepay's source: ApiRes.okWithSign / customFail, AbstractPayOrderController):
+ * - Success answers (code 0) carry `data` signed with the merchant key; we verify before believing it. Every
+ *   definite business result comes this way, failures included: a declined payment is code 0 with signed
+ *   `orderState=3` and `errCode`/`errMsg`.
+ * - Error answers (code ≠ 0, in practice 9999 "custom fail") are never signed, and Jeepay sends them for
+ *   anything it throws: a refused request, "order number already exists", "order does not exist", but also
+ *   "系统异常" or "更新订单异常" after the upstream channel was called (the customer may have been charged), and
+ *   "商户不存在" for a wrong merchant number. Their text alone is not proof of anything: `unknown`
+ *   (code UNSIGNED_ERROR, the text kept for the logs), and the engine queries, then reverses. One exception,
+ *   because Jeepay has no other way to say it: 订单不存在 / 退款订单不存在 to a query, close or refund query
+ *   is `not_found`. A pay or refund refused with an unsigned error is asked about at once, and is `failed`
+ *   only when Jeepay then says it recorded no such number (it records one before asking the wallet).
  * - Jeepay has no reverse call: `reverse` queries, closes an unpaid order, or refunds a paid one in full
  *   with the fixed refund number `<orderNo>RV` (so repeating reverse never refunds twice).
  */
@@ -31,8 +38,14 @@ export type JeepayConfig = {
 type Data = Record<string, JeepayValue>;
 type Exchange = { ok: true; data: Data } | { ok: false; code: number; msg: string } | { ok: 'outcome'; outcome: NotSent | Unknown };
 
-const DUPLICATE = /已存在|重复|exist|duplicate/i;
-const NOT_FOUND = /不存在|not\s*exist|not\s*found/i;
+/**
+ * Jeepay's answer to a query, close or refund query for a number it never recorded (订单不存在 /
+ * 退款订单不存在). Jeepay signs no error, so this exact text is the only "no such order" it can give; it is
+ * the one unsigned answer believed, and only there (never on pay or refund, never "商户不存在").
+ */
+const NO_SUCH_ORDER = /^(退款)?订单不存在/;
+/** Bill download only (no money moves on it, as with WeChat's unsigned bill errors). */
+const NO_BILL = /不存在|not\s*exist|not\s*found/i;
 const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): PaymentChannel {
@@ -42,6 +55,18 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
   const d = resolveDeps(deps);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const unknown = (reason: string, code?: string): Unknown => ({ status: 'unknown', reason, retryable: true, ...(code ? { code } : {}) });
+  /** An error answer carries no signature, so it proves nothing: not a refusal, not "no such order". */
+  const unsignedError = (r: { code: number; msg: string }): Unknown =>
+    unknown(`Unsigned error answer from the aggregator (code ${r.code}), not proof of anything: ${r.msg.slice(0, 160) || '(no message)'}`, 'UNSIGNED_ERROR');
+  const noSuchOrder = (r: { code: number; msg: string }): boolean => r.code === JEEPAY_CUSTOM_FAIL && NO_SUCH_ORDER.test(r.msg.trim());
+  /**
+   * A pay or refund answered by an unsigned error: Jeepay records an order (a refund) before it asks the
+   * wallet, so if it then says it has no such number, the request was refused before anything could move.
+   * Anything else (the number exists, or the question gets no clear answer) stays unknown: the engine
+   * queries it on its schedule.
+   */
+  const refusedIfUnrecorded = (r: { code: number; msg: string }, after: { status: string }): { status: 'failed'; code: string; message: string } | Unknown =>
+    after.status === 'not_found' ? { status: 'failed', code: 'JEEPAY_REFUSED', message: r.msg.slice(0, 200) || `code ${r.code}` } : unsignedError(r);
 
   async function call(op: ChannelOperation, path: string, fields: Record<string, JeepayValue>, orderNo?: string): Promise<Exchange> {
     const body: Record<string, JeepayValue> = { mchNo: config.mchNo, appId: config.appId, ...fields, reqTime: String(d.clock.now()), version: '1.0', signType: 'MD5' };
@@ -98,7 +123,7 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
     assertOrderNo(req.orderNo);
     const r = await call('query', JEEPAY_PATHS.query, { mchOrderNo: req.orderNo }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
-    if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL && NOT_FOUND.test(r.msg) ? { status: 'not_found' } : unknown(r.msg || `code ${r.code}`, `JEEPAY_${r.code}`);
+    if (r.ok === false) return noSuchOrder(r) ? { status: 'not_found' } : unsignedError(r);
     const state = r.data.state;
     switch (state) {
       case 0:
@@ -121,13 +146,35 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
     }
   }
 
+async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
+    assertOrderNo(req.orderNo);
+    const r = await call('queryRefund', JEEPAY_PATHS.refundQuery, { mchRefundNo: req.refundNo }, req.orderNo);
+    if (r.ok === 'outcome') return r.outcome;
+    if (r.ok === false) return noSuchOrder(r) ? { status: 'not_found' } : unsignedError(r);
+    if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+    const refundFen = parseFenField(r.data.refundAmount);
+    switch (r.data.state) {
+      case 0:
+      case 1:
+        return { status: 'processing' };
+      case 2:
+        if (refundFen === undefined) return unknown('Refund answer without amount', 'INCOMPLETE');
+        return { status: 'succeeded', refundId: s(r.data.refundOrderId) ?? '', refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
+      case 3:
+      case 4:
+        return { status: 'failed', ...errOf(r.data, 'REFUND_FAILED') };
+      default:
+        return unknown(`Unexpected refund state ${String(r.data.state)}`, 'UNEXPECTED_STATE');
+    }
+  }
+
   async function refund(req: RefundRequest): Promise<RefundOutcome> {
     assertRefundRequest(req);
     const r = await call('refund', JEEPAY_PATHS.refund, {
       mchOrderNo: req.orderNo, mchRefundNo: req.refundNo, refundAmount: req.refundFen, currency: 'cny', refundReason: req.reason ?? 'refund',
     }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
-    if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL ? { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg } : unknown(r.msg, `JEEPAY_${r.code}`);
+    if (r.ok === false) return refusedIfUnrecorded(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }));
     const refundId = s(r.data.refundOrderId) ?? '';
     const refundFen = parseFenField(r.data.refundAmount) ?? req.refundFen;
     switch (r.data.state) {
@@ -154,10 +201,8 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
         clientIp: req.clientIp, channelExtra: JSON.stringify({ authCode: req.authCode }),
       }, req.orderNo);
       if (r.ok === 'outcome') return r.outcome;
-      if (r.ok === false) {
-        if (r.code === JEEPAY_CUSTOM_FAIL && !DUPLICATE.test(r.msg)) return { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
-        return unknown(r.msg || `code ${r.code}`, DUPLICATE.test(r.msg) ? 'DUPLICATE_ORDER' : `JEEPAY_${r.code}`);
-      }
+      // Declines come signed (orderState 3 below); an unsigned 9999 may follow a charge ("系统异常").
+      if (r.ok === false) return refusedIfUnrecorded(r, await query({ orderNo: req.orderNo }));
       switch (r.data.orderState) {
         case 2:
           return paid(r.data, req.amountFen);
@@ -189,8 +234,8 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
         case 'waiting': {
           const r = await call('reverse', JEEPAY_PATHS.close, { mchOrderNo: req.orderNo }, req.orderNo);
           if (r.ok === 'outcome') return r.outcome;
-          // Closing raced with the customer paying (or the gateway refused): look again next time.
-          if (r.ok === false) return { status: 'retry', reason: r.msg || `code ${r.code}` };
+          // Refused, unsigned (closing raced with the customer paying, or anything else): look again later.
+          if (r.ok === false) return unsignedError(r);
           return { status: 'reversed', action: 'close' };
         }
         case 'paid': {
@@ -205,33 +250,13 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
 
     refund,
 
-    async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
-      assertOrderNo(req.orderNo);
-      const r = await call('queryRefund', JEEPAY_PATHS.refundQuery, { mchRefundNo: req.refundNo }, req.orderNo);
-      if (r.ok === 'outcome') return r.outcome;
-      if (r.ok === false) return r.code === JEEPAY_CUSTOM_FAIL && NOT_FOUND.test(r.msg) ? { status: 'not_found' } : unknown(r.msg, `JEEPAY_${r.code}`);
-      if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-      const refundFen = parseFenField(r.data.refundAmount);
-      switch (r.data.state) {
-        case 0:
-        case 1:
-          return { status: 'processing' };
-        case 2:
-          if (refundFen === undefined) return unknown('Refund answer without amount', 'INCOMPLETE');
-          return { status: 'succeeded', refundId: s(r.data.refundOrderId) ?? '', refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
-        case 3:
-        case 4:
-          return { status: 'failed', ...errOf(r.data, 'REFUND_FAILED') };
-        default:
-          return unknown(`Unexpected refund state ${String(r.data.state)}`, 'UNEXPECTED_STATE');
-      }
-    },
+    queryRefund,
 
     async downloadBill(date: string): Promise<BillOutcome> {
       assertBillDate(date);
       const r = await call('downloadBill', JEEPAY_PATHS.bill, { billDate: date.replaceAll('-', '') });
       if (r.ok === 'outcome') return r.outcome;
-      if (r.ok === false) return NOT_FOUND.test(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
+      if (r.ok === false) return NO_BILL.test(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
       const raw = s(r.data.records) ?? '';
       try {
         return { status: 'ok', date, rows: parseJeepayBillRecords(raw), raw };
