@@ -6,10 +6,15 @@ import { type MessageKey } from '../i18n/messages';
 import { formatFen, parseYuanInput } from '../format';
 import { PaymentBanner } from '../components/PaymentBanner';
 import { CheckoutCameraButton, useCheckoutScans } from '../scan/CheckoutScan';
+import { VoidSale, VoidedBanner } from '../components/VoidSale';
+import { useManagers } from '../components/ManagerApproval';
+import { canVoid } from '../stores/sales-logic';
 
 /**
  * The cashier's screen: key amounts (or scan), take the customer's payment code or cash, see one big
  * unmistakable payment state, next customer. Keyboard first: the focused field always says what Enter does.
+ * A sale that cannot go on (the customer leaves, a sale left uncertain by a power loss) is voided here with
+ * a manager's approval; the voided state says what goes back, then the next customer.
  */
 export function Checkout() {
   const api = useApp((s) => s.api);
@@ -19,6 +24,7 @@ export function Checkout() {
   const busy = useCheckout((s) => s.busy);
   const setAttempt = useCheckout((s) => s.setAttempt);
   const t = useT();
+  const managers = useManagers();
   const [amount, setAmount] = useState('');
   const [name, setName] = useState('');
   const [code, setCode] = useState('');
@@ -31,6 +37,12 @@ export function Checkout() {
   useEffect(() => {
     if (!sale) void newSale();
   }, [sale]);
+
+  // Back from another tab: the sale may have changed meanwhile (voided or paid on the Sales screen).
+  useEffect(() => {
+    const id = useCheckout.getState().sale?.id;
+    if (id) void refreshSale(id);
+  }, []);
 
   useEffect(() => {
     if (!api) return;
@@ -139,6 +151,7 @@ export function Checkout() {
       </section>
 
       <section className="pay">
+        {sale.status === 'voided' && <VoidedBanner sale={sale} handBack />}
         <PaymentBanner attempt={attempt} saleStatus={sale.status} />
         {paymentRunning && (
           <div className="row">
@@ -186,6 +199,7 @@ export function Checkout() {
             {errorText}
           </p>
         )}
+        {canVoid(sale) && <VoidSale key={sale.id} sale={sale} managers={managers} />}
         {(done || sale.status === 'voided') && (
           <button type="button" className="primary" data-testid="next-sale" onClick={() => void newSale()} autoFocus>
             {t('checkout.next')}

@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { type RefundView, type SaleView } from '../../shared/sales/views';
 import { type UserSummary } from '../../shared/api/session';
-import { useApp } from '../stores/app';
 import { requestRefund, useSales } from '../stores/sales';
 import { checkRefundAmount, defaultRefundText, planRefund } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { fill } from '../i18n/messages-sales';
 import { formatFen } from '../format';
 import { ApiErrorLine, tenderText } from '../components/SaleBits';
+import { ManagerApprovalFields, useManagerApproval } from '../components/ManagerApproval';
 
 const newRequestId = (): string => crypto.randomUUID();
-const PIN_PATTERN = /^\d{4,8}$/;
 
 /**
  * Refund one sale: the amount (default: everything still refundable), a reason, a manager's approval when
@@ -20,21 +19,16 @@ const PIN_PATTERN = /^\d{4,8}$/;
  */
 export function RefundForm({ sale, refunds, refundable, managers }: { sale: SaleView; refunds: RefundView[]; refundable: number; managers: UserSummary[] }) {
   const t = useT();
-  const isManager = useApp((s) => s.session?.user.role === 'manager');
+  const approval = useManagerApproval(managers);
   const busy = useSales((s) => s.busy);
   const refundError = useSales((s) => s.refundError);
   const [amount, setAmount] = useState(() => defaultRefundText(refundable));
   const [reason, setReason] = useState('');
-  const [managerId, setManagerId] = useState('');
-  const [pin, setPin] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [requestId, setRequestId] = useState(newRequestId);
 
   const check = checkRefundAmount(amount, refundable);
-  const needsPin = !isManager;
-  const approver = managerId || managers[0]?.id || '';
-  const approved = !needsPin || (approver !== '' && PIN_PATTERN.test(pin));
-  const ready = check.ok && approved && !busy;
+  const ready = check.ok && approval.approved && !busy;
   const plan = check.ok ? planRefund(sale, refunds, check.fen) : [];
   // A changed form is a different request: it must not be answered with an earlier refund.
   const edit = (set: (v: string) => void) => (v: string) => {
@@ -52,8 +46,8 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
 
   const submit = async (): Promise<void> => {
     if (!ready || !check.ok) return;
-    const refund = await requestRefund({ saleId: sale.id, amountFen: check.fen, reason, requestId, ...(needsPin ? { authorize: { userId: approver, pin } } : {}) });
-    setPin('');
+    const refund = await requestRefund({ saleId: sale.id, amountFen: check.fen, reason, requestId, ...(approval.authorize ? { authorize: approval.authorize } : {}) });
+    approval.setPin('');
     setConfirming(false);
     // The refund exists now (whatever its outcome): the next one is a new request.
     if (refund) setRequestId(newRequestId());
@@ -79,31 +73,7 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
           value={reason}
           onChange={(e) => edit(setReason)(e.target.value)}
         />
-        {needsPin && (
-          <>
-            <span className="hint wide" data-testid="refund-needs-manager">
-              {t('sales.refund.needsManager')}
-            </span>
-            <select data-testid="refund-manager" aria-label={t('sales.refund.manager')} value={approver} onChange={(e) => setManagerId(e.target.value)}>
-              {managers.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-            <input
-              data-testid="refund-pin"
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              aria-label={t('sales.refund.pin')}
-              placeholder={t('sales.refund.pin')}
-              maxLength={8}
-              value={pin}
-              onChange={(e) => setPin(e.target.value)}
-            />
-          </>
-        )}
+        <ManagerApprovalFields approval={approval} managers={managers} testPrefix="refund" needsText="sales.refund.needsManager" />
         <button type="submit" data-testid="refund-start" disabled={!ready || confirming}>
           {t('sales.refund.start')}
         </button>
@@ -113,7 +83,6 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
           {problem}
         </p>
       )}
-      {needsPin && pin !== '' && !PIN_PATTERN.test(pin) && <p className="hint left">{t('sales.refund.problem.pin')}</p>}
       {confirming && check.ok && (
         <div className="banner confirm" data-testid="refund-confirm-box">
           <strong>{t('sales.refund.confirmTitle')}</strong>

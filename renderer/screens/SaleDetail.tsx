@@ -1,71 +1,23 @@
 import { Fragment } from 'react';
-import { type RefundView, type SaleView } from '../../shared/sales/views';
+import { type SaleView } from '../../shared/sales/views';
 import { type UserSummary } from '../../shared/api/session';
-import { printReceipt, useSales } from '../stores/sales';
-import { canRefund, refundableFen, refundFailure } from '../stores/sales-logic';
+import { useSales } from '../stores/sales';
+import { canRefund, canVoid, refundableFen } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
-import { fill } from '../i18n/messages-sales';
 import { formatFen } from '../format';
-import { ApiErrorLine, SaleStatusBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
+import { ApiErrorLine, SaleStatusBadge, tenderText, timeOf } from '../components/SaleBits';
+import { PrintButtons } from '../components/PrintButtons';
+import { VoidSale, VoidedBanner } from '../components/VoidSale';
 import { RefundForm } from './RefundForm';
+import { RefundList, RefundProgress } from './RefundList';
 
 /** A sale's own receipt exists once it was paid (refunds later do not take it away). */
 const hasReceipt = (sale: SaleView): boolean => sale.completedAt !== null && ['paid', 'partly_refunded', 'refunded'].includes(sale.status);
 
-function PrintButtons({ target, testPrefix, printLabel }: { target: { saleId: string } | { refundId: string }; testPrefix: string; printLabel: 'sales.receipt.print' | 'sales.receipt.printRefund' }) {
-  const t = useT();
-  const busy = useSales((s) => s.busy);
-  return (
-    <span className="row">
-      <button type="button" data-testid={`${testPrefix}-print`} disabled={busy} onClick={() => void printReceipt(target, false)}>
-        {t(printLabel)}
-      </button>
-      <button type="button" data-testid={`${testPrefix}-reprint`} disabled={busy} onClick={() => void printReceipt(target, true)}>
-        {t('sales.receipt.reprint')}
-      </button>
-    </span>
-  );
-}
-
-/** The refund just asked for, followed until the host says it is done or failed (and why). */
-function RefundProgress({ refund }: { refund: RefundView }) {
-  const t = useT();
-  const amount = formatFen(refund.amountFen);
-  const failure = refundFailure(refund);
-  const cashBack = refund.state === 'succeeded' && refund.parts.some((p) => p.kind === 'cash');
-  const phase = refund.state === 'succeeded' ? 'phase-paid' : refund.state === 'failed' ? 'phase-failed' : 'phase-pending';
-  return (
-    <div className={`banner ${phase}`} data-testid="refund-progress" data-state={refund.state} role="status">
-      <strong>{fill(t(`sales.progress.${refund.state}`), { amount })}</strong>
-      {failure && <small data-testid="refund-failure">{failure}</small>}
-      {cashBack && <span>{t('sales.progress.cashBack')}</span>}
-    </div>
-  );
-}
-
-function RefundList({ refunds }: { refunds: RefundView[] }) {
-  const t = useT();
-  const own = refunds.filter((r) => r.purpose === 'refund');
-  if (own.length === 0) return <p className="hint left">{t('sales.refunds.none')}</p>;
-  return (
-    <ul className="refunds" data-testid="refund-list">
-      {own.map((r) => (
-        <li key={r.id} data-testid="refund-row" data-refund-id={r.id} data-state={r.state}>
-          <span>
-            <b>{refundLabel(refunds, r)}</b> · {formatFen(r.amountFen)} · <span data-testid="refund-state">{t(`sales.refund.state.${r.state}`)}</span> · {timeOf(r.createdAt)}
-            {r.reason ? ` · ${r.reason}` : ''}
-            {refundFailure(r) ? ` · ${refundFailure(r) ?? ''}` : ''}
-          </span>
-          {r.state === 'succeeded' && <PrintButtons target={{ refundId: r.id }} testPrefix="refund" printLabel="sales.receipt.printRefund" />}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /**
- * One sale: its lines, tenders (with what each gave back), refunds so far, what is still refundable, the
- * refund form and the receipt buttons.
+ * One sale: its lines, tenders (with what each gave back), refunds so far (a failed one can be retried),
+ * what is still refundable, the refund form and the receipt buttons; for a sale never completed, "Void
+ * sale"; for a voided one, what went back.
  */
 export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserSummary[] }) {
   const t = useT();
@@ -73,6 +25,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
   const refundsLoaded = useSales((s) => s.refundsFor === sale.id);
   const activeRefundId = useSales((s) => s.activeRefundId);
   const printError = useSales((s) => s.printError);
+  const justVoided = useSales((s) => s.justVoidedId === sale.id);
   const active = refunds.find((r) => r.id === activeRefundId) ?? null;
   const refundable = refundableFen(sale, refunds);
   const totals: [string, 'sales.detail.total' | 'sales.detail.paid' | 'sales.detail.refunded' | 'sales.detail.refundable', number][] = [
@@ -87,6 +40,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
         <span data-testid="detail-receipt-no">{sale.receiptNo}</span> <SaleStatusBadge status={sale.status} />
       </h2>
       <p className="hint left">{timeOf(sale.completedAt ?? sale.createdAt)}</p>
+      {sale.status === 'voided' && <VoidedBanner sale={sale} handBack={justVoided} />}
       {hasReceipt(sale) && <PrintButtons target={{ saleId: sale.id }} testPrefix="sale" printLabel="sales.receipt.print" />}
       <ApiErrorLine error={printError} testId="print-error" />
 
@@ -124,12 +78,12 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
       </dl>
 
       <h3>{t('sales.refunds.title')}</h3>
-      {refundsLoaded && <RefundList refunds={refunds} />}
+      {refundsLoaded && <RefundList refunds={refunds} managers={managers} />}
       {active && <RefundProgress refund={active} />}
 
       {!refundsLoaded ? null : !canRefund(sale) ? (
         <p className="hint left" data-testid="refund-unavailable">
-          {t(sale.status === 'refunded' ? 'sales.refund.nothingLeft' : 'sales.refund.notRefundable')}
+          {t(sale.status === 'refunded' ? 'sales.refund.nothingLeft' : sale.status === 'voided' ? 'sales.refund.voided' : 'sales.refund.notRefundable')}
         </p>
       ) : refundable <= 0 ? (
         <p className="hint left" data-testid="refund-unavailable">
@@ -138,6 +92,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
       ) : (
         <RefundForm key={`${sale.id}:${refundable}`} sale={sale} refunds={refunds} refundable={refundable} managers={managers} />
       )}
+      {canVoid(sale) && <VoidSale key={sale.id} sale={sale} managers={managers} />}
     </section>
   );
 }

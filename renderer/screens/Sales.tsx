@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { type SaleView } from '../../shared/sales/views';
-import { type UserSummary } from '../../shared/api/session';
 import { useApp } from '../stores/app';
 import { useDevices } from '../stores/devices';
 import { connectSales, refreshSales, selectSale, useSales } from '../stores/sales';
@@ -9,6 +8,7 @@ import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
 import { ReceiptPreview } from '../components/ReceiptPreview';
 import { ApiErrorLine, SaleStatusBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
+import { useManagers } from '../components/ManagerApproval';
 import { SaleDetail } from './SaleDetail';
 import { ReconcilePanel } from './ReconcilePanel';
 
@@ -91,8 +91,9 @@ function ReceiptPanel() {
 
 /**
  * The Sales tab: today's sales on this terminal; pick one to see its lines, tenders and refunds, give money
- * back (a manager approves: their session, or their PIN at a cashier's till), and print or reprint the
- * sale's and each refund's receipt with the preview beside.
+ * back, retry a refund a channel refused, or void a sale never completed (a manager approves each: their
+ * session, or their PIN at a cashier's till), and print or reprint the sale's and each refund's receipt
+ * with the preview beside.
  */
 export function Sales() {
   const t = useT();
@@ -102,13 +103,9 @@ export function Sales() {
   const loaded = useSales((s) => s.loaded);
   const selectedId = useSales((s) => s.selectedId);
   const listError = useSales((s) => s.listError);
-  const [managers, setManagers] = useState<UserSummary[]>([]);
+  const managers = useManagers();
 
   useEffect(() => (api ? connectSales() : undefined), [api]);
-  useEffect(() => {
-    if (!api || isManager) return;
-    void api.call('users.list').then((r) => r.ok && setManagers(r.value.filter((u) => u.role === 'manager' && u.active)));
-  }, [api, isManager]);
 
   const sales = listedSales(all);
   const selected = all.find((s) => s.id === selectedId) ?? null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type RefundView, type SaleView, type TenderView } from '../../shared/sales/views';
-import { canRefund, checkRefundAmount, defaultRefundText, listedSales, planRefund, refundFailure, refundableFen, tenderRoom } from './sales-logic';
+import { canRefund, canRetryRefund, canVoid, checkRefundAmount, defaultRefundText, listedSales, planRefund, refundFailure, refundableFen, tenderRoom, voidGivesBack, voidedMoney } from './sales-logic';
 import { fill } from '../i18n/messages-sales';
 
 const T0 = '2026-11-25T02:00:00.000Z';
@@ -111,6 +111,32 @@ describe('refund amount field', () => {
     expect(defaultRefundText(750)).toBe('7.50');
     expect(defaultRefundText(5)).toBe('0.05');
     expect(defaultRefundText(0)).toBe('');
+  });
+});
+
+describe('void', () => {
+  it('is offered for a sale never completed: open or paying, with something in it', () => {
+    const open = sale([], { status: 'open', completedAt: null, paidFen: 0, dueFen: 100 });
+    expect(canVoid(open)).toBe(true);
+    expect(canVoid(sale([tender('cash1', 'cash', 40)], { status: 'paying', completedAt: null }))).toBe(true);
+    expect(canVoid({ ...open, lines: [] })).toBe(false);
+    for (const status of ['paid', 'partly_refunded', 'refunded', 'voided'] as const) expect(canVoid(sale([tender('cash1', 'cash', 100)], { status }))).toBe(false);
+    expect(canVoid(sale([], { status: 'voided', completedAt: null }))).toBe(false);
+  });
+
+  it('says what goes back: cash over the counter, codes back to the customer', () => {
+    const partly = sale([tender('cash1', 'cash', 400), tender('code1', 'code', 300)], { status: 'paying', completedAt: null });
+    expect(voidGivesBack(partly)).toEqual({ cashFen: 400, codeFen: 300 });
+    const voided = sale([{ ...tender('cash1', 'cash', 400), refundedFen: 400 }, { ...tender('code1', 'code', 300), refundedFen: 0 }], { status: 'voided', completedAt: null });
+    expect(voidedMoney(voided)).toEqual({ cashBackFen: 400, codeBackFen: 0, codeOnItsWayFen: 300 });
+  });
+});
+
+describe('refund retry', () => {
+  it('is offered for a failed refund only', () => {
+    expect(canRetryRefund(refund('r1', [{ tenderId: 'code1', amountFen: 300, state: 'failed', reason: 'NOTENOUGH' }]))).toBe(true);
+    expect(canRetryRefund(refund('r2', [{ tenderId: 'code1', amountFen: 300, state: 'pending' }]))).toBe(false);
+    expect(canRetryRefund(refund('r3', [{ tenderId: 'cash1', amountFen: 300, state: 'succeeded' }]))).toBe(false);
   });
 });
 

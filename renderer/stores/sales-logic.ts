@@ -62,3 +62,37 @@ export function refundFailure(refund: RefundView): string | null {
 
 /** Sales worth listing: everything but the empty cart the checkout keeps open for the next customer. */
 export const listedSales = (sales: readonly SaleView[]): SaleView[] => sales.filter((s) => !(s.status === 'open' && s.lines.length === 0));
+
+/**
+ * A sale that can be voided (the host's rule, electron/sales/void.ts): never completed and not voided yet,
+ * that is open or paying. An empty cart is not worth voiding: it simply waits for the next customer.
+ */
+export const canVoid = (sale: SaleView): boolean =>
+  sale.completedAt === null && (sale.status === 'open' || sale.status === 'paying') && (sale.lines.length > 0 || sale.paidFen > 0 || sale.activeAttempt !== null);
+
+/** What voiding gives back: the part payments, cash over the counter and codes back to the customer. */
+export function voidGivesBack(sale: SaleView): { cashFen: number; codeFen: number } {
+  const sum = (kind: 'cash' | 'code'): number => sale.tenders.filter((t) => t.kind === kind).reduce((s, t) => s + t.amountFen, 0);
+  return { cashFen: sum('cash'), codeFen: sum('code') };
+}
+
+/**
+ * For a voided sale: the cash handed back (landed at once) and the code money still on its way back or
+ * already back with the customer.
+ */
+export function voidedMoney(sale: SaleView): { cashBackFen: number; codeBackFen: number; codeOnItsWayFen: number } {
+  let cashBackFen = 0;
+  let codeBackFen = 0;
+  let codeOnItsWayFen = 0;
+  for (const t of sale.tenders) {
+    if (t.kind === 'cash') cashBackFen += t.refundedFen;
+    else {
+      codeBackFen += t.refundedFen;
+      codeOnItsWayFen += Math.max(0, t.amountFen - t.refundedFen);
+    }
+  }
+  return { cashBackFen, codeBackFen, codeOnItsWayFen };
+}
+
+/** A refund that failed at the channel (some part failed) and can be sent again with `refund.retry`. */
+export const canRetryRefund = (refund: RefundView): boolean => refund.state === 'failed' && refund.parts.some((p) => p.state === 'failed');

@@ -21,11 +21,15 @@ type SalesState = {
   refundsFor: string | null;
   /** The refund asked for from this screen: its progress stays on screen until it is final. */
   activeRefundId: string | null;
+  /** The sale voided from this screen just now (what to hand back is said as an instruction). */
+  justVoidedId: string | null;
   /** The receipt printed last from this screen, with what it was for. */
   preview: { target: ReceiptTarget; copy: boolean; result: PrintResult } | null;
   busy: boolean;
   listError: ApiError | null;
   refundError: ApiError | null;
+  /** A refused `refund.retry`, with the refund it was for (the channel's own failure shows on the refund). */
+  retryError: { refundId: string; error: ApiError } | null;
   printError: ApiError | null;
 };
 
@@ -36,10 +40,12 @@ const initial: SalesState = {
   refunds: [],
   refundsFor: null,
   activeRefundId: null,
+  justVoidedId: null,
   preview: null,
   busy: false,
   listError: null,
   refundError: null,
+  retryError: null,
   printError: null,
 };
 
@@ -87,7 +93,7 @@ async function refreshSale(saleId: string): Promise<void> {
 
 export async function selectSale(saleId: string | null): Promise<void> {
   if (useSales.getState().selectedId === saleId) return;
-  useSales.setState({ selectedId: saleId, refunds: [], refundsFor: null, activeRefundId: null, preview: null, refundError: null, printError: null });
+  useSales.setState({ selectedId: saleId, refunds: [], refundsFor: null, activeRefundId: null, justVoidedId: null, preview: null, refundError: null, retryError: null, printError: null });
   if (saleId) await refreshSale(saleId);
 }
 
@@ -132,6 +138,30 @@ export async function requestRefund(form: RefundForm): Promise<RefundView | null
   useSales.setState((st) => ({ activeRefundId: refund.id, refunds: st.selectedId === refund.saleId ? upsertRefund(st.refunds, refund) : st.refunds }));
   await refreshSale(refund.saleId);
   return refund;
+}
+
+/**
+ * Sends a failed refund again (`refund.retry`: same refund numbers, so the channel never refunds twice);
+ * its progress is followed on screen like a new refund's. A refusal by the host is kept for the screen.
+ */
+export async function retryRefund(refundId: string, authorize?: { userId: string; pin: string }): Promise<RefundView | null> {
+  useSales.setState({ busy: true, retryError: null });
+  const r = await api().call('refund.retry', { refundId, ...(authorize ? { authorize } : {}) });
+  useSales.setState({ busy: false });
+  if (!r.ok) {
+    useSales.setState({ retryError: { refundId, error: r.error } });
+    return null;
+  }
+  const refund = r.value;
+  useSales.setState((st) => ({ activeRefundId: refund.id, refunds: st.selectedId === refund.saleId ? upsertRefund(st.refunds, refund) : st.refunds }));
+  await refreshSale(refund.saleId);
+  return refund;
+}
+
+/** A sale the host just voided: shown at once, and its refunds reloaded when selected. */
+export async function saleVoided(sale: SaleView): Promise<void> {
+  useSales.setState((st) => ({ sales: upsertSale(st.sales, sale), justVoidedId: st.selectedId === sale.id ? sale.id : st.justVoidedId }));
+  if (useSales.getState().selectedId === sale.id) await refreshSale(sale.id);
 }
 
 /** Prints (or, with `copy`, reprints a marked copy of) a sale's or a refund's receipt; keeps its preview. */
