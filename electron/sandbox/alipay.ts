@@ -57,9 +57,11 @@ export const handleAlipay: ProtocolHandler = (req, ctx) => {
   }
   const text = (k: string): string | undefined => (typeof biz[k] === 'string' ? biz[k] : undefined);
   const amountFen = operation === 'pay' ? tryYuanToFen(text('total_amount')) : undefined;
+  const authCode = operation === 'pay' ? text('auth_code') : undefined;
   return {
     operation,
     ...(amountFen !== undefined ? { amountFen } : {}),
+    ...(authCode ? { authCode } : {}),
     run: (opts) => answer(ctx, method, respond(operation, text, ctx, opts, req.baseUrl), opts.badSignature),
   };
 };
@@ -115,6 +117,8 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
     }
     case 'reverse': {
       if (!orderNo) return invalid('isv.missing-parameter', '缺少 out_trade_no');
+      // Not done yet: Alipay answers retry_flag=Y and the merchant calls cancel again.
+      if (ledger.reverseRetry('alipay', orderNo, opts.scenario === 'reverse_retry')) return bizFail('ACQ.SYSTEM_ERROR', '系统错误', { out_trade_no: orderNo, retry_flag: 'Y' });
       const r = ledger.reverse('alipay', orderNo);
       return ok({ trade_no: r.order.transactionId || undefined, out_trade_no: orderNo, retry_flag: 'N', action: r.action === 'refund' ? 'refund' : 'close' });
     }

@@ -1,25 +1,50 @@
 /**
  * `npm run sandbox`: run the channel simulator until Ctrl-C.
- * Options: --port N (default 18080), --host H (default 127.0.0.1), --slow-ms N, --password-queries N.
- * Prints where it listens, the scenario table and the merchant credentials (sandbox-only keys).
+ * Options: --port N (default: the config's, else 18080), --host H (default 127.0.0.1), --slow-ms N,
+ * --password-queries N, --config FILE (or SANDBOX_CONFIG=FILE): merchant ids, keys and port from that JSON
+ * file, created with fresh keys on the first start (see ./config). Without a config the keys are random on
+ * every start. Prints where it listens, the scenario table and the merchant credentials (sandbox-only keys).
+ * A config it cannot use: the field is named on stderr, exit code 2, nothing started.
  */
+import path from 'node:path';
+import { DEFAULT_SANDBOX_PORT, loadOrCreateSandboxConfig, type SandboxConfig, SandboxConfigError } from './config';
 import { AMOUNT_SCENARIOS } from './scenarios';
 import { startSandbox, type SandboxOptions } from './server';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+function usage(message: string): never {
+  console.error(message);
+  process.exit(2);
 }
 
-function intArg(name: string, fallback: number): number {
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) usage(`--${name} needs a value`);
+  return value;
+}
+
+function intArg(name: string): number | undefined {
   const raw = arg(name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    console.error(`--${name} must be a non-negative integer`);
-    process.exit(2);
-  }
+  if (!Number.isSafeInteger(n) || n < 0) usage(`--${name} must be a non-negative integer`);
   return n;
+}
+
+/** The config file, if one was asked for: loaded, or created with fresh keys. Exits 2 if it is unusable. */
+function config(portFlag: number | undefined): SandboxConfig | undefined {
+  const file = arg('config') ?? (process.env.SANDBOX_CONFIG || undefined);
+  if (file === undefined) return undefined;
+  const full = path.resolve(file);
+  try {
+    const { config: loaded, created } = loadOrCreateSandboxConfig(full, { port: portFlag ?? DEFAULT_SANDBOX_PORT });
+    console.log(created ? `Created ${full} with fresh merchant keys: the next start reuses them.` : `Merchant keys and port from ${full}`);
+    return loaded;
+  } catch (e) {
+    if (e instanceof SandboxConfigError) usage(e.message);
+    throw e;
+  }
 }
 
 async function main(): Promise<void> {
@@ -28,11 +53,16 @@ async function main(): Promise<void> {
     console.error('--host must be 127.0.0.1, localhost or 0.0.0.0');
     process.exit(2);
   }
+  const portFlag = intArg('port');
+  const slowDelayMs = intArg('slow-ms') ?? 3000;
+  const passwordQueries = intArg('password-queries') ?? 2;
+  const fromFile = config(portFlag);
   const options: SandboxOptions = {
-    port: intArg('port', 18080),
+    port: portFlag ?? fromFile?.port ?? DEFAULT_SANDBOX_PORT,
     host,
-    slowDelayMs: intArg('slow-ms', 3000),
-    passwordQueries: intArg('password-queries', 2),
+    slowDelayMs,
+    passwordQueries,
+    ...(fromFile ? { keys: fromFile.keys } : {}),
   };
   const sandbox = await startSandbox(options);
   const { keys } = sandbox;

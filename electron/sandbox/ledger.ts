@@ -29,8 +29,10 @@ export type LedgerOrder = {
   fingerprint: string;
   /** The terminal id the request carried (device_info, terminal_id, termId): printed on the bill. */
   terminalId?: string;
-  /** Password entry in progress. */
-  pending?: { then: 'pay' | 'cancel'; queriesLeft: number; until: number };
+  /** Password entry in progress ('never': the customer never finishes; only a reverse ends it). */
+  pending?: { then: 'pay' | 'cancel' | 'never'; queriesLeft: number; until: number };
+  /** How many more reverse/cancel calls answer "call again" (recall=Y, retry_flag=Y) before one acts. */
+  reverseRetries?: number;
 };
 
 export type LedgerRefund = {
@@ -46,6 +48,10 @@ export type LedgerRefund = {
 };
 
 export type LedgerReversal = { channel: SandboxChannel; orderNo: string; action: 'close' | 'refund' | 'none'; amountFen: number; at: number };
+/** A reverse/cancel answered "not done, call again" (WeChat recall=Y, Alipay retry_flag=Y, UnionPay 99). */
+export type LedgerReverseRetry = { channel: SandboxChannel; orderNo: string; at: number };
+/** Every authenticated pay request that carried this code, whatever happened to it (refusals and faults too). */
+export type LedgerSubmission = { authCode: string; count: number; channels: SandboxChannel[] };
 
 export type PayInput = { channel: SandboxChannel; orderNo: string; authCode: string; amountFen: number; subject: string; fingerprint: string; terminalId?: string };
 export type PayResult =
@@ -63,6 +69,9 @@ export type LedgerSnapshot = {
   orders: LedgerOrder[];
   refunds: LedgerRefund[];
   reversals: LedgerReversal[];
+  reverseRetries: LedgerReverseRetry[];
+  /** Pay requests per payment code: a code submitted more than once was sent again by the till. */
+  submissions: LedgerSubmission[];
   /** Per channel: money taken, money given back, money still held. */
   totals: Record<SandboxChannel, { chargedFen: number; refundedFen: number; heldFen: number }>;
 };
@@ -73,6 +82,8 @@ export function createLedger(opts: LedgerOptions) {
   const orders = new Map<string, LedgerOrder>();
   const refunds = new Map<string, LedgerRefund>();
   const reversals: LedgerReversal[] = [];
+  const reverseRetries: LedgerReverseRetry[] = [];
+  const submissions = new Map<string, LedgerSubmission>();
   const usedCodes = new Map<string, string>();
   let seq = 0;
   const key = (channel: SandboxChannel, no: string): string => `${channel}:${no}`;
@@ -96,7 +107,7 @@ export function createLedger(opts: LedgerOptions) {
   /** Advance password entry: each query counts; the clock counts too. */
   function settle(order: LedgerOrder, countQuery: boolean): void {
     const p = order.pending;
-    if (!p || order.status !== 'paying') return;
+    if (!p || order.status !== 'paying' || p.then === 'never') return;
     if (countQuery) p.queriesLeft--;
     const now = opts.clock.now();
     if (p.queriesLeft > 0 && now < p.until) return;
@@ -118,10 +129,19 @@ export function createLedger(opts: LedgerOptions) {
       if (existing.status === 'paying') return { kind: 'paying', order: existing };
       return { kind: 'duplicate_closed', order: existing };
     }
+    const now = opts.clock.now();
+    if (scenario === 'duplicate_unpaid') {
+      // The number belongs to another, earlier order that was never paid: refused before the code is read.
+      const earlier: LedgerOrder = {
+        channel: input.channel, orderNo: input.orderNo, authCode: '', amountFen: input.amountFen, subject: 'an earlier order with this number',
+        transactionId: nextId(input.channel, now), status: 'closed', charged: false, refundedFen: 0, createdAt: now, closedAt: now, fingerprint: 'earlier order',
+      };
+      orders.set(key(input.channel, input.orderNo), earlier);
+      return { kind: 'duplicate_mismatch', order: earlier };
+    }
     // Payment codes are single use, even when the payment failed.
     if (usedCodes.has(input.authCode)) return { kind: 'declined', reason: 'CODE_USED' };
     usedCodes.set(input.authCode, input.orderNo);
-    const now = opts.clock.now();
     const order: LedgerOrder = {
       ...input,
       transactionId: nextId(input.channel, now),
@@ -136,6 +156,10 @@ export function createLedger(opts: LedgerOptions) {
       case 'password_cancel':
         order.pending = { then: scenario === 'password' ? 'pay' : 'cancel', queriesLeft: opts.passwordQueries, until: now + opts.passwordDelayMs };
         return { kind: 'paying', order };
+      case 'reverse_retry':
+        order.pending = { then: 'never', queriesLeft: 0, until: now };
+        order.reverseRetries = 1;
+        return { kind: 'paying', order };
       case 'insufficient':
       case 'expired':
         order.status = 'failed';
@@ -145,10 +169,37 @@ export function createLedger(opts: LedgerOptions) {
       case 'system_error':
         markPaid(order, now);
         return { kind: 'system_error', order };
+      case 'duplicate':
+        // An earlier request of this same payment (same number, code and amount) was charged; its answer
+        // never arrived, and this is the request again.
+        markPaid(order, now);
+        return { kind: 'duplicate_paid', order };
       case 'success':
         markPaid(order, now);
         return { kind: 'paid', order };
     }
+  }
+
+  /** Counts a pay request carrying `authCode` (called for every authenticated pay request, before anything else). */
+  function submit(channel: SandboxChannel, authCode: string): void {
+    const s = submissions.get(authCode) ?? { authCode, count: 0, channels: [] };
+    s.count++;
+    if (!s.channels.includes(channel)) s.channels.push(channel);
+    submissions.set(authCode, s);
+  }
+
+  /**
+   * Should this reverse/cancel answer "not done yet, call again" instead of acting? Yes when forced (the
+   * `reverse_retry` scenario on a reverse request) or while the order's own scenario asks for it.
+   */
+  function reverseRetry(channel: SandboxChannel, orderNo: string, forced: boolean): boolean {
+    const order = orders.get(key(channel, orderNo));
+    if (!forced) {
+      if (!order?.reverseRetries || order.status === 'reversed') return false;
+      order.reverseRetries--;
+    }
+    reverseRetries.push({ channel, orderNo, at: opts.clock.now() });
+    return true;
   }
 
   /** A status query: counts towards the customer finishing password entry. */
@@ -237,17 +288,26 @@ export function createLedger(opts: LedgerOptions) {
       t.refundedFen += o.refundedFen;
       t.heldFen += o.amountFen - o.refundedFen;
     }
-    return { orders: [...orders.values()].map((o) => ({ ...o })), refunds: [...refunds.values()].map((r) => ({ ...r })), reversals: reversals.map((r) => ({ ...r })), totals };
+    return {
+      orders: [...orders.values()].map((o) => ({ ...o, ...(o.pending ? { pending: { ...o.pending } } : {}) })),
+      refunds: [...refunds.values()].map((r) => ({ ...r })),
+      reversals: reversals.map((r) => ({ ...r })),
+      reverseRetries: reverseRetries.map((r) => ({ ...r })),
+      submissions: [...submissions.values()].map((s) => ({ ...s, channels: [...s.channels] })),
+      totals,
+    };
   }
 
   function reset(): void {
     orders.clear();
     refunds.clear();
     reversals.length = 0;
+    reverseRetries.length = 0;
+    submissions.clear();
     usedCodes.clear();
   }
 
-  return { pay, query, current, reverse, refund, findRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, refund, findRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

@@ -15,9 +15,20 @@
  * | .58            | slow              | charged, answer sent after `slowDelayMs` (past the client timeout)        |
  * | .59            | bad_signature     | charged, answer signed with the wrong key                                |
  * | .60            | system_error      | charged, answer SYSTEMERROR / 20000 / 99 (result unknown)                |
+ * | .61            | duplicate         | the number was already used by an earlier request of this same payment,  |
+ * |                |                   | which was charged (its answer lost): ORDERPAID / ACQ.TRADE_HAS_SUCCESS / |
+ * |                |                   | 12 / "已存在"; a query finds it paid                                       |
+ * | .62            | duplicate_unpaid  | the number was already used by another, unpaid order (closed): nothing   |
+ * |                |                   | is charged; OUT_TRADE_NO_USED / ACQ.CONTEXT_INCONSISTENT / 12 / "已存在"; |
+ * |                |                   | a query finds that order closed                                          |
+ * | .63            | reverse_retry     | the customer never finishes the password; the order's first reverse/     |
+ * |                |                   | cancel answers recall=Y / retry_flag=Y / 99 (not done), the next reverses |
  * | anything else  | success           | paid at once                                                             |
+ *
+ * Forced on a reverse (`operation: 'reverse'`), `reverse_retry` makes that reverse/cancel answer "call again"
+ * without doing anything. (Jeepay's close has no retry flag: its orders are closed at the first call.)
  */
-export const BUSINESS_SCENARIOS = ['success', 'password', 'password_cancel', 'insufficient', 'expired', 'system_error'] as const;
+export const BUSINESS_SCENARIOS = ['success', 'password', 'password_cancel', 'insufficient', 'expired', 'system_error', 'duplicate', 'duplicate_unpaid', 'reverse_retry'] as const;
 export const FAULT_SCENARIOS = ['lost', 'reset', 'http_5xx', 'slow', 'bad_signature'] as const;
 export const SCENARIOS = [...BUSINESS_SCENARIOS, ...FAULT_SCENARIOS] as const;
 export type BusinessScenario = (typeof BUSINESS_SCENARIOS)[number];
@@ -36,6 +47,9 @@ export const AMOUNT_SCENARIOS: Readonly<Record<number, Scenario>> = {
   58: 'slow',
   59: 'bad_signature',
   60: 'system_error',
+  61: 'duplicate',
+  62: 'duplicate_unpaid',
+  63: 'reverse_retry',
 };
 
 export const scenarioForAmount = (fen: number): Scenario => AMOUNT_SCENARIOS[fen % 100] ?? 'success';

@@ -23,23 +23,41 @@ describe('sandbox server', () => {
     expect(scenarioForAmount(1000)).toBe('success');
     expect(scenarioForAmount(151)).toBe('password');
     expect(scenarioForAmount(99955)).toBe('lost');
-    expect(scenarioForAmount(1061)).toBe('success');
+    expect(scenarioForAmount(1061)).toBe('duplicate');
+    expect(scenarioForAmount(1062)).toBe('duplicate_unpaid');
+    expect(scenarioForAmount(1063)).toBe('reverse_retry');
+    expect(scenarioForAmount(1064)).toBe('success');
   });
 
-  it('GET /__sandbox/ledger returns the ledger; POST /__sandbox/reset empties it', async () => {
+  it('GET /__sandbox/ledger returns the ledger, code submissions included; POST /__sandbox/reset empties it', async () => {
     const orderNo = freshOrderNo();
-    expect((await f.channels.wechat.pay({ orderNo, authCode: freshCode('wechat'), amountFen: 700, subject: 'x' })).status).toBe('paid');
-    const ledger = (await (await fetch(`${f.sandbox.url}/__sandbox/ledger`)).json()) as { orders: { orderNo: string; status: string }[]; totals: { wechat: { heldFen: number } } };
+    const authCode = freshCode('wechat');
+    expect((await f.channels.wechat.pay({ orderNo, authCode, amountFen: 700, subject: 'x' })).status).toBe('paid');
+    // The same code sent again (another order number): refused by the gateway, still a submission.
+    expect((await f.channels.wechat.pay({ orderNo: freshOrderNo(), authCode, amountFen: 700, subject: 'x' })).status).toBe('failed');
+    type Read = { orders: { orderNo: string; status: string }[]; totals: { wechat: { heldFen: number } }; submissions: { authCode: string; count: number; channels: string[] }[] };
+    const ledger = (await (await fetch(`${f.sandbox.url}/__sandbox/ledger`)).json()) as Read;
     expect(ledger.orders.find((o) => o.orderNo === orderNo)?.status).toBe('paid');
     expect(ledger.totals.wechat.heldFen).toBeGreaterThanOrEqual(700);
+    expect(ledger.submissions.find((s) => s.authCode === authCode)).toEqual({ authCode, count: 2, channels: ['wechat'] });
     expect((await post('/__sandbox/reset', '')).status).toBe(200);
-    expect(f.sandbox.ledger.snapshot().orders).toEqual([]);
+    expect(f.sandbox.ledger.snapshot()).toMatchObject({ orders: [], submissions: [], reverseRetries: [] });
+  });
+
+  it('counts a Jeepay AUTO_BAR submission by the code inside channelExtra', async () => {
+    const authCode = freshCode('wechat');
+    expect((await f.channels.jeepay.pay({ orderNo: freshOrderNo(), authCode, amountFen: 800, subject: 'x' })).status).toBe('paid');
+    expect(f.sandbox.ledger.snapshot().submissions.find((s) => s.authCode === authCode)).toEqual({ authCode, count: 1, channels: ['jeepay'] });
   });
 
   it('scenario control validates its input and counts', async () => {
     expect((await post('/__sandbox/scenario', 'not json')).status).toBe(400);
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'explode' }))).status).toBe(400);
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 0 }))).status).toBe(400);
+    for (const scenario of ['duplicate', 'duplicate_unpaid', 'reverse_retry']) {
+      expect((await post('/__sandbox/scenario', JSON.stringify({ scenario, channel: 'nowhere' }))).status).toBe(200);
+    }
+    expect((await post('/__sandbox/reset', '')).status).toBe(200);
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 2, channel: 'unionpay' }))).status).toBe(200);
     const pay = () => f.channels.unionpay.pay({ orderNo: freshOrderNo(), authCode: freshCode('unionpay'), amountFen: 100, subject: 'x' });
     expect((await pay()).status).toBe('failed');

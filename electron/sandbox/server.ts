@@ -5,19 +5,21 @@
  *
  * Control endpoints:
  *   POST /__sandbox/scenario  {scenario, count?, channel?, operation?}  force the next N matching requests
- *   GET  /__sandbox/ledger                                             ledger snapshot (JSON)
+ *   GET  /__sandbox/ledger                                             ledger snapshot (JSON), with `submissions`:
+ *                                                                      pay requests per payment code
  *   POST /__sandbox/reset                                              empty ledger and scenario queue
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
+import { classifyPaymentCode } from '../../shared/payments/code';
 import { type Clock, systemClock } from '../clock';
 import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
-import { createLedger, type Ledger } from './ledger';
+import { createLedger, type Ledger, type SandboxChannel } from './ledger';
 import { createScenarioQueue, isFault, scenarioForAmount, SCENARIOS, type ForcedScenario, type Scenario } from './scenarios';
-import { type HandlerContext, isPrepared, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
+import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
 import { handleWechat, WECHAT_PATHS } from './wechat';
 
@@ -54,8 +56,26 @@ function route(path: string): ProtocolHandler | undefined {
   return undefined;
 }
 
-function channelOf(handler: ProtocolHandler): string {
+function channelOf(handler: ProtocolHandler): SandboxChannel {
   return handler === handleAlipay ? 'alipay' : handler === handleUnionpay ? 'unionpay' : handler === handleJeepay ? 'jeepay' : 'wechat';
+}
+
+/** The payment code a pay request carried (normalised like the classifier does), for the ledger's submissions. */
+function submittedCode(channel: SandboxChannel, prepared: PreparedRequest, body: Buffer): string | undefined {
+  let raw = prepared.authCode;
+  if (raw === undefined && channel === 'jeepay') {
+    // AUTO_BAR carries it in channelExtra, a JSON string inside the JSON body.
+    try {
+      const outer: unknown = JSON.parse(body.toString('utf8'));
+      const extra: unknown = outer && typeof outer === 'object' && 'channelExtra' in outer && typeof outer.channelExtra === 'string' ? JSON.parse(outer.channelExtra) : undefined;
+      if (extra && typeof extra === 'object' && 'authCode' in extra && typeof extra.authCode === 'string') raw = extra.authCode;
+    } catch {
+      // not JSON: the handler answers that
+    }
+  }
+  if (raw === undefined || raw === '') return undefined;
+  const cls = classifyPaymentCode(raw);
+  return cls.ok ? cls.code : raw;
 }
 
 const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
@@ -125,7 +145,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!handler) return send(res, { status: 404, contentType: 'text/plain', body: 'Not found' });
     const prepared = handler(req, ctx);
     if (!isPrepared(prepared)) return send(res, prepared);
-    const forced = scenarios.take(channelOf(handler), prepared.operation);
+    const channel = channelOf(handler);
+    // Every pay request that reached the gateway counts, whatever happens to it next (faults, refusals).
+    const code = prepared.operation === 'pay' ? submittedCode(channel, prepared, req.body) : undefined;
+    if (code !== undefined) ledger.submit(channel, code);
+    const forced = scenarios.take(channel, prepared.operation);
     const byAmount = prepared.operation === 'pay' && prepared.amountFen !== undefined ? scenarioForAmount(prepared.amountFen) : 'success';
     const scenario = forced ?? byAmount;
     // Faults that strike before the gateway does anything.

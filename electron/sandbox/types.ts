@@ -31,6 +31,8 @@ export type PreparedRequest = {
   operation: SandboxOperation;
   /** Pay requests: the amount that picks the scenario. */
   amountFen?: number;
+  /** Pay requests: the payment code as submitted (counted in the ledger's submissions, whatever happens next). */
+  authCode?: string;
   run(opts: RunOptions): SandboxHttpResponse;
 };
 

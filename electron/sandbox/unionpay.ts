@@ -28,7 +28,8 @@ export const handleUnionpay: ProtocolHandler = (req, ctx) => {
   const operation = OPS[m.msgType ?? ''];
   if (!operation) return reply(ctx, { respCode: '01', respMsg: 'unknown msgType', orderId: m.orderId }, false);
   const amountFen = operation === 'pay' ? parseFenField(m.txnAmt) : undefined;
-  return { operation, ...(amountFen !== undefined ? { amountFen } : {}), run: (opts) => reply(ctx, respond(operation, m, ctx, opts), opts.badSignature) };
+  const authCode = operation === 'pay' ? m.qrNo : undefined;
+  return { operation, ...(amountFen !== undefined ? { amountFen } : {}), ...(authCode ? { authCode } : {}), run: (opts) => reply(ctx, respond(operation, m, ctx, opts), opts.badSignature) };
 };
 
 function paid(o: LedgerOrder): Msg {
@@ -69,6 +70,8 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
       return { ...base, respCode: '00', respMsg: 'success', txnState, ...(o.status === 'paid' ? paid(o) : {}) };
     }
     case 'reverse': {
+      // Not done yet: 99 (result unknown) on a reverse means "call again".
+      if (ledger.reverseRetry('unionpay', orderId, opts.scenario === 'reverse_retry')) return { ...base, respCode: '99', respMsg: 'reversal not finished, call again' };
       const r = ledger.reverse('unionpay', orderId);
       return { ...base, respCode: '00', respMsg: 'success', reverseAction: r.action };
     }

@@ -74,6 +74,7 @@ export const handleWechat: ProtocolHandler = (req, ctx) => {
   return {
     operation,
     ...(amountFen !== undefined ? { amountFen } : {}),
+    ...(operation === 'pay' && f.auth_code ? { authCode: f.auth_code } : {}),
     run: (opts) => respond(operation, f, signType, ctx, opts),
   };
 };
@@ -135,6 +136,8 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
     }
     case 'reverse': {
       if (!f.out_trade_no) return fail('PARAM_ERROR');
+      // Not done yet: WeChat answers recall=Y and the merchant calls reverse again.
+      if (ledger.reverseRetry('wechat', f.out_trade_no, opts.scenario === 'reverse_retry')) return fail('SYSTEMERROR', { recall: 'Y', out_trade_no: f.out_trade_no });
       ledger.reverse('wechat', f.out_trade_no);
       return signed({ result_code: 'SUCCESS', recall: 'N', out_trade_no: f.out_trade_no });
     }

@@ -17,7 +17,7 @@
  * Response: a flat JSON object of strings: respCode, respMsg, merId, orderId (echo), signature, plus
  *   pay/query  queryId (UnionPay's transaction id), txnAmt, payTime (yyyyMMddHHmmss),
  *              query only: txnState = PAYING | SUCCESS | FAILED | CLOSED | REVERSED | REFUNDED
- *   reverse    reverseAction = close | refund | none
+ *   reverse    reverseAction = close | refund | none (respCode 99: not finished, call reverse again)
  *   refund/refundQuery refundId, refundAmt, refundState = PROCESSING | SUCCESS | FAILED, refundTime
  *   bill       billData: CSV text (header `orderId,queryId,type,amountFen,state,time,refundId`, optionally
  *              followed by `,termId`: the terminal the order was paid on)
