@@ -126,6 +126,8 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
       const refundFen = tryYuanToFen(text('refund_amount'));
       const refundNo = text('out_request_no') ?? orderNo;
       if (!orderNo || !refundNo || refundFen === undefined) return invalid('isv.invalid-parameter', '参数无效');
+      // Forced `insufficient` on a refund: the seller's balance cannot pay it; nothing is refunded.
+      if (opts.scenario === 'insufficient') return bizFail('ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足', { out_trade_no: orderNo });
       const r = ledger.refund('alipay', orderNo, refundNo, refundFen);
       if (r.kind === 'error') {
         const sub = { NOT_FOUND: 'ACQ.TRADE_NOT_EXIST', NOT_PAID: 'ACQ.TRADE_STATUS_ERROR', REVERSED: 'ACQ.TRADE_STATUS_ERROR', EXCEEDS: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', MISMATCH: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', TOTAL_MISMATCH: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL' }[r.reason];

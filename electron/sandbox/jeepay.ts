@@ -102,6 +102,8 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
       const refundNo = typeof b.mchRefundNo === 'string' ? b.mchRefundNo : '';
       const amount = b.refundAmount;
       if (!refundNo || typeof amount !== 'number') return error('参数有误');
+      // Forced `insufficient` on a refund: Jeepay records the refund order and signs its failure (state 3).
+      if (opts.scenario === 'insufficient') return ok({ refundOrderId: `R${refundNo}`.slice(0, 32), mchRefundNo: refundNo, refundAmount: amount, state: 3, errCode: 'NOTENOUGH', errMsg: '余额不足' });
       const r = ledger.refund('jeepay', orderNo, refundNo, amount);
       if (r.kind === 'error') return error(r.reason === 'NOT_FOUND' ? '订单不存在' : `退款失败: ${r.reason}`);
       return ok({ refundOrderId: r.refund.refundId, mchRefundNo: refundNo, payAmount: r.order.amountFen, refundAmount: r.refund.amountFen, state: 2, successTime: r.refund.at });

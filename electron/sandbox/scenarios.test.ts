@@ -160,6 +160,17 @@ describe.each(CHANNELS)('%s adapter against the sandbox', (id) => {
     expect(ledgerOrder(orderNo)?.refundedFen).toBe(300);
   });
 
+  it('a refund forced to `insufficient` is refused (nothing refunded); the same number then goes through', async () => {
+    const { orderNo } = await pay(1500);
+    f.sandbox.setScenario({ scenario: 'insufficient', operation: 'refund', channel: id });
+    const refused = await ch.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
+    expect(refused).toMatchObject({ status: 'failed' });
+    expect(ledgerOrder(orderNo)?.refundedFen).toBe(0);
+    const retried = await ch.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
+    expect(['accepted', 'succeeded']).toContain(retried.status);
+    expect(ledgerOrder(orderNo)?.refundedFen).toBe(500);
+  });
+
   it('reverse of a paid order refunds it; the number is then dead', async () => {
     const { orderNo, authCode } = await pay(1400);
     expect(await ch.reverse({ orderNo })).toMatchObject({ status: 'reversed' });

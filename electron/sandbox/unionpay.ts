@@ -78,6 +78,8 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
     case 'refund': {
       const refundFen = parseFenField(m.refundAmt);
       if (!m.refundId || refundFen === undefined) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
+      // Forced `insufficient` on a refund: the merchant's settlement balance cannot pay it; nothing is refunded.
+      if (opts.scenario === 'insufficient') return { ...base, respCode: '51', respMsg: 'insufficient merchant balance' };
       const r = ledger.refund('unionpay', orderId, m.refundId, refundFen);
       if (r.kind === 'error') {
         const code = r.reason === 'NOT_FOUND' ? '34' : r.reason === 'EXCEEDS' ? '61' : '01';

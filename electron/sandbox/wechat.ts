@@ -145,6 +145,8 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
       const refundFen = parseFenField(f.refund_fee);
       const totalFen = parseFenField(f.total_fee);
       if (!f.out_trade_no || !f.out_refund_no || refundFen === undefined || totalFen === undefined) return fail('PARAM_ERROR');
+      // Forced `insufficient` on a refund: the merchant's balance cannot pay it; nothing is refunded.
+      if (opts.scenario === 'insufficient') return fail('NOTENOUGH', { out_trade_no: f.out_trade_no, err_code_des: '基本账户余额不足，请充值后重新发起' });
       const r = ledger.refund('wechat', f.out_trade_no, f.out_refund_no, refundFen, totalFen);
       if (r.kind === 'error') {
         const code = { NOT_FOUND: 'ORDERNOTEXIST', NOT_PAID: 'TRADE_STATE_ERROR', REVERSED: 'TRADE_STATE_ERROR', EXCEEDS: 'INVALID_REQUEST', MISMATCH: 'INVALID_REQUEST', TOTAL_MISMATCH: 'PARAM_ERROR' }[r.reason];
