@@ -50,6 +50,7 @@ test('a manager configures live gateways and switches modes', async ({ page, pos
   await page.getByTestId('gateways-switch').click();
   await expect(page.getByTestId('status-mode')).toContainText(/训练模式|training/);
 
+  page.once('dialog', (d) => void d.accept());
   await page.getByTestId('gateway-remove-wechat').click();
   await expect(page.getByTestId('gateway-wechat')).toHaveAttribute('data-configured', 'false');
 });

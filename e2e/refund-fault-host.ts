@@ -5,8 +5,9 @@
  * gateway's final refusal (Alipay's ACQ.SELLER_BALANCE_NOT_ENOUGH: the merchant account cannot pay
  * refunds right now) without reaching the sandbox; once it is gone, refunds go to the sandbox as usual.
  *
- * It uses the host's own fault-injection hook (`payments.wrapChannel`): the sandbox's scenarios only
- * pick how a payment goes, a refund there always succeeds.
+ * It uses the host's own fault-injection hook (`payments.wrapChannel`) because the browser test cannot
+ * reach the in-process sandbox's control endpoint (its port is random and not shown); the sandbox itself
+ * can refuse a refund too (`{"scenario":"insufficient","operation":"refund"}`).
  */
 import fs from 'node:fs';
 import { parseStartArgs } from '../electron/paths';

@@ -123,16 +123,16 @@ export function createHost(config: HostConfig): Host {
   // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
   // unfinished attempt and refund is driven to a final state now and whenever the network returns.
   const gateways = createGateways(ctx, config.payments ?? {});
-  const payments = createPayments(ctx, gateways.get);
+  const payments = createPayments(ctx, gateways.get, gateways.stamp);
   // Devices: serial scanner and printer from settings, the scan pipeline, print jobs (receipts of paid sales).
   const devices = createDevicesService(ctx, { getSale: (saleId) => payments.sales.get(saleId) }, config.devices);
 
   const handlers: HandlerMap<MethodName> = {
-    ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => devices.hostInfoDevices() }),
+    ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => devices.hostInfoDevices(), uncertainSales: () => payments.engine.uncertainCount() }),
     ...sessionHandlers(ctx),
     ...saleHandlers(ctx, payments),
     ...paymentHandlers(payments),
-    ...gatewayHandlers(ctx, gateways),
+    ...gatewayHandlers(ctx, gateways, () => payments.engine.uncertainCount()),
     ...deviceHandlers(devices),
     ...syncHandlers(ctx, worker),
     ...shiftHandlers(ctx),

@@ -102,14 +102,22 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
       const refundNo = typeof b.mchRefundNo === 'string' ? b.mchRefundNo : '';
       const amount = b.refundAmount;
       if (!refundNo || typeof amount !== 'number') return error('参数有误');
+      // Jeepay keeps every refund order under its number, failed ones too, and refuses the number ever after.
+      if (ledger.findRefund('jeepay', refundNo) || ledger.findFailedRefund('jeepay', refundNo)) return error(`商户退款订单号[${refundNo}]已存在`);
       // Forced `insufficient` on a refund: Jeepay records the refund order and signs its failure (state 3).
-      if (opts.scenario === 'insufficient') return ok({ refundOrderId: `R${refundNo}`.slice(0, 32), mchRefundNo: refundNo, refundAmount: amount, state: 3, errCode: 'NOTENOUGH', errMsg: '余额不足' });
+      if (opts.scenario === 'insufficient') {
+        ledger.failRefund('jeepay', orderNo, refundNo, amount, '余额不足');
+        return ok({ refundOrderId: `R${refundNo}`.slice(0, 32), mchRefundNo: refundNo, refundAmount: amount, state: 3, errCode: 'NOTENOUGH', errMsg: '余额不足' });
+      }
       const r = ledger.refund('jeepay', orderNo, refundNo, amount);
       if (r.kind === 'error') return error(r.reason === 'NOT_FOUND' ? '订单不存在' : `退款失败: ${r.reason}`);
       return ok({ refundOrderId: r.refund.refundId, mchRefundNo: refundNo, payAmount: r.order.amountFen, refundAmount: r.refund.amountFen, state: 2, successTime: r.refund.at });
     }
     case 'refundQuery': {
-      const refund = ledger.findRefund('jeepay', typeof b.mchRefundNo === 'string' ? b.mchRefundNo : '');
+      const refundNo = typeof b.mchRefundNo === 'string' ? b.mchRefundNo : '';
+      const refund = ledger.findRefund('jeepay', refundNo);
+      const failed = refund ? undefined : ledger.findFailedRefund('jeepay', refundNo);
+      if (failed) return ok({ refundOrderId: `R${refundNo}`.slice(0, 32), mchRefundNo: refundNo, refundAmount: failed.amountFen, currency: 'cny', state: 3, errCode: 'NOTENOUGH', errMsg: failed.reason });
       if (!refund) return error('退款订单不存在');
       const o = ledger.order('jeepay', refund.orderNo);
       return ok({

@@ -268,6 +268,11 @@ export function createLedger(opts: LedgerOptions) {
   }
 
   const findRefund = (channel: SandboxChannel, refundNo: string): LedgerRefund | undefined => refunds.get(key(channel, refundNo));
+  /** Refunds a gateway refused but keeps on record under their number (Jeepay): nothing moved. */
+  const failedRefunds = new Map<string, { orderNo: string; refundNo: string; amountFen: number; reason: string }>();
+  const failRefund = (channel: SandboxChannel, orderNo: string, refundNo: string, amountFen: number, reason: string): void =>
+    void failedRefunds.set(key(channel, refundNo), { orderNo, refundNo, amountFen, reason });
+  const findFailedRefund = (channel: SandboxChannel, refundNo: string) => failedRefunds.get(key(channel, refundNo));
 
   /** Rows for a China-time day, or undefined when that day's bill is not out yet (today or later). */
   function billFor(channel: SandboxChannel, date: string): { orders: LedgerOrder[]; refunds: LedgerRefund[] } | undefined {
@@ -301,13 +306,14 @@ export function createLedger(opts: LedgerOptions) {
   function reset(): void {
     orders.clear();
     refunds.clear();
+    failedRefunds.clear();
     reversals.length = 0;
     reverseRetries.length = 0;
     submissions.clear();
     usedCodes.clear();
   }
 
-  return { pay, submit, reverseRetry, query, current, reverse, refund, findRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

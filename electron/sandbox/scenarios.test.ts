@@ -160,13 +160,19 @@ describe.each(CHANNELS)('%s adapter against the sandbox', (id) => {
     expect(ledgerOrder(orderNo)?.refundedFen).toBe(300);
   });
 
-  it('a refund forced to `insufficient` is refused (nothing refunded); the same number then goes through', async () => {
+  it('a refund forced to `insufficient` is refused (nothing refunded); it then goes through (Jeepay: under a new number)', async () => {
     const { orderNo } = await pay(1500);
     f.sandbox.setScenario({ scenario: 'insufficient', operation: 'refund', channel: id });
     const refused = await ch.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
     expect(refused).toMatchObject({ status: 'failed' });
     expect(ledgerOrder(orderNo)?.refundedFen).toBe(0);
-    const retried = await ch.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
+    if (id === 'jeepay') {
+      // Jeepay keeps the failed refund order and refuses its number (已存在); its signed state says failed.
+      expect(await ch.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 })).toMatchObject({ status: 'failed', code: 'NOTENOUGH' });
+      expect(await ch.queryRefund({ orderNo, refundNo: `${orderNo}R1` })).toMatchObject({ status: 'failed' });
+      expect(ledgerOrder(orderNo)?.refundedFen).toBe(0);
+    }
+    const retried = await ch.refund({ orderNo, refundNo: id === 'jeepay' ? `${orderNo}R2` : `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
     expect(['accepted', 'succeeded']).toContain(retried.status);
     expect(ledgerOrder(orderNo)?.refundedFen).toBe(500);
   });

@@ -94,8 +94,9 @@ export function VoidSale({ sale, managers }: { sale: SaleView; managers: readonl
         <div className="banner confirm" data-testid="void-confirm-box">
           <strong>{t('sales.void.confirmTitle')}</strong>
           <span>{fill(t('sales.void.confirmText'), { receiptNo: sale.receiptNo, total: formatFen(sale.totalFen) })}</span>
+          {sale.activeAttempt && <span data-testid="void-plan-attempt">{t('sales.void.attemptReversed')}</span>}
           {paid.length === 0 ? (
-            <span data-testid="void-plan">{t('sales.void.nothingPaid')}</span>
+            !sale.activeAttempt && <span data-testid="void-plan">{t('sales.void.nothingPaid')}</span>
           ) : (
             <>
               <span>{fill(t('sales.void.givesBack'), { amount: formatFen(back.cashFen + back.codeFen) })}</span>

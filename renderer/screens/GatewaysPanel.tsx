@@ -93,7 +93,7 @@ export function GatewaysPanel() {
                 <>
                   {g.endpoint} · {g.merchant} · {t('gateways.fingerprint')} {g.keyFingerprint}
                   {g.notes.length > 0 && ` · ${g.notes.join(', ')}`}{' '}
-                  <button type="button" data-testid={`gateway-remove-${id}`} disabled={busy} onClick={() => void save({ [id]: null } as SetGatewaysInput)}>
+                  <button type="button" data-testid={`gateway-remove-${id}`} disabled={busy} onClick={() => window.confirm(t('gateways.confirmRemove')) && void save({ [id]: null } as SetGatewaysInput)}>
                     {t('gateways.remove')}
                   </button>
                 </>

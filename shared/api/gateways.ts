@@ -6,11 +6,15 @@ import { z } from 'zod';
  * view (which gateways, endpoints, merchant ids, a key fingerprint), never the keys themselves.
  */
 
+/**
+ * Live endpoints are HTTPS: payment codes travel in the requests, and some answers that are believed
+ * carry no signature (Jeepay's 订单不存在). Plain http only to this machine (a local gateway or a test).
+ */
 const httpUrl = z
   .string()
   .max(500)
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+  .refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(u), 'must be an https URL (plain http only to 127.0.0.1/localhost)');
 const id = (max: number) => z.string().trim().min(1).max(max);
 const pem = z.string().min(1).max(16_000);
 

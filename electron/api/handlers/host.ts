@@ -3,26 +3,14 @@ import { appendAudit } from '../../services/audit';
 import { saveSettingsPatch } from '../../services/settings-store';
 import { isoAt } from '../../clock';
 import { type HostInfo } from '../../../shared/api/host';
-import { PosError } from '../../../shared/api/result';
-import { listOpenAttempts } from '../../payments/engine/attempts';
-import { listOpenParts } from '../../payments/engine/refunds-repo';
+import { countUnresolved, refuseWhileUnresolved } from '../../payments/engine/unresolved';
 
 export type HostInfoExtras = {
   connectivity(): HostInfo['connectivity'];
   devices(): HostInfo['devices'];
+  /** Sales being checked after an unclean shutdown (payments engine). */
+  uncertainSales(): number;
 };
-
-/**
- * Sandbox and live gateways know nothing of each other's orders: an attempt or refund still open would be
- * queried (or reversed) at the wrong one. The mode changes only once everything is final.
- */
-function refuseModeSwitchWhileUnresolved(ctx: HostContext): void {
-  const attempts = listOpenAttempts(ctx.db).length;
-  const refunds = listOpenParts(ctx.db).length;
-  if (attempts + refunds > 0) {
-    throw new PosError('PAYMENT_PENDING', `${attempts} payment(s) and ${refunds} refund part(s) are still unresolved: resolve them before switching between training and live mode`);
-  }
-}
 
 export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerMap<'host.info' | 'settings.get' | 'settings.update'> {
   return {
@@ -50,7 +38,10 @@ export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerM
       const session = requireSession(call);
       const next = ctx.db.transaction(() => {
         const saved = saveSettingsPatch(ctx.db, ctx.settings(), patch, isoAt(ctx.clock));
-        if (saved.terminal.mode !== ctx.settings().terminal.mode) refuseModeSwitchWhileUnresolved(ctx);
+        // Sandbox and live gateways know nothing of each other's orders: switch only once everything is final.
+        if (saved.terminal.mode !== ctx.settings().terminal.mode) {
+          refuseWhileUnresolved(countUnresolved(ctx.db, extras.uncertainSales()), 'switching between training and live mode');
+        }
         appendAudit(ctx.db, isoAt(ctx.clock), session.user.id, 'settings.update', { sections: Object.keys(patch) });
         return saved;
       })();

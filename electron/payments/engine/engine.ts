@@ -37,6 +37,8 @@ export type EngineDeps = {
   settings: () => Settings;
   /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
   channels: () => Promise<Channels>;
+  /** Changes whenever `channels` would answer other gateways (mode, live configuration). */
+  channelsVersion?: () => string;
 };
 
 /** What a commit's change wrote last, as now stored: spares the commit re-reading it. */
@@ -260,8 +262,11 @@ export function createPaymentEngine(deps: EngineDeps) {
   return {
     async start(input: StartInput): Promise<AttemptView> {
       if (deps.connectivity.state() === 'offline') throw new PosError('OFFLINE', 'no network: a payment code cannot be charged now; take cash or try again when online');
+      const version = deps.channelsVersion?.();
       const channels = await channelsOrNone();
       if (!channels || stopped) throw new PosError('CHANNEL_ERROR', `payment gateways are not available${!stopped && channelsProblem ? `: ${channelsProblem}` : ''}`);
+      // Training ↔ live (or a gateway) changed while they were being built: these may be the old ones.
+      if (deps.channelsVersion?.() !== version) throw new PosError('CHANNEL_ERROR', 'the payment gateways changed just now: scan the code again');
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
       if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
@@ -335,6 +340,8 @@ export function createPaymentEngine(deps: EngineDeps) {
 
     /** True while the sale is checked with the gateways after an unclean shutdown (power-loss.ts). */
     isUncertain: (saleId: string): boolean => powerLoss.isUncertain(saleId),
+    /** How many sales are being checked after an unclean shutdown. */
+    uncertainCount: (): number => powerLoss.uncertainCount(),
 
     /** Resolves with the attempt once final, or after `waitMs` on the engine's clock. */
     async waitFor(id: string, waitMs: number): Promise<AttemptView> {

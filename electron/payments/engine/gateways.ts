@@ -70,9 +70,11 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
       starting = undefined;
     });
     const sb = await starting;
-    if (closed) {
+    if (closed || ctx.settings().terminal.mode !== 'sandbox') {
+      // Shut down, or switched to live while it was starting: it must not run on.
+      if (sandbox === sb) sandbox = undefined;
       await sb.close();
-      throw new PosError('CHANNEL_ERROR', 'host is shutting down');
+      throw new PosError('CHANNEL_ERROR', closed ? 'host is shutting down' : 'the terminal left training mode');
     }
     if (sandbox !== sb) {
       sandbox = sb;
@@ -110,6 +112,8 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
       built = entry;
       return entry.channels;
     },
+    /** What the adapters are built from right now (mode, timeouts, live configuration). */
+    stamp: stampNow,
     /** The live gateways changed: the next step builds the adapters again. */
     invalidate(): void {
       generation++;

@@ -113,6 +113,38 @@ describe('live gateways', () => {
     expect(t.host.ctx.settings().terminal.mode).toBe('sandbox');
   });
 
+  it('a live gateway with an open payment cannot be changed; another gateway can', async () => {
+    t = await startPaymentsHost();
+    liveClock.bind(t.clock);
+    await t.must('payment.setGateways', { wechat: wechatLive() });
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    const saleId = await t.openSale(1_051); // .51: the customer is still entering the password
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => (await t!.must('payment.get', { attemptId: a.id })).state === 'pending', { what: 'pending' });
+    const r = await t.call('payment.setGateways', { wechat: { ...wechatLive(), mchId: '1900000999' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('1 payment(s)') } });
+    expect((await t.must('payment.gateways')).wechat?.merchant).toContain(live.keys.wechat.mchId);
+    expect((await t.must('payment.setGateways', { jeepay: null })).wechat).not.toBeNull();
+  });
+
+  it('a payment whose gateways change while they are being built is refused before anything is sent', async () => {
+    t = await startPaymentsHost();
+    const saleId = await t.openSale(1_000);
+    // The first payment starts the in-process sandbox; the mode changes while it binds its port.
+    const started = t.call('payment.start', { saleId, code: codes.wechat() });
+    const switched = t.call('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    expect(await switched).toMatchObject({ ok: true });
+    expect(await started).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR', message: expect.stringMatching(/changed just now|left training mode/) } });
+    expect(await t.must('payment.listForSale', { saleId })).toEqual([]);
+  });
+
+  it('live endpoints must be https (plain http only to this machine)', async () => {
+    t = await startPaymentsHost();
+    const r = await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'http://api.mch.weixin.qq.com' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('https') } });
+    expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'https://api.mch.weixin.qq.com' } })).toMatchObject({ ok: true });
+  });
+
   it('a stored configuration that is unusable is reported, and codes are refused with the reason', async () => {
     t = await startPaymentsHost();
     setSecret(t.host.ctx.db, LIVE_CHANNELS_SECRET, '{"wechat": {"baseUrl": 42}}', '2026-11-26T00:00:00Z');

@@ -180,6 +180,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
       writeMarker('running');
     },
     isUncertain: (saleId: string): boolean => uncertain.has(saleId),
+    uncertainCount: (): number => uncertain.size,
     check,
     /** Clean shutdown: the run is marked closed unless a check is still owed (then the next start redoes it). */
     stop(): void {

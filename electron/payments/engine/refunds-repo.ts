@@ -58,13 +58,15 @@ export function insertPart(db: Db, row: Omit<PartRow, 'reason' | 'channel_refund
   ).run(row);
 }
 
-export function updatePart(db: Db, id: string, patch: { state?: PartState; reason?: string | null; channel_refund_id?: string | null; addCalls?: boolean }, at: string): void {
+export function updatePart(db: Db, id: string, patch: { state?: PartState; reason?: string | null; channel_refund_id?: string | null; refund_no?: string; addCalls?: boolean }, at: string): void {
   stmt(db, 
     `UPDATE refund_parts SET state = coalesce(@state, state), reason = CASE WHEN @setReason THEN @reason ELSE reason END,
-       channel_refund_id = coalesce(@channel_refund_id, channel_refund_id), calls = calls + @calls, updated_at = @at WHERE id = @id`,
+       channel_refund_id = coalesce(@channel_refund_id, channel_refund_id), refund_no = coalesce(@refund_no, refund_no),
+       calls = calls + @calls, updated_at = @at WHERE id = @id`,
   ).run({
     id,
     at,
+    refund_no: patch.refund_no ?? null,
     state: patch.state ?? null,
     setReason: patch.reason !== undefined ? 1 : 0,
     reason: patch.reason ?? null,

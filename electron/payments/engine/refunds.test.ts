@@ -84,3 +84,52 @@ describe('refund.request with a request id', () => {
     expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'refunded', refundedFen: 800 });
   });
 });
+
+describe('refund.retry after a definite refusal', () => {
+  async function refusedThenRetried(gateway: 'wechat' | 'jeepay'): Promise<string[]> {
+    const fake = createFakeChannel(gateway);
+    t = await startPaymentsHost({ payments: { fakes: { [gateway]: fake } } });
+    if (gateway === 'jeepay') {
+      const p = t.host.ctx.settings().payments;
+      await t.must('settings.update', { payments: { ...p, routing: { wechat: 'aggregator', alipay: 'aggregator', unionpay: 'aggregator' } } });
+    }
+    const saleId = await t.openSale(800);
+    fake.queue('pay', paid(800));
+    await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    fake.queue('refund', { status: 'failed', code: 'NOTENOUGH', message: '余额不足' });
+    const refused = await t.must('refund.request', { saleId, amountFen: 500 });
+    expect(refused.state).toBe('failed');
+    fake.queue('refund', { status: 'succeeded', refundId: 'RF2', refundFen: 500, refundedAt: '2026-11-26T10:00:00+08:00' });
+    const retried = await t.must('refund.retry', { refundId: refused.id });
+    await t.flush();
+    expect((await t.must('refund.get', { refundId: retried.id })).state).toBe('succeeded');
+    return fake.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo ?? '');
+  }
+
+  it('goes again under the same refund number (WeChat, Alipay, UnionPay take it again)', async () => {
+    const [first, second] = await refusedThenRetried('wechat');
+    expect(second).toBe(first);
+  });
+
+  it('goes again under a fresh refund number at Jeepay, which refuses a number it has seen (已存在)', async () => {
+    const numbers = await refusedThenRetried('jeepay');
+    expect(numbers).toHaveLength(2);
+    expect(numbers[1]).not.toBe(numbers[0]);
+    expect(numbers[1]).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('a refund still on its way', () => {
+  it('keeps the till from switching between training and live mode', async () => {
+    const { t: h, wx } = await setup();
+    const saleId = await paidSale(h, wx, 600);
+    wx.queue('refund', { status: 'accepted', refundId: 'RF9', refundFen: 600 });
+    wx.defaults.queryRefund = () => ({ status: 'processing' });
+    const refund = await h.must('refund.request', { saleId });
+    expect(refund.state).not.toBe('succeeded');
+    const r = await h.call('settings.update', { terminal: { ...h.host.ctx.settings().terminal, mode: 'live' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('1 refund part(s)') } });
+    expect(h.host.ctx.settings().terminal.mode).toBe('sandbox');
+  });
+});

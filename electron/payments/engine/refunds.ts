@@ -220,7 +220,12 @@ export function createRefunds(deps: RefundDeps) {
           const tender = getTender(db, p.tender_id);
           if (!tender || tender.amount_fen - (reserved.get(p.tender_id) ?? 0) < p.amount_fen) throw new PosError('REFUND_EXCEEDS_PAID', 'the tender has no room left for this part');
           reserved.set(p.tender_id, (reserved.get(p.tender_id) ?? 0) + p.amount_fen);
-          updatePart(db, p.id, { state: 'created', reason: null }, at());
+          // Jeepay keeps a failed refund order under its number and refuses that number ever after
+          // (商户退款订单号已存在); a part only fails on a definite answer (nothing moved under it), so it
+          // goes again under a fresh number there. The other gateways take the same number again.
+          const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
+          const fresh = gateway === 'jeepay' ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
+          updatePart(db, p.id, { state: 'created', reason: null, ...fresh }, at());
         }
         appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length });
       })();

@@ -192,6 +192,15 @@ describe('refund and refund query', () => {
     expect(sent.map((x) => x.path)).toEqual([JEEPAY_PATHS.refund, JEEPAY_PATHS.refundQuery]);
   });
 
+  it('a refund number Jeepay already holds (已存在) is answered by its signed state: succeeded, in progress or failed', async () => {
+    const held = { mchRefundNo: 'R1', refundOrderId: 'RF1', refundAmount: 500 };
+    const exists = customFail('商户退款订单号[R1]已存在');
+    script(exists, signed({ ...held, state: 2 }), exists, signed({ ...held, state: 1 }), exists, signed({ ...held, state: 3, errMsg: '余额不足' }));
+    expect(await ch.refund(refundReq)).toMatchObject({ status: 'succeeded', refundId: 'RF1', refundFen: 500 });
+    expect(await ch.refund(refundReq)).toMatchObject({ status: 'accepted', refundFen: 500 });
+    expect(await ch.refund(refundReq)).toEqual({ status: 'failed', code: 'REFUND_FAILED', message: '余额不足' });
+  });
+
   it('an unsigned refusal whose refund number Jeepay then says it never recorded is failed (nothing refunded)', async () => {
     script(customFail('退款金额超过订单可退款金额'), customFail('退款订单不存在'));
     expect(await ch.refund(refundReq)).toEqual({ status: 'failed', code: 'JEEPAY_REFUSED', message: '退款金额超过订单可退款金额' });

@@ -168,13 +168,30 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     }
   }
 
+  /**
+   * A refund answered by an unsigned error (refused, or 商户退款订单号已存在 for a number Jeepay already holds):
+   * what Jeepay signs about that number decides; a number it never recorded means nothing moved.
+   */
+  function refundAfterError(r: { code: number; msg: string }, q: RefundQueryOutcome, refundFen: number): RefundOutcome {
+    switch (q.status) {
+      case 'succeeded':
+        return { status: 'succeeded', refundId: q.refundId, refundFen: q.refundFen, refundedAt: q.refundedAt };
+      case 'processing':
+        return { status: 'accepted', refundId: '', refundFen };
+      case 'failed':
+        return q;
+      default:
+        return refusedIfUnrecorded(r, q);
+    }
+  }
+
   async function refund(req: RefundRequest): Promise<RefundOutcome> {
     assertRefundRequest(req);
     const r = await call('refund', JEEPAY_PATHS.refund, {
       mchOrderNo: req.orderNo, mchRefundNo: req.refundNo, refundAmount: req.refundFen, currency: 'cny', refundReason: req.reason ?? 'refund',
     }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
-    if (r.ok === false) return refusedIfUnrecorded(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }));
+    if (r.ok === false) return refundAfterError(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }), req.refundFen);
     const refundId = s(r.data.refundOrderId) ?? '';
     const refundFen = parseFenField(r.data.refundAmount) ?? req.refundFen;
     switch (r.data.state) {
