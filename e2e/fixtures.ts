@@ -10,12 +10,11 @@ export type RunningHost = { url: string; origin: string; token: string; dataDir:
 
 /**
  * Starts the real `npm start -- --headless` entry (scripts/start.ts) on a random port with a fresh data
- * folder, and waits for its "POS ready" line. `script`: a test-only entry taking the same arguments
- * (e2e/refund-fault-host.ts).
+ * folder, and waits for its "POS ready" line.
  */
-export async function startPos(opts: { dataDir?: string; env?: Record<string, string>; script?: string } = {}): Promise<RunningHost> {
+export async function startPos(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pos-e2e-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', opts.script ?? 'scripts/start.ts', '--headless', '--no-build', '--port', '0', '--data-dir', dataDir], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--headless', '--no-build', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, POS_MANAGER_PIN: MANAGER_PIN, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

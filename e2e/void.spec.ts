@@ -194,12 +194,12 @@ test('after a power loss, a manager voids the sale left unfinished from the Sale
   }
 });
 
-// ---- Refund retry: a host whose refunds the channel refuses while a switch is on (e2e/refund-fault-host.ts).
+// ---- Refund retry: the training-mode sandbox refuses refunds on request (its control endpoint).
 
 type SandboxRefund = { channel: string; orderNo: string; refundNo: string; amountFen: number; byReversal: boolean };
 type FaultyHost = RunningHost & {
-  /** While on, every refund request is refused by the "channel" (a final failure, nothing refunded). */
-  refuseRefunds(on: boolean): void;
+  /** The next `n` refund requests are refused by the channel (insufficient balance: final, nothing refunded). */
+  refuseNextRefunds(n: number): Promise<void>;
   /** Refunds the sandbox's ledger holds (money really given back at the channel). */
   sandboxRefunds(): Promise<SandboxRefund[]>;
 };
@@ -208,16 +208,21 @@ const retryTest = test.extend<{ faulty: FaultyHost }>({
   // eslint-disable-next-line no-empty-pattern
   faulty: async ({}, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-e2e-'));
-    const faultFile = path.join(dataDir, 'refunds-refused');
-    const pos = await startPos({ dataDir, script: 'e2e/refund-fault-host.ts', env: { POS_E2E_REFUND_FAULT_FILE: faultFile } });
+    const pos = await startPos({ dataDir });
+    // The host logs where its in-process sandbox listens once the first payment built the gateways.
+    const sandboxUrl = (): string => {
+      const url = /"msg":"payment sandbox started","url":"([^"]+)"/.exec(pos.output())?.[1];
+      if (!url) throw new Error(`no sandbox in the host's output:\n${pos.output()}`);
+      return url;
+    };
     await use({
       ...pos,
-      refuseRefunds: (on) => (on ? fs.writeFileSync(faultFile, 'on') : fs.rmSync(faultFile, { force: true })),
+      async refuseNextRefunds(n) {
+        const r = await fetch(`${sandboxUrl()}/__sandbox/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'insufficient', operation: 'refund', count: n }) });
+        expect(r.ok).toBe(true);
+      },
       async sandboxRefunds() {
-        // The host logs where its in-process sandbox listens once the first payment built the gateways.
-        const url = /"msg":"payment sandbox started","url":"([^"]+)"/.exec(pos.output())?.[1];
-        if (!url) throw new Error(`no sandbox in the host's output:\n${pos.output()}`);
-        const ledger = (await (await fetch(`${url}/__sandbox/ledger`)).json()) as { refunds: SandboxRefund[] };
+        const ledger = (await (await fetch(`${sandboxUrl()}/__sandbox/ledger`)).json()) as { refunds: SandboxRefund[] };
         return ledger.refunds.filter((r) => !r.byReversal);
       },
     });
@@ -249,7 +254,8 @@ async function refundAll(page: Page, expectPlan: string): Promise<void> {
 retryTest('a refund the channel refused is retried from the sale detail: refused again with its reason, then through; refunded once', async ({ page, faulty }) => {
   await signInAsManager(page, faulty.url);
   const receiptNo = await sellByCode(page, '3', '287634438256643912');
-  faulty.refuseRefunds(true);
+  // The refund and its first retry are refused; the second retry goes through.
+  await faulty.refuseNextRefunds(2);
 
   await page.getByTestId('tab-sales').click();
   const row = saleRow(page, receiptNo);
@@ -279,7 +285,6 @@ retryTest('a refund the channel refused is retried from the sale detail: refused
   expect(await faulty.sandboxRefunds()).toHaveLength(0);
 
   // The account can pay refunds again: the retry goes through and the sale reads refunded.
-  faulty.refuseRefunds(false);
   await refundRow.getByTestId('refund-retry').click();
   await page.getByTestId('retry-confirm').click();
   await expect(progress).toHaveAttribute('data-state', 'succeeded', { timeout: 20_000 });
@@ -300,7 +305,7 @@ retryTest("a cashier's refund retry needs the manager's PIN: a wrong PIN is refu
   await addCashier(page, faulty.url, '小王', '2468');
   await signInAs(page, '小王 · 收银员', '2468');
   const receiptNo = await sellByCode(page, '5', '287634438256643913');
-  faulty.refuseRefunds(true);
+  await faulty.refuseNextRefunds(1);
 
   await page.getByTestId('tab-sales').click();
   const row = saleRow(page, receiptNo);
@@ -310,7 +315,6 @@ retryTest("a cashier's refund retry needs the manager's PIN: a wrong PIN is refu
   await expect(page.getByTestId('refund-progress')).toHaveAttribute('data-state', 'failed');
   const refundRow = page.getByTestId('refund-row');
   await expect(refundRow.getByTestId('refund-state')).toHaveText('退款失败');
-  faulty.refuseRefunds(false);
 
   await refundRow.getByTestId('refund-retry').click();
   await expect(page.getByTestId('retry-needs-manager')).toContainText('店长批准');
