@@ -51,3 +51,24 @@ describe('RSA2 signing', () => {
     for (let i = 0; i < 2; i++) expect(() => loadAlipayPrivateKey('garbage')).toThrow(AlipayKeyError);
   });
 });
+
+describe("the string to sign: Alipay's documented example (open platform 签名, alipay.mobile.public.menu.add)", () => {
+  // The request parameters of the documentation's example, and the string it says is signed: every
+  // parameter except `sign`, empty ones dropped, keys in ASCII order, `key=value` joined by `&`, values raw.
+  const biz = '{"button":[{"actionParam":"ZFB_HFCZ","actionType":"out","name":"话费充值"},{"name":"查询","subButton":[{"actionParam":"ZFB_YECX","actionType":"out","name":"余额查询"},{"actionParam":"ZFB_LLCX","actionType":"out","name":"流量查询"},{"actionParam":"ZFB_HFCX","actionType":"out","name":"话费查询"}]},{"actionParam":"http://m.alipay.com","actionType":"link","name":"最新优惠"}]}';
+  const params = { app_id: '2014072300007148', method: 'alipay.mobile.public.menu.add', charset: 'GBK', sign_type: 'RSA2', timestamp: '2014-07-24 03:07:50', biz_content: biz, version: '1.0' };
+  const documented = `app_id=2014072300007148&biz_content=${biz}&charset=GBK&method=alipay.mobile.public.menu.add&sign_type=RSA2&timestamp=2014-07-24 03:07:50&version=1.0`;
+
+  it('is built exactly as documented (sign and empty values left out)', () => {
+    expect(alipaySignContent(params)).toBe(documented);
+    expect(alipaySignContent({ ...params, sign: 'xxx', notify_url: '', app_auth_token: undefined })).toBe(documented);
+  });
+
+  it('signs with SHA256withRSA and verifies with the matching public key only', () => {
+    const keys = sharedKeys().alipay;
+    const sig = rsa2Sign(documented, loadAlipayPrivateKey(keys.appPrivateKey));
+    expect(rsa2Verify(documented, sig, loadAlipayPublicKey(keys.appPublicKey))).toBe(true);
+    expect(rsa2Verify(`${documented}x`, sig, loadAlipayPublicKey(keys.appPublicKey))).toBe(false);
+    expect(rsa2Verify(documented, sig, loadAlipayPublicKey(keys.alipayPublicKey))).toBe(false);
+  });
+});
