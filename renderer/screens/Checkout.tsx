@@ -67,10 +67,16 @@ export function Checkout() {
   const submitAmount = async () => {
     const fen = parseYuanInput(amount);
     if (fen === null || fen <= 0) return;
-    await addAmountLine(name.trim() || undefined, fen, 1);
+    const keyed = { amount, name };
+    // Cleared at once: a quick cashier keys the next line while this one is being added, and clearing
+    // after the answer would wipe what they typed meanwhile.
     setAmount('');
     setName('');
     amountRef.current?.focus();
+    if (await addAmountLine(keyed.name.trim() || undefined, fen, 1)) return;
+    // Not added (the reason is shown): what was keyed comes back, unless something new was typed since.
+    setAmount((a) => (a === '' ? keyed.amount : a));
+    setName((n) => (n === '' ? keyed.name : n));
   };
   const submitCode = async () => {
     if (!code.trim()) return;

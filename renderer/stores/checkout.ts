@@ -61,11 +61,13 @@ export async function refreshSale(saleId: string): Promise<void> {
   }
 }
 
-export async function addAmountLine(name: string | undefined, unitPriceFen: number, quantity: number): Promise<void> {
+/** Adds a keyed-amount line; false when it was not added (the error is on screen). */
+export async function addAmountLine(name: string | undefined, unitPriceFen: number, quantity: number): Promise<boolean> {
   const { sale, run, setSale } = useCheckout.getState();
-  if (!sale) return;
+  if (!sale) return false;
   const next = await run(() => api().call('sale.addLine', { saleId: sale.id, kind: 'amount', name, unitPriceFen, quantity }));
   if (next) setSale(next);
+  return next !== undefined;
 }
 
 export async function removeLine(lineId: string): Promise<void> {
