@@ -1,31 +1,5 @@
-import { type Locator, type Page } from '@playwright/test';
 import { expect, MANAGER_PIN, test } from './fixtures';
-import { addAmount, addCashier, signInAs, signInAsManager } from './ui';
-
-/** Sells on the Checkout tab and returns the receipt number; leaves the checkout on the next customer. */
-async function sell(page: Page, yuan: string, pay: { cash: string } | { code: string }): Promise<string> {
-  await addAmount(page, yuan);
-  const receiptNo = (await page.getByTestId('receipt-no').textContent()) ?? '';
-  expect(receiptNo).toMatch(/^T01-\d{8}-\d{4}$/);
-  const field = 'cash' in pay ? 'cash-input' : 'code-input';
-  await page.getByTestId(field).fill('cash' in pay ? pay.cash : pay.code);
-  await page.getByTestId(field).press('Enter');
-  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid', { timeout: 20_000 });
-  await page.getByTestId('next-sale').click();
-  await expect(page.getByTestId('receipt-no')).not.toHaveText(receiptNo);
-  return receiptNo;
-}
-
-const saleRow = (page: Page, receiptNo: string): Locator => page.locator(`[data-testid="sale-row"][data-receipt-no="${receiptNo}"]`);
-
-/** Fills the refund form, goes to the confirm step, checks what it says, confirms. */
-async function refund(page: Page, yuan: string | null, expectPlan: string): Promise<void> {
-  if (yuan !== null) await page.getByTestId('refund-amount').fill(yuan);
-  await page.getByTestId('refund-reason').fill('顾客退货');
-  await page.getByTestId('refund-start').click();
-  await expect(page.getByTestId('refund-plan')).toContainText(expectPlan);
-  await page.getByTestId('refund-confirm').click();
-}
+import { addCashier, refund, saleRow, sell, signInAs, signInAsManager } from './ui';
 
 test('sales history: a partial cash refund and a full code refund, receipts, and a refund beyond what is left refused', async ({ page, pos }) => {
   await signInAsManager(page, pos.url);

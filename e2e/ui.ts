@@ -1,4 +1,4 @@
-import { type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
 import { expect, MANAGER_PIN } from './fixtures';
 
 /** Signs in as the first-run manager; keys typed before the account list has loaded would go nowhere. */
@@ -42,4 +42,29 @@ export async function signInAs(page: Page, label: string, pin: string): Promise<
   for (const digit of pin) await page.getByTestId(`pin-${digit}`).click();
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('checkout')).toBeVisible();
+}
+
+/** Sells on the Checkout tab and returns the receipt number; leaves the checkout on the next customer. */
+export async function sell(page: Page, yuan: string, pay: { cash: string } | { code: string }): Promise<string> {
+  await addAmount(page, yuan);
+  const receiptNo = (await page.getByTestId('receipt-no').textContent()) ?? '';
+  expect(receiptNo).toMatch(/^T01-\d{8}-\d{4}$/);
+  const field = 'cash' in pay ? 'cash-input' : 'code-input';
+  await page.getByTestId(field).fill('cash' in pay ? pay.cash : pay.code);
+  await page.getByTestId(field).press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid', { timeout: 20_000 });
+  await page.getByTestId('next-sale').click();
+  await expect(page.getByTestId('receipt-no')).not.toHaveText(receiptNo);
+  return receiptNo;
+}
+
+export const saleRow = (page: Page, receiptNo: string): Locator => page.locator(`[data-testid="sale-row"][data-receipt-no="${receiptNo}"]`);
+
+/** Fills the refund form (no amount: everything refundable), goes to the confirm step, checks what it says, confirms. */
+export async function refund(page: Page, yuan: string | null, expectPlan: string): Promise<void> {
+  if (yuan !== null) await page.getByTestId('refund-amount').fill(yuan);
+  await page.getByTestId('refund-reason').fill('顾客退货');
+  await page.getByTestId('refund-start').click();
+  await expect(page.getByTestId('refund-plan')).toContainText(expectPlan);
+  await page.getByTestId('refund-confirm').click();
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Locator, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import { expect, MANAGER_PIN, type RunningHost, startPos, test } from './fixtures';
-import { addAmount, addCashier, signInAs, signInAsManager } from './ui';
+import { addAmount, addCashier, refund, saleRow, sell, signInAs, signInAsManager } from './ui';
 
-const saleRow = (page: Page, receiptNo: string): Locator => page.locator(`[data-testid="sale-row"][data-receipt-no="${receiptNo}"]`);
 const receiptNoOf = async (page: Page): Promise<string> => {
   const no = (await page.getByTestId('receipt-no').textContent()) ?? '';
   expect(no).toMatch(/^T01-\d{8}-\d{4}$/);
@@ -231,36 +230,16 @@ const retryTest = test.extend<{ faulty: FaultyHost }>({
   },
 });
 
-/** Sells on the Checkout tab with a payment code and returns the receipt number; leaves the next customer. */
-async function sellByCode(page: Page, yuan: string, code: string): Promise<string> {
-  await addAmount(page, yuan);
-  const receiptNo = await receiptNoOf(page);
-  await page.getByTestId('code-input').fill(code);
-  await page.getByTestId('code-input').press('Enter');
-  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid', { timeout: 20_000 });
-  await page.getByTestId('next-sale').click();
-  await expect(page.getByTestId('receipt-no')).not.toHaveText(receiptNo);
-  return receiptNo;
-}
-
-/** Refunds everything refundable on the selected sale, through the confirm step. */
-async function refundAll(page: Page, expectPlan: string): Promise<void> {
-  await page.getByTestId('refund-reason').fill('顾客退货');
-  await page.getByTestId('refund-start').click();
-  await expect(page.getByTestId('refund-plan')).toContainText(expectPlan);
-  await page.getByTestId('refund-confirm').click();
-}
-
 retryTest('a refund the channel refused is retried from the sale detail: refused again with its reason, then through; refunded once', async ({ page, faulty }) => {
   await signInAsManager(page, faulty.url);
-  const receiptNo = await sellByCode(page, '3', '287634438256643912');
+  const receiptNo = await sell(page, '3', { code: '287634438256643912' });
   // The refund and its first retry are refused; the second retry goes through.
   await faulty.refuseNextRefunds(2);
 
   await page.getByTestId('tab-sales').click();
   const row = saleRow(page, receiptNo);
   await row.click();
-  await refundAll(page, '支付宝');
+  await refund(page, null, '支付宝');
   const progress = page.getByTestId('refund-progress');
   await expect(progress).toHaveAttribute('data-state', 'failed');
   await expect(progress).toContainText('退款失败：￥3.00 未能退还');
@@ -304,14 +283,14 @@ retryTest('a refund the channel refused is retried from the sale detail: refused
 retryTest("a cashier's refund retry needs the manager's PIN: a wrong PIN is refused and nothing is sent", async ({ page, faulty }) => {
   await addCashier(page, faulty.url, '小王', '2468');
   await signInAs(page, '小王 · 收银员', '2468');
-  const receiptNo = await sellByCode(page, '5', '287634438256643913');
+  const receiptNo = await sell(page, '5', { code: '287634438256643913' });
   await faulty.refuseNextRefunds(1);
 
   await page.getByTestId('tab-sales').click();
   const row = saleRow(page, receiptNo);
   await row.click();
   await page.getByTestId('refund-pin').fill(MANAGER_PIN);
-  await refundAll(page, '支付宝');
+  await refund(page, null, '支付宝');
   await expect(page.getByTestId('refund-progress')).toHaveAttribute('data-state', 'failed');
   const refundRow = page.getByTestId('refund-row');
   await expect(refundRow.getByTestId('refund-state')).toHaveText('退款失败');

@@ -177,9 +177,32 @@ describe('reverse (query, then close or refund)', () => {
   });
 
   it('a paid order whose refund answers an unsigned 9999 is unknown, not failed', async () => {
-    script(signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 2, amount: 1_234 }), customFail('系统异常'), customFail('系统异常'));
+    script(signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 2, amount: 1_234 }), customFail('退款订单不存在'), customFail('系统异常'), customFail('系统异常'));
     expect(await ch.reverse({ orderNo: ORDER })).toEqual(unsignedUnknown('系统异常'));
-    expect(sent[1]).toMatchObject({ path: JEEPAY_PATHS.refund, body: { mchRefundNo: `${ORDER}RV`, refundAmount: 1_234 } });
+    expect(sent[1]).toMatchObject({ path: JEEPAY_PATHS.refundQuery, body: { mchRefundNo: `${ORDER}RV` } });
+    expect(sent[2]).toMatchObject({ path: JEEPAY_PATHS.refund, body: { mchRefundNo: `${ORDER}RV`, refundAmount: 1_234 } });
+  });
+
+  it('a paid order whose reverse refund RV Jeepay signed as failed goes under RV2, one refund request per call', async () => {
+    const paidOrder = signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 2, amount: 1_234 });
+    script(paidOrder, signed({ mchRefundNo: `${ORDER}RV`, refundOrderId: 'RF1', refundAmount: 1_234, state: 3, errMsg: '余额不足' }), customFail('退款订单不存在'));
+    script(signed({ mchOrderNo: ORDER, refundOrderId: 'RF2', mchRefundNo: `${ORDER}RV2`, refundAmount: 1_234, state: 2 }));
+    expect(await ch.reverse({ orderNo: ORDER })).toEqual({ status: 'reversed', action: 'refund' });
+    expect(sent.map((x) => [x.path, x.body.mchRefundNo])).toEqual([
+      [JEEPAY_PATHS.query, undefined],
+      [JEEPAY_PATHS.refundQuery, `${ORDER}RV`],
+      [JEEPAY_PATHS.refundQuery, `${ORDER}RV2`],
+      [JEEPAY_PATHS.refund, `${ORDER}RV2`],
+    ]);
+  });
+
+  it('a reverse refund still in progress, or already done, is not sent again', async () => {
+    const paidOrder = signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 2, amount: 1_234 });
+    const rv = { mchRefundNo: `${ORDER}RV`, refundOrderId: 'RF1', refundAmount: 1_234 };
+    script(paidOrder, signed({ ...rv, state: 1 }), paidOrder, signed({ ...rv, state: 2 }));
+    expect(await ch.reverse({ orderNo: ORDER })).toMatchObject({ status: 'retry' });
+    expect(await ch.reverse({ orderNo: ORDER })).toEqual({ status: 'reversed', action: 'refund' });
+    expect(sent.filter((x) => x.path === JEEPAY_PATHS.refund)).toEqual([]);
   });
 });
 

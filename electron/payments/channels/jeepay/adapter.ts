@@ -15,7 +15,8 @@
  *   is `not_found`. A pay or refund refused with an unsigned error is asked about at once, and is `failed`
  *   only when Jeepay then says it recorded no such number (it records one before asking the wallet).
  * - Jeepay has no reverse call: `reverse` queries, closes an unpaid order, or refunds a paid one in full
- *   with the fixed refund number `<orderNo>RV` (so repeating reverse never refunds twice).
+ *   with the fixed refund number `<orderNo>RV` (so repeating reverse never refunds twice; `RV2`… once Jeepay
+ *   has signed the one before as failed, since it never takes a number again).
  */
 import { PosError } from '../../../../shared/api/result';
 import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
@@ -44,6 +45,8 @@ type Exchange = { ok: true; data: Data } | { ok: false; code: number; msg: strin
  * the one unsigned answer believed, and only there (never on pay or refund, never "商户不存在").
  */
 const NO_SUCH_ORDER = /^(退款)?订单不存在/;
+/** How many refund numbers a reversal may go through, each only after the one before failed for good. */
+const REVERSE_REFUND_NUMBERS = 9;
 /** Bill download only (no money moves on it, as with WeChat's unsigned bill errors). */
 const NO_BILL = /不存在|not\s*exist|not\s*found/i;
 const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
@@ -185,6 +188,32 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     }
   }
 
+  /**
+   * A paid order is given back in full under a fixed refund number, so repeating reverse never refunds
+   * twice: `<order>RV`. Jeepay keeps a refused refund order under its number for good, so once that
+   * number is signed as failed the next reverse goes under `<order>RV2`, and so on (at most RV9). At most
+   * one refund request per call: each number is looked up first and only a never-recorded one is sent.
+   */
+  async function reverseByRefund(orderNo: string, paidFen: number): Promise<ReverseOutcome> {
+    let lastFailure: Extract<RefundQueryOutcome, { status: 'failed' }> | undefined;
+    for (let n = 1; n <= REVERSE_REFUND_NUMBERS; n++) {
+      const refundNo = `${orderNo}RV${n === 1 ? '' : n}`.slice(-64);
+      const seen = await queryRefund({ orderNo, refundNo });
+      if (seen.status === 'succeeded') return { status: 'reversed', action: 'refund' };
+      if (seen.status === 'processing') return { status: 'retry', reason: 'Refund in progress' };
+      if (seen.status === 'failed') {
+        lastFailure = seen; // signed: nothing moved under this number, and Jeepay will not take it again
+        continue;
+      }
+      if (seen.status === 'unknown' || seen.status === 'not_sent') return seen;
+      const rf = await refund({ orderNo, refundNo, totalFen: paidFen, refundFen: paidFen, reason: 'reverse' });
+      if (rf.status === 'succeeded') return { status: 'reversed', action: 'refund' };
+      if (rf.status === 'accepted') return { status: 'retry', reason: 'Refund in progress' };
+      return rf;
+    }
+    return lastFailure ?? unknown('No reverse refund number left', 'REVERSE_NUMBERS_USED');
+  }
+
   async function refund(req: RefundRequest): Promise<RefundOutcome> {
     assertRefundRequest(req);
     const r = await call('refund', JEEPAY_PATHS.refund, {
@@ -255,13 +284,8 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
           if (r.ok === false) return unsignedError(r);
           return { status: 'reversed', action: 'close' };
         }
-        case 'paid': {
-          if (q.refunded) return { status: 'reversed', action: 'refund' };
-          const rf = await refund({ orderNo: req.orderNo, refundNo: `${req.orderNo}RV`.slice(-64), totalFen: q.paidFen, refundFen: q.paidFen, reason: 'reverse' });
-          if (rf.status === 'succeeded') return { status: 'reversed', action: 'refund' };
-          if (rf.status === 'accepted') return { status: 'retry', reason: 'Refund in progress' };
-          return rf;
-        }
+        case 'paid':
+          return q.refunded ? { status: 'reversed', action: 'refund' } : reverseByRefund(req.orderNo, q.paidFen);
       }
     },
 
