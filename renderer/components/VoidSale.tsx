@@ -9,6 +9,7 @@ import { fill } from '../i18n/messages-sales';
 import { formatFen } from '../format';
 import { ApiErrorLine, tenderText, timeOf } from './SaleBits';
 import { ManagerApprovalFields, useManagerApproval } from './ManagerApproval';
+import { ConfirmButtons } from './ConfirmButtons';
 
 /**
  * "Void sale" for a sale that was never completed (checkout's current sale, or one picked on the Sales
@@ -109,14 +110,15 @@ export function VoidSale({ sale, managers }: { sale: SaleView; managers: readonl
               </ul>
             </>
           )}
-          <div className="row">
-            <button type="button" className="primary danger" data-testid="void-confirm" disabled={!ready} onClick={() => void submit()} autoFocus>
-              {busy ? t('sales.void.sending') : t('sales.void.confirm')}
-            </button>
-            <button type="button" data-testid="void-back" disabled={busy} onClick={() => setConfirming(false)}>
-              {t('sales.void.back')}
-            </button>
-          </div>
+          <ConfirmButtons
+            prefix="void"
+            danger
+            ready={ready}
+            busy={busy}
+            labels={{ confirm: 'sales.void.confirm', sending: 'sales.void.sending', back: 'sales.void.back' }}
+            onConfirm={() => void submit()}
+            onBack={() => setConfirming(false)}
+          />
         </div>
       )}
       <ApiErrorLine error={error} testId="void-error" />

@@ -8,6 +8,7 @@ import { fill } from '../i18n/messages-sales';
 import { formatFen } from '../format';
 import { ApiErrorLine, tenderText } from '../components/SaleBits';
 import { ManagerApprovalFields, useManagerApproval } from '../components/ManagerApproval';
+import { ConfirmButtons } from '../components/ConfirmButtons';
 
 const newRequestId = (): string => crypto.randomUUID();
 
@@ -94,14 +95,14 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
               </li>
             ))}
           </ul>
-          <div className="row">
-            <button type="button" className="primary" data-testid="refund-confirm" disabled={!ready} onClick={() => void submit()} autoFocus>
-              {busy ? t('sales.refund.sending') : t('sales.refund.confirm')}
-            </button>
-            <button type="button" data-testid="refund-back" disabled={busy} onClick={() => setConfirming(false)}>
-              {t('sales.refund.back')}
-            </button>
-          </div>
+          <ConfirmButtons
+            prefix="refund"
+            ready={ready}
+            busy={busy}
+            labels={{ confirm: 'sales.refund.confirm', sending: 'sales.refund.sending', back: 'sales.refund.back' }}
+            onConfirm={() => void submit()}
+            onBack={() => setConfirming(false)}
+          />
         </div>
       )}
       <ApiErrorLine error={refundError} testId="refund-error" />
