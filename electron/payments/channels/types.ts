@@ -21,6 +21,13 @@ import { type PaymentChannel as WalletChannel } from '../../../shared/payments/c
 export const CHANNEL_IDS = ['wechat', 'alipay', 'unionpay', 'jeepay'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
+/**
+ * Gateways that never take a refund number twice, even after refusing it for good (Jeepay keeps the failed
+ * refund order and answers 商户退款订单号已存在). A refund they refused definitively (nothing moved under the
+ * number) goes again under a fresh number; the others take the same number again.
+ */
+export const SINGLE_USE_REFUND_NUMBERS: ReadonlySet<ChannelId> = new Set<ChannelId>(['jeepay']);
+
 export type PayRequest = {
   orderNo: string;
   /** Normalised payment code from `classifyPaymentCode`: digits, as a string. */

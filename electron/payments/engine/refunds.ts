@@ -13,6 +13,7 @@ import { type RefundDecision, decideRefund, decideRefundQuery } from './decide';
 import { type Channels, type EngineDeps } from './engine';
 import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, updatePart } from './refunds-repo';
 import { createScheduler } from './scheduler';
+import { SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 
 /** Refunds run on the same services as payments. */
 export type RefundDeps = EngineDeps;
@@ -220,11 +221,10 @@ export function createRefunds(deps: RefundDeps) {
           const tender = getTender(db, p.tender_id);
           if (!tender || tender.amount_fen - (reserved.get(p.tender_id) ?? 0) < p.amount_fen) throw new PosError('REFUND_EXCEEDS_PAID', 'the tender has no room left for this part');
           reserved.set(p.tender_id, (reserved.get(p.tender_id) ?? 0) + p.amount_fen);
-          // Jeepay keeps a failed refund order under its number and refuses that number ever after
-          // (商户退款订单号已存在); a part only fails on a definite answer (nothing moved under it), so it
-          // goes again under a fresh number there. The other gateways take the same number again.
+          // A part only fails on a definite answer (nothing moved under its number); a gateway that never
+          // takes a number twice gets a fresh one, the others the same one again.
           const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
-          const fresh = gateway === 'jeepay' ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
+          const fresh = gateway && SINGLE_USE_REFUND_NUMBERS.has(gateway) ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
           updatePart(db, p.id, { state: 'created', reason: null, ...fresh }, at());
         }
         appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length });

@@ -124,6 +124,25 @@ describe('past the reverse window: the charge is refunded, once', () => {
     expect(wx.count('reverse')).toBe(0);
   });
 
+  it('at a gateway that never takes a refund number twice (Jeepay), a refused refund goes again under a fresh number', async () => {
+    const jp = createFakeChannel('jeepay');
+    t = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });
+    const p = t.host.ctx.settings().payments;
+    await t.must('settings.update', { payments: { ...p, routing: { wechat: 'aggregator', alipay: 'aggregator', unionpay: 'aggregator' } } });
+    const book = refundBook(jp);
+    jp.queue('refund', { status: 'failed', code: 'NOTENOUGH', message: '余额不足' });
+    const { attemptId } = await chargedThenAway(t, jp, codes.wechat(), windowMs(t, 'jeepay') + HOUR);
+    const first = jp.calls.filter((c) => c.op === 'refund')[0]?.refundNo;
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversing', reason: expect.stringContaining('refund refused: NOTENOUGH') });
+    const fresh = reverseRefundNo(t, attemptId);
+    expect(fresh).not.toBe(first);
+    await t.advance(60_000);
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed', reason: expect.stringContaining('refunded') });
+    expect(jp.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo)).toEqual([first, fresh]);
+    expect(book.numbers()).toEqual([fresh]);
+    expect(book.totalFen()).toBe(AMOUNT);
+  });
+
   it('a restart with the refund in flight: the same number is asked about first, and not refunded again', async () => {
     const { t, ali } = await setup();
     const book = refundBook(ali);

@@ -6,7 +6,7 @@ import { type Connectivity } from '../../services/connectivity';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { type Settings } from '../../../shared/settings';
-import { type PaymentChannel } from '../channels/types';
+import { type PaymentChannel, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 import { type AttemptRow, updateAttempt } from './attempts';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
 import { reportOutcome } from './connectivity-report';
@@ -78,6 +78,13 @@ export function createReversal(deps: ReversalDeps) {
       d = decideRefund(r, { now: clock.now(), timing: t }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
+    if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway)) {
+      // Refused for good under this number (nothing moved), which this gateway will never take again.
+      const fresh = uuidv7(clock.now()).replaceAll('-', '');
+      deps.log.error('refund of a charge to give back failed; retrying under a new refund number', { attemptId: row.id, reason: d.reason });
+      deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { reverse_refund_no: fresh }, when));
+      return note(row, `refund refused: ${d.reason}`, backoff({ now: clock.now(), timing: t }, calls(row)));
+    }
     if (d.kind === 'failed') {
       // Needs attention, but never dropped: retried with the same refund number.
       deps.log.error('refund of a charge to give back failed; retrying', { attemptId: row.id, reason: d.reason });
