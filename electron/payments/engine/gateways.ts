@@ -127,4 +127,3 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
   };
 }
 
-export type Gateways = ReturnType<typeof createGateways>;
