@@ -2,10 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockingReason, type StatusReading } from '../escpos/status';
 import { type SerialPrinter } from '../serial/printer';
+import { KEEP_RECEIPT_FILES, pruneReceiptFiles } from './receipt-files';
 
 /**
  * Where a print job goes: a serial ESC/POS printer, or the virtual printer (no printer configured), which
- * saves the raw bytes (.bin) and the preview (.txt) under `<dataDir>/receipts/`.
+ * saves the raw bytes (.bin) and the preview (.txt) under `<dataDir>/receipts/`, keeping the newest
+ * receipts only (receipt-files.ts).
  */
 
 export type SinkJob = { id: string; name: string; bytes: Buffer; previewText: string[] };
@@ -73,7 +75,18 @@ export function virtualFileBase(dir: string, job: { id: string; name: string }):
   return join(dir, `${safe(job.name)}-${job.id}`);
 }
 
-export function virtualSink(dir: string): PrintSink {
+/** The virtual printer's folder is pruned after its first receipt and then every this many. */
+const PRUNE_EVERY = 50;
+
+export function virtualSink(dir: string, keep = KEEP_RECEIPT_FILES): PrintSink {
+  let printed = 0;
+  let pruning = false;
+  // Off the print's path (not awaited) and one at a time; pruning never fails a print.
+  const prune = (): void => {
+    if (pruning) return;
+    pruning = true;
+    void pruneReceiptFiles(dir, keep).finally(() => (pruning = false));
+  };
   return {
     target: 'virtual',
     async print(job) {
@@ -86,6 +99,7 @@ export function virtualSink(dir: string): PrintSink {
         const message = e instanceof Error ? e.message : String(e);
         return { ok: false, maybePrinted: false, reason: `cannot save the receipt file: ${message}`, problem: 'receipt folder not writable' };
       }
+      if (printed++ % PRUNE_EVERY === 0) prune();
       return { ok: true, file: `${base}.txt` };
     },
   };
