@@ -4,9 +4,10 @@ import { migration0003 } from './0003_devices';
 import { migration0004 } from './0004_outbox';
 import { migration0005 } from './0005_shifts';
 import { migration0006 } from './0006_refund_receipts';
+import { migration0007 } from './0007_give_back_amount';
 import { type Migration } from './types';
 
 /** Every migration in version order. A new version is a new file appended here, never an edit. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

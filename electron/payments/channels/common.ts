@@ -99,6 +99,8 @@ export function parseCst(text: string | undefined): number | undefined {
 /** Gateway time text → ISO with offset, falling back to the local clock when the gateway sent nothing usable. */
 export const isoFromCst = (text: string | undefined, fallbackMs: number): string => cstIso(parseCst(text) ?? fallbackMs);
 
+export { channelRef } from './channel-ref';
+
 /** Strict non-negative integer from a decimal string field (fen amounts in WeChat/UnionPay answers). */
 export function parseFenField(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;

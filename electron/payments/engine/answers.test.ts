@@ -3,6 +3,7 @@ import { type HttpRequest, type HttpResponse } from '../channels/index';
 import { wechatSign } from '../channels/wechat/sign';
 import { buildWechatXml, parseWechatXml } from '../channels/wechat/xml';
 import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { createFakeChannel, paid } from './testing/fake-channel';
 import { isTerminalAttempt } from '../../../shared/sales/views';
 
 /**
@@ -23,8 +24,8 @@ afterEach(async () => {
 });
 
 describe('broken channel answers never decide a payment', () => {
-  const paidFor = (orderNo: string): string =>
-    signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n', out_trade_no: orderNo, transaction_id: '4200000000202611250000000001', total_fee: '500', cash_fee: '500', trade_type: 'MICROPAY', time_end: '20261125100000', openid: 'o' });
+  const paidFor = (orderNo: string, transactionId = '4200000000202611250000000001'): string =>
+    signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n', out_trade_no: orderNo, transaction_id: transactionId, total_fee: '500', cash_fee: '500', trade_type: 'MICROPAY', time_end: '20261125100000', openid: 'o' });
   const cases: [string, (req: HttpRequest) => HttpResponse][] = [
     ['empty body', () => ok('')],
     ['truncated XML', () => ok('<xml><return_code><![CDATA[SUCCESS]]></return_code><result_code>SUCC')],
@@ -32,6 +33,8 @@ describe('broken channel answers never decide a payment', () => {
     ['wrong signature', (req) => ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '').replace(/<sign>.*<\/sign>/, '<sign><![CDATA[0123456789ABCDEF0123456789ABCDEF]]></sign>'))],
     ['paid, but for another order number', () => ok(paidFor('SOMEONEELSE000000000000000000001'))],
     ['HTTP 500 with a success body', (req) => ({ ...ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '')), status: 500 })],
+    ['signed, but no result_code at all', () => ok(signed({ return_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n' }))],
+    ['signed decline with an err_code nobody documented', () => ok(signed({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'BRAND_NEW_CODE', err_code_des: '?', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n' }))],
   ];
 
   it.each(cases)('%s', async (_name, answer) => {
@@ -48,6 +51,55 @@ describe('broken channel answers never decide a payment', () => {
     expect(isTerminalAttempt(after.state)).toBe(false);
     expect((await t.must('sale.get', { saleId })).status).toBe('paying');
     expect(calls).toBeGreaterThan(3);
+  });
+
+  // Every call answers the same signed success, so the reverse at the deadline succeeds too.
+  it.each([
+    ['too long to keep', 'X'.repeat(65)],
+    ['holding spaces', '4200 0000'],
+  ])('paid, with a transaction id %s: queried, never taken, given back at the deadline', async (_name, transactionId) => {
+    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send: async (req) => ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '', transactionId)) } } });
+    const saleId = await t.openSale(500);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'pending', reason: expect.stringMatching(/usable transaction_id/) });
+    await t.advance(50_000);
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversed', transactionId: null });
+    expect((await t.must('sale.get', { saleId })).status).toBe('open');
+    expect((await t.call('sale.list', {})).ok).toBe(true);
+  });
+});
+
+describe('answers a channel adapter should never pass on, caught by the engine too', () => {
+  it('"paid" with an id that cannot be kept is queried, not taken: the sale views stay readable', async () => {
+    const wx = createFakeChannel('wechat');
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    wx.queue('pay', paid(500, 'X'.repeat(65)));
+    wx.defaults.query = paid(500, '4200000000202611250000000001');
+    const saleId = await t.openSale(500);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'pending', phase: 'querying', reason: expect.stringMatching(/unusable transaction id/) });
+    await t.advance(6_000);
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'succeeded', transactionId: '4200000000202611250000000001' });
+    expect((await t.call('sale.list', {})).ok).toBe(true);
+  });
+
+  it('an order found paid but since refunded is never the sale\'s payment: what is left of it goes back', async () => {
+    const wx = createFakeChannel('wechat');
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT', retryable: true });
+    wx.defaults.query = { status: 'paid', transactionId: '4200000000202611250000000002', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00', refunded: true };
+    const saleId = await t.openSale(700);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    await t.advance(6_000);
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversing', reason: expect.stringMatching(/since refunded/) });
+    expect((await t.must('sale.get', { saleId })).status).toBe('paying');
+    await t.advance(15_000);
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversed' });
+    expect(wx.count('reverse')).toBe(1);
+    expect((await t.must('sale.get', { saleId })).status).toBe('open');
   });
 });
 

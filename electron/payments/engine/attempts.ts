@@ -22,6 +22,8 @@ export type AttemptRow = {
   queries: number;
   reverse_calls: number;
   reverse_refund_no: string | null;
+  /** What the give-back refund returns: what the channel says was charged (null: amount_fen). */
+  reverse_refund_fen: number | null;
   created_ms: number;
   sent_ms: number | null;
   resolved_ms: number | null;
@@ -35,12 +37,12 @@ export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending
  * Inserts an attempt and returns it as stored, the table's defaults filled in (attempts.test.ts checks it
  * against a read): the payment path needs the row and a re-read costs as much as the insert.
  */
-export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'resolved_ms'>): AttemptRow {
+export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'reverse_refund_fen' | 'resolved_ms'>): AttemptRow {
   stmt(db, 
     `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, sent_ms, created_at, updated_at)
      VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @sent_ms, @created_at, @updated_at)`,
   ).run(row);
-  return { ...row, reason: null, transaction_id: null, cancel_requested: 0, queries: 0, reverse_calls: 0, reverse_refund_no: null, resolved_ms: null };
+  return { ...row, reason: null, transaction_id: null, cancel_requested: 0, queries: 0, reverse_calls: 0, reverse_refund_no: null, reverse_refund_fen: null, resolved_ms: null };
 }
 
 export const getAttempt = (db: Db, id: string): AttemptRow | undefined => stmt(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
@@ -70,13 +72,13 @@ export const activeAttemptForSale = (db: Db, saleId: string): AttemptRow | undef
 export const listAttemptsForSale = (db: Db, saleId: string): AttemptRow[] =>
   stmt(db, 'SELECT * FROM payment_attempts WHERE sale_id = ? ORDER BY rowid').all(saleId) as AttemptRow[];
 
-type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no'>> & {
+type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no' | 'reverse_refund_fen'>> & {
   /** Increment counters rather than set them. */
   addQueries?: number;
   addReverseCalls?: number;
 };
 
-const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no'] as const;
+const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no', 'reverse_refund_fen'] as const;
 
 export function updateAttempt(db: Db, id: string, patch: Patch, at: string): void {
   const sets: string[] = ['updated_at = @updated_at'];

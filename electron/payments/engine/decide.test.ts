@@ -22,6 +22,8 @@ describe('decide: pay answers', () => {
     expect(decideQuery({ status: 'unknown', reason: 'bad sign', retryable: true }, c(46_000))).toMatchObject({ kind: 'reverse' });
     expect(decideQuery({ status: 'waiting', code: 'USERPAYING', message: '' }, c(50_000))).toMatchObject({ kind: 'reverse' });
     expect(decideQuery(paid(500), c(50_000))).toMatchObject({ kind: 'succeed' });
+    // Paid but refunded since (outside this till): never the sale's payment; what is left goes back.
+    expect(decideQuery({ ...paid(500), refunded: true }, c(100))).toMatchObject({ kind: 'reverse', reason: expect.stringMatching(/since refunded/) });
     expect(decideQuery({ status: 'failed', code: 'CLOSED', message: '' }, c(1))).toMatchObject({ kind: 'fail' });
   });
 });

@@ -1,5 +1,6 @@
 import { type PayOutcome, type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type ReverseOutcome } from '../channels/types';
 import { type ChannelTiming } from '../../../shared/sales/payment-settings';
+import { channelRef } from '../channels/channel-ref';
 
 /**
  * Pure decisions of the attempt state machine (ARCHITECTURE §4): what a channel answer means for the
@@ -26,8 +27,15 @@ function paid(o: { transactionId: string; paidFen: number }, c: DecideContext): 
 
 const describe = (o: { reason?: string; code?: string; message?: string }): string => [o.code, o.message ?? o.reason].filter(Boolean).join(': ').slice(0, 300);
 
+/** A "paid" whose transaction id cannot be stored or shown is a malformed answer: unknown, queried (adapters check too). */
+function usable<T extends PayOutcome | QueryOutcome>(o: T): T | { status: 'unknown'; reason: string; retryable: true } {
+  if (o.status === 'paid' && channelRef(o.transactionId) === undefined) return { status: 'unknown', reason: 'paid answer with an unusable transaction id', retryable: true };
+  return o;
+}
+
 /** The answer to the pay request itself. */
-export function decidePay(o: PayOutcome, c: DecideContext): PayDecision {
+export function decidePay(answer: PayOutcome, c: DecideContext): PayDecision {
+  const o = usable(answer);
   switch (o.status) {
     case 'paid':
       return paid(o, c);
@@ -43,7 +51,11 @@ export function decidePay(o: PayOutcome, c: DecideContext): PayDecision {
 }
 
 /** A query while pending. Past the deadline anything still unclear is reversed (after this last query). */
-export function decideQuery(o: QueryOutcome, c: DecideContext): PayDecision {
+export function decideQuery(answer: QueryOutcome, c: DecideContext): PayDecision {
+  const o = usable(answer);
+  // Paid, but (some of) it was refunded since, outside this till: not a payment the sale can keep, and what
+  // is left of it goes back.
+  if (o.status === 'paid' && o.refunded) return { kind: 'reverse', reason: 'the channel reports this order paid and since refunded: not usable as the sale’s payment' };
   if (o.status === 'paid') return paid(o, c);
   if (o.status === 'failed') return { kind: 'fail', reason: describe(o) };
   const reason = o.status === 'not_found' ? 'order not found at the channel yet' : describe(o as { reason?: string; code?: string; message?: string });

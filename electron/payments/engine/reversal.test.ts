@@ -87,7 +87,7 @@ describe('past the reverse window: the charge is refunded, once', () => {
     expect(fake.calls.filter((c) => c.op === 'refund')).toEqual([{ op: 'refund', orderNo, refundNo, amountFen: AMOUNT }]);
     // The refund was decided on a fresh look at the order: query (recovery), query (the check), then refund.
     expect(fake.calls.map((c) => c.op)).toEqual(['pay', 'query', 'query', 'queryRefund', 'refund']);
-    expect(progressReasons(t, attemptId)).toContain('refunding: past the reverse window; refunding the charge');
+    expect(progressReasons(t, attemptId)).toContain(`refunding: past the reverse window; refunding the charge of ${AMOUNT} fen`);
 
     // The unclear answer is followed up by asking about that same number, which the channel knows: done.
     await t.advance(t.host.ctx.settings().payments.timings[gateway].queryIntervalMs);
@@ -164,6 +164,26 @@ describe('past the reverse window: the charge is refunded, once', () => {
     expect(ali.calls.filter((c) => c.op === 'queryRefund').map((c) => c.refundNo)).toEqual([refundNo, refundNo]);
     expect(book.totalFen()).toBe(AMOUNT);
     expect(ali.count('reverse')).toBe(0);
+  });
+
+  it('a charge of another amount than asked is given back in full: the refund is for what was charged', async () => {
+    const { t, wx } = await setup();
+    // The channel charged 1 fen on a 400 fen order (so the engine gives it back) and refuses to reverse it.
+    wx.queue('pay', paid(1));
+    wx.defaults.reverse = { status: 'failed', code: 'REVERSE_EXPIRE', message: 'cannot reverse' };
+    wx.defaults.query = paid(1);
+    wx.defaults.queryRefund = { status: 'not_found' };
+    wx.defaults.refund = (req): RefundOutcome =>
+      req.refundFen === 1 && req.totalFen === 1 ? { status: 'succeeded', refundId: `RF-${req.refundNo}`, refundFen: 1 } : { status: 'failed', code: 'INVALID_REQUEST', message: 'refund exceeds what was paid' };
+    const saleId = await t.openSale(400);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.advance(20_000);
+    await t.flush();
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversed', reason: expect.stringContaining('refunding the charge of 1 fen') });
+    expect(wx.calls.filter((c) => c.op === 'refund').map((c) => c.amountFen)).toEqual([1]);
+    const row = t.host.ctx.db.prepare('SELECT reverse_refund_fen AS fen FROM payment_attempts WHERE id = ?').get(a.id) as { fen: number };
+    expect(row.fen).toBe(1);
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'open', paidFen: 0 });
   });
 
   it('control: just inside the window the charge is reversed, not refunded', async () => {

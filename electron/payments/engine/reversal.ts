@@ -35,7 +35,7 @@ export function createReversal(deps: ReversalDeps) {
   const done = (row: AttemptRow, how: string): void => {
     deps.commit(row.id, (r, when, now) => {
       updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${r.reason ? `${r.reason}; ` : ''}${how}`.slice(0, 300), resolved_ms: now }, when);
-      appendAudit(db, when, null, 'payment.reversed', { attemptId: row.id, orderNo: row.order_no, amountFen: row.amount_fen, how });
+      appendAudit(db, when, null, 'payment.reversed', { attemptId: row.id, orderNo: row.order_no, amountFen: row.reverse_refund_fen ?? row.amount_fen, how });
     });
   };
 
@@ -56,8 +56,11 @@ export function createReversal(deps: ReversalDeps) {
     reportOutcome(deps.connectivity, row.gateway, q);
     const t = timingOf(row);
     if (q.status === 'paid') {
+      // The refund returns what the channel charged, which may not be what this attempt asked for.
       const refundNo = uuidv7(clock.now()).replaceAll('-', '');
-      deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { phase: 'refunding', reverse_refund_no: refundNo, reason: `${why}; refunding the charge` }, when));
+      const refundFen = q.paidFen;
+      const refunded = q.refunded ? ' (the channel reports refunds on it already)' : '';
+      deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { phase: 'refunding', reverse_refund_no: refundNo, reverse_refund_fen: refundFen, reason: `${why}; refunding the charge of ${refundFen} fen${refunded}` }, when));
       deps.schedule(row.id, clock.now());
     } else if (q.status === 'failed' || q.status === 'not_found') {
       deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false);
@@ -72,7 +75,8 @@ export function createReversal(deps: ReversalDeps) {
     reportOutcome(deps.connectivity, row.gateway, q);
     let d = decideRefundQuery(q, { now: clock.now(), timing: t }, row.reverse_calls + 1);
     if (d.kind === 'resend' || d.kind === 'failed') {
-      const r = await channel.refund({ ...ref, totalFen: row.amount_fen, refundFen: row.amount_fen, reason: 'payment given back' });
+      const charged = row.reverse_refund_fen ?? row.amount_fen;
+      const r = await channel.refund({ ...ref, totalFen: charged, refundFen: charged, reason: 'payment given back' });
       if (deps.stopped()) return;
       reportOutcome(deps.connectivity, row.gateway, r);
       d = decideRefund(r, { now: clock.now(), timing: t }, calls(row));

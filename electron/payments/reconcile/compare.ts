@@ -28,6 +28,8 @@ export type LocalAttempt = {
   saleId: string;
   /** The refund number used to give the charge back past the reverse window, if any. */
   reverseRefundNo: string | null;
+  /** What that refund returns, when it is not `amountFen` (the channel charged another amount). */
+  reverseRefundFen?: number | null;
   /**
    * The till counts this attempt's money as taken on the bill's day: it succeeded, and both its request
    * and its confirmation fall in that day (one that straddles midnight may be on either day's bill, so it
@@ -78,7 +80,7 @@ export function compareBill(
 ): Comparison {
   const byOrder = new Map(attempts.map((a) => [a.orderNo, a]));
   const refundByNo = new Map(refunds.map((r) => [r.refundNo, r]));
-  for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.amountFen, state: 'succeeded', onDay: false });
+  for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.reverseRefundFen ?? a.amountFen, state: 'succeeded', onDay: false });
   const known = (row: BillRow): boolean => byOrder.has(row.orderNo) || (row.refundNo !== undefined && refundByNo.has(row.refundNo));
   const { mine: rows, others } = splitByTerminal(allRows, terminalId, known);
   const problems: ReconcileProblem[] = [];

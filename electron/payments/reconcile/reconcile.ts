@@ -17,12 +17,12 @@ export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Chann
 const DAY_MS = 86_400_000;
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
-type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; sent_ms: number | null; created_ms: number; resolved_ms: number | null };
+type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; reverse_refund_fen: number | null; sent_ms: number | null; created_ms: number; resolved_ms: number | null };
 type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; state: string; updated_at: string };
 
 function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalAttempt[] {
   const found = new Map<string, AttemptRowLite>();
-  const cols = 'order_no, state, amount_fen, sale_id, reverse_refund_no, sent_ms, created_ms, resolved_ms';
+  const cols = 'order_no, state, amount_fen, sale_id, reverse_refund_no, reverse_refund_fen, sent_ms, created_ms, resolved_ms';
   for (const r of db.prepare(`SELECT ${cols} FROM payment_attempts WHERE gateway = ? AND created_ms >= ? AND created_ms < ?`).iterate(gateway, start - DAY_MS, start + 2 * DAY_MS) as IterableIterator<AttemptRowLite>) found.set(r.order_no, r);
   const byOrderNo = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE order_no = ?`);
   for (const row of rows) {
@@ -37,6 +37,7 @@ function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly Bi
     amountFen: r.amount_fen,
     saleId: r.sale_id,
     reverseRefundNo: r.reverse_refund_no,
+    reverseRefundFen: r.reverse_refund_fen,
     keptOnDay: r.state === 'succeeded' && inDay(r.sent_ms ?? r.created_ms) && inDay(r.resolved_ms),
     givenUpLater: (r.state === 'failed' || r.state === 'reversed') && r.resolved_ms !== null && r.resolved_ms >= start + DAY_MS,
   }));

@@ -7,9 +7,11 @@ import { type KeyObject } from 'node:crypto';
 import { PosError } from '../../../../shared/api/result';
 import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
 import {
+  channelRef,
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstDateTime, DEFAULT_TIMEOUT_MS, isoFromCst, resolveDeps,
   securityEvent, type AdapterDeps,
 } from '../common';
+import { ALIPAY_PAY_FAILURES } from '../definite-failures';
 import { transportOutcome } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
@@ -94,8 +96,9 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
     const responseKey = `${method.replaceAll('.', '_')}_response`;
     const key = responseKey in parsed ? responseKey : 'error_response' in parsed ? 'error_response' : undefined;
     const raw = key ? rawJsonMember(text, key) : undefined;
-    const body = key ? (parsed as Record<string, unknown>)[key] : undefined;
-    if (!key || raw === undefined || !body || typeof body !== 'object') return { ok: false, outcome: unknown(`Answer has no ${responseKey}`, 'UNPARSABLE') };
+    // The body is read from the very text the signature covers, never from a parse of the whole answer.
+    const body = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+    if (!key || raw === undefined || !body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, outcome: unknown(`Answer has no single ${responseKey}`, 'UNPARSABLE') };
     const sign = (parsed as Record<string, unknown>).sign;
     if (typeof sign !== 'string' || sign === '') {
       securityEvent(d, 'alipay', op, 'missing_signature', `${method}: unsigned answer`);
@@ -119,9 +122,9 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
   const message = (a: Answer): string => str(a.sub_msg) ?? str(a.msg) ?? subCode(a);
 
   function paidFrom(a: Answer, expectedFen: number | undefined): PayOutcome {
-    const tradeNo = str(a.trade_no);
+    const tradeNo = channelRef(a.trade_no);
     const paidFen = tryYuanToFen(str(a.total_amount));
-    if (!tradeNo || paidFen === undefined) return unknown('Paid answer without trade_no/total_amount', 'INCOMPLETE');
+    if (!tradeNo || paidFen === undefined) return unknown('Paid answer without a usable trade_no/total_amount', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
     return { status: 'paid', transactionId: tradeNo, paidFen, paidAt: isoFromCst(str(a.gmt_payment), d.clock.now()) };
   }
@@ -152,9 +155,10 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
           return unknown(message(a), subCode(a));
         case '40004': {
           const sub = subCode(a);
-          // Unknown, or "this number is already taken / paid": only a query tells what happened.
-          if (sub === 'ACQ.SYSTEM_ERROR' || sub === 'ACQ.TRADE_HAS_SUCCESS' || sub === 'ACQ.CONTEXT_INCONSISTENT') return unknown(message(a), sub);
-          return { status: 'failed', code: sub, message: message(a) };
+          // Only a documented decline is definite. Anything else (ACQ.SYSTEM_ERROR, "this number is already
+          // taken / paid", a sub_code we do not know): only a query tells what happened.
+          if (ALIPAY_PAY_FAILURES.has(sub)) return { status: 'failed', code: sub, message: message(a) };
+          return unknown(message(a), sub);
         }
         case '40001':
         case '40002':
@@ -216,7 +220,7 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
       if (!r.ok) return r.outcome;
       const a = r.body;
       if (codeOf(a) === '10000') {
-        const refundId = str(a.trade_no) ?? '';
+        const refundId = channelRef(a.trade_no) ?? '';
         // fund_change=N: nothing moved by *this* call (e.g. a repeat); the refund query says where it stands.
         if (str(a.fund_change) === 'Y') return { status: 'succeeded', refundId, refundFen: req.refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
         return { status: 'accepted', refundId, refundFen: req.refundFen };
@@ -240,7 +244,7 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
       if (str(a.out_request_no) !== req.refundNo || refundFen === undefined) return { status: 'not_found' };
       const status = str(a.refund_status);
       if (status !== undefined && status !== '' && status !== 'REFUND_SUCCESS') return { status: 'processing' };
-      return { status: 'succeeded', refundId: str(a.trade_no) ?? '', refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
+      return { status: 'succeeded', refundId: channelRef(a.trade_no) ?? '', refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
     },
 
     async downloadBill(date: string): Promise<BillOutcome> {

@@ -15,6 +15,12 @@ describe('rawJsonMember', () => {
     expect(rawJsonMember('{"a_response":{"msg":"{{{"}}', 'a_response')).toBe('{"msg":"{{{"}');
   });
 
+  it('refuses a member present twice (a parser would keep the second, unsigned one) and text after the object', () => {
+    expect(rawJsonMember('{"a":{"x":1},"a":{"x":2},"sign":"s"}', 'a')).toBeUndefined();
+    expect(rawJsonMember('{"a":{"x":1},"sign":"s"}{"a":{"x":2}}', 'a')).toBeUndefined();
+    expect(rawJsonMember('{"b":1,"a":{"x":1},"sign":"s"}', 'a')).toBe('{"x":1}');
+  });
+
   it.each(['', '[]', 'x{"a":1}', '{"a":', '{"a":{"b":1', '{"a" 1}', '{"b":1}', '{"b":1,,"a":2}', '{"b":"unterminated'])('absent or malformed: %j', (text) => {
     expect(rawJsonMember(text, 'a')).toBeUndefined();
   });

@@ -122,8 +122,9 @@ function skipValue(text: string, i: number): number {
 
 /**
  * The exact text of a top-level member's value in a JSON object, e.g. the `{...}` after
- * `"alipay_trade_pay_response":`. Walks the top level properly, so the key appearing inside a string
- * value cannot fool it. Returns undefined when absent or malformed.
+ * `"alipay_trade_pay_response":`. Walks the whole top level properly, so the key appearing inside a string
+ * value cannot fool it. Returns undefined when absent, malformed, or present more than once (a signed member
+ * followed by a forged one of the same name: a JSON parser would keep the forged one).
  */
 export function rawJsonMember(text: string, key: string): string | undefined {
   let i = text.indexOf('{');
@@ -132,9 +133,10 @@ export function rawJsonMember(text: string, key: string): string | undefined {
   const ws = (): void => {
     while (i < text.length && /\s/.test(text[i] as string)) i++;
   };
+  let found: string | undefined;
   for (;;) {
     ws();
-    if (text[i] === '}') return undefined;
+    if (text[i] === '}') return text.slice(i + 1).trim() === '' ? found : undefined;
     if (text[i] !== '"') return undefined;
     const keyEnd = skipString(text, i);
     if (keyEnd < 0) return undefined;
@@ -151,10 +153,13 @@ export function rawJsonMember(text: string, key: string): string | undefined {
     ws();
     const end = skipValue(text, i);
     if (end < 0) return undefined;
-    if (name === key) return text.slice(i, end);
+    if (name === key) {
+      if (found !== undefined) return undefined;
+      found = text.slice(i, end);
+    }
     i = end;
     ws();
     if (text[i] === ',') i++;
-    else return undefined;
+    else if (text[i] !== '}') return undefined;
   }
 }

@@ -19,7 +19,7 @@
  *   has signed the one before as failed, since it never takes a number again).
  */
 import { PosError } from '../../../../shared/api/result';
-import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
+import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
 import { transportOutcome } from '../transport';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type Paid, type PayOutcome, type PaymentChannel,
@@ -114,8 +114,8 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
 
   const paid = (data: Data, fallbackFen: number | undefined): Paid | Unknown => {
     const paidFen = parseFenField(data.amount) ?? fallbackFen;
-    const id = s(data.payOrderId);
-    if (!id || paidFen === undefined) return unknown('Paid answer without payOrderId/amount', 'INCOMPLETE');
+    const id = channelRef(data.payOrderId);
+    if (!id || paidFen === undefined) return unknown('Paid answer without a usable payOrderId/amount', 'INCOMPLETE');
     if (fallbackFen !== undefined && data.amount !== undefined && paidFen !== fallbackFen) return unknown(`Paid ${paidFen} fen, expected ${fallbackFen}`, 'AMOUNT_MISMATCH');
     const at = typeof data.successTime === 'number' ? data.successTime : d.clock.now();
     return { status: 'paid', transactionId: id, paidFen, paidAt: cstIso(at) };
@@ -162,7 +162,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
         return { status: 'processing' };
       case 2:
         if (refundFen === undefined) return unknown('Refund answer without amount', 'INCOMPLETE');
-        return { status: 'succeeded', refundId: s(r.data.refundOrderId) ?? '', refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
+        return { status: 'succeeded', refundId: channelRef(r.data.refundOrderId) ?? '', refundFen, refundedAt: cstIso(typeof r.data.successTime === 'number' ? r.data.successTime : d.clock.now()) };
       case 3:
       case 4:
         return { status: 'failed', ...errOf(r.data, 'REFUND_FAILED') };
@@ -221,7 +221,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
     if (r.ok === false) return refundAfterError(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }), req.refundFen);
-    const refundId = s(r.data.refundOrderId) ?? '';
+    const refundId = channelRef(r.data.refundOrderId) ?? '';
     const refundFen = parseFenField(r.data.refundAmount) ?? req.refundFen;
     switch (r.data.state) {
       case 0:

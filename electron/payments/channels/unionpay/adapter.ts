@@ -1,10 +1,12 @@
 /** UnionPay QuickPass adapter over the JSON protocol documented in ./protocol. */
 import { PosError } from '../../../../shared/api/result';
 import {
+  channelRef,
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstCompact, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps,
 } from '../common';
 import { transportOutcome } from '../transport';
+import { UNIONPAY_PAY_FAILURES } from '../definite-failures';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
   type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
@@ -80,9 +82,10 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
 
   function paidFrom(m: UnionpayMessage, expectedFen: number | undefined): PayOutcome {
     const paidFen = parseFenField(m.txnAmt);
-    if (!m.queryId || paidFen === undefined) return unknown('Paid answer without queryId/txnAmt', 'INCOMPLETE');
+    const queryId = channelRef(m.queryId);
+    if (!queryId || paidFen === undefined) return unknown('Paid answer without a usable queryId/txnAmt', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
-    return { status: 'paid', transactionId: m.queryId, paidFen, paidAt: isoFromCst(m.payTime, d.clock.now()) };
+    return { status: 'paid', transactionId: queryId, paidFen, paidAt: isoFromCst(m.payTime, d.clock.now()) };
   }
 
   return {
@@ -98,11 +101,9 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
           return paidFrom(m, req.amountFen);
         case '02':
           return { status: 'waiting', code: '02', message: m.respMsg ?? 'Customer is paying' };
-        case '12':
-        case '99':
-          return unknown(m.respMsg ?? 'Result unknown', m.respCode);
         default:
-          return failed(m);
+          // 12 (duplicate number), 99, 03-05 (in process) and any code not documented as a decline: query.
+          return UNIONPAY_PAY_FAILURES.has(m.respCode ?? '') ? failed(m) : unknown(m.respMsg ?? 'Result unknown', m.respCode);
       }
     },
 
@@ -151,8 +152,8 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       const m = r.msg;
       if (m.respCode === '00') {
         const refundFen = parseFenField(m.refundAmt) ?? req.refundFen;
-        if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: m.refundId ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
-        return { status: 'accepted', refundId: m.refundId ?? req.refundNo, refundFen };
+        if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
+        return { status: 'accepted', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen };
       }
       if (m.respCode === '99') return unknown(m.respMsg ?? 'Result unknown', '99');
       return failed(m);
@@ -166,7 +167,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (m.respCode === '34') return { status: 'not_found' };
       if (m.respCode !== '00') return unknown(m.respMsg ?? 'Refund query failed', m.respCode);
       const refundFen = parseFenField(m.refundAmt);
-      if (m.refundState === 'SUCCESS' && refundFen !== undefined) return { status: 'succeeded', refundId: m.refundId ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
+      if (m.refundState === 'SUCCESS' && refundFen !== undefined) return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
       if (m.refundState === 'PROCESSING') return { status: 'processing' };
       if (m.refundState === 'FAILED') return { status: 'failed', code: 'FAILED', message: m.respMsg ?? 'Refund failed' };
       return unknown(`Unexpected refundState "${m.refundState ?? ''}"`, 'UNEXPECTED_STATE');

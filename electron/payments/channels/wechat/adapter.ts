@@ -5,9 +5,11 @@
  */
 import { PosError } from '../../../../shared/api/result';
 import {
+  channelRef,
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
 } from '../common';
+import { WECHAT_PAY_FAILURES } from '../definite-failures';
 import { transportOutcome, type TlsClientOptions } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type QueryOutcome,
@@ -127,9 +129,10 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
 
   function paidFrom(f: WechatFields, expectedFen: number | undefined): PayOutcome {
     const paidFen = parseFenField(f.total_fee);
-    if (!f.transaction_id || paidFen === undefined) return unknown('Paid answer without transaction_id/total_fee', 'INCOMPLETE');
+    const transactionId = channelRef(f.transaction_id);
+    if (!transactionId || paidFen === undefined) return unknown('Paid answer without a usable transaction_id/total_fee', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
-    return { status: 'paid', transactionId: f.transaction_id, paidFen, paidAt: isoFromCst(f.time_end, d.clock.now()) };
+    return { status: 'paid', transactionId, paidFen, paidAt: isoFromCst(f.time_end, d.clock.now()) };
   }
 
   return {
@@ -153,9 +156,10 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       const message = f.err_code_des ?? code;
       if (code === 'USERPAYING') return { status: 'waiting', code, message };
       if (UNKNOWN_PAY_CODES.has(code)) return unknown(message, code);
-      // The number is taken: an earlier attempt with it may have been paid. Only a query can tell.
-      if (code === 'ORDERPAID' || code === 'OUT_TRADE_NO_USED') return unknown(message, code);
-      return { status: 'failed', code, message };
+      // Only a documented decline is definite. Anything else, including "the number is taken" (ORDERPAID,
+      // OUT_TRADE_NO_USED: an earlier request with it may have been paid), only a query can tell.
+      if (WECHAT_PAY_FAILURES.has(code)) return { status: 'failed', code, message };
+      return unknown(message, code);
     },
 
     async query(req: OrderRef): Promise<QueryOutcome> {
@@ -214,7 +218,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       const f = r.fields;
       if (f.result_code === 'SUCCESS') {
         if (f.out_refund_no !== undefined && f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-        return { status: 'accepted', refundId: f.refund_id ?? '', refundFen: parseFenField(f.refund_fee) ?? req.refundFen };
+        return { status: 'accepted', refundId: channelRef(f.refund_id) ?? '', refundFen: parseFenField(f.refund_fee) ?? req.refundFen };
       }
       const code = f.err_code ?? 'UNKNOWN';
       // Retry later with the same out_refund_no: WeChat refunds one number once.
@@ -237,7 +241,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
         const status = f[`refund_status_${i}`] ?? '';
         const refundFen = parseFenField(f[`refund_fee_${i}`]);
         if (status === 'SUCCESS' && refundFen !== undefined) {
-          return { status: 'succeeded', refundId: f[`refund_id_${i}`] ?? '', refundFen, refundedAt: isoFromCst(f[`refund_success_time_${i}`], d.clock.now()) };
+          return { status: 'succeeded', refundId: channelRef(f[`refund_id_${i}`]) ?? '', refundFen, refundedAt: isoFromCst(f[`refund_success_time_${i}`], d.clock.now()) };
         }
         if (status === 'PROCESSING') return { status: 'processing' };
         if (status === 'REFUNDCLOSE' || status === 'CHANGE') return { status: 'failed', code: status, message: `Refund ${status}` };

@@ -8,7 +8,9 @@ import {
  * call is recorded, so a test can assert exactly what reached "the channel" (and that nothing did).
  */
 type Op = 'pay' | 'query' | 'reverse' | 'refund' | 'queryRefund';
-type Answer<T> = T | ((req: { orderNo: string; refundNo?: string }) => T | Promise<T>);
+/** What a scripted answer sees of the request (a refund's amounts included). */
+type Req = { orderNo: string; refundNo?: string; totalFen?: number; refundFen?: number };
+type Answer<T> = T | ((req: Req) => T | Promise<T>);
 type Outcomes = { pay: PayOutcome; query: QueryOutcome; reverse: ReverseOutcome; refund: RefundOutcome; queryRefund: RefundQueryOutcome };
 
 export type FakeChannel = PaymentChannel & {
@@ -70,7 +72,7 @@ export function createFakeChannel(id: ChannelId): FakeChannel {
       return { status: 'no_bill', message: 'fake' };
     },
   };
-  async function next<K extends Op>(op: K, req: { orderNo: string; refundNo?: string }): Promise<Outcomes[K]> {
+  async function next<K extends Op>(op: K, req: Req): Promise<Outcomes[K]> {
     const a = (queues[op].shift() ?? fake.defaults[op]) as Answer<Outcomes[K]>;
     return typeof a === 'function' ? await (a as (r: typeof req) => Outcomes[K] | Promise<Outcomes[K]>)(req) : a;
   }
