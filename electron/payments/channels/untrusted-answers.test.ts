@@ -99,3 +99,11 @@ describe('ids we cannot keep', () => {
     expect(await ch.refund({ orderNo: 'W2', refundNo: 'R1', totalFen: 1000, refundFen: 100, reason: 'r' })).toEqual({ status: 'accepted', refundId: '', refundFen: 100 });
   });
 });
+
+describe('a refund stuck at the bank is not a failed refund', () => {
+  it('WeChat refund_status CHANGE stays open (polled) with what to do; REFUNDCLOSE is failed', async () => {
+    const answer = (status: string) => wechat({ result_code: 'SUCCESS', out_trade_no: 'W3', refund_count: '1', out_refund_no_0: 'R3', refund_status_0: status, refund_fee_0: '100' });
+    expect(await answer('CHANGE').queryRefund({ orderNo: 'W3', refundNo: 'R3' })).toMatchObject({ status: 'unknown', code: 'CHANGE', reason: expect.stringMatching(/merchant platform/) });
+    expect(await answer('REFUNDCLOSE').queryRefund({ orderNo: 'W3', refundNo: 'R3' })).toMatchObject({ status: 'failed', code: 'REFUNDCLOSE' });
+  });
+});

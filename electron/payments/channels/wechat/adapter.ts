@@ -244,7 +244,10 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
           return { status: 'succeeded', refundId: channelRef(f[`refund_id_${i}`]) ?? '', refundFen, refundedAt: isoFromCst(f[`refund_success_time_${i}`], d.clock.now()) };
         }
         if (status === 'PROCESSING') return { status: 'processing' };
-        if (status === 'REFUNDCLOSE' || status === 'CHANGE') return { status: 'failed', code: status, message: `Refund ${status}` };
+        if (status === 'REFUNDCLOSE') return { status: 'failed', code: status, message: 'Refund closed' };
+        // 退款异常: the bank refused the card; a person finishes it in the merchant platform, after which
+        // it turns SUCCESS. Not failed: a second refund could then pay the customer twice.
+        if (status === 'CHANGE') return unknown('Refund exception (CHANGE): finish it in the WeChat Pay merchant platform', status);
         return unknown(`Unexpected refund_status "${status}"`, 'UNEXPECTED_STATE');
       }
       return { status: 'not_found' };
