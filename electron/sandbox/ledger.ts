@@ -7,7 +7,8 @@ import { type Clock } from '../clock';
 import { cstCompact, cstDate } from '../payments/channels/common';
 import { type BusinessScenario } from './scenarios';
 
-export type SandboxChannel = 'wechat' | 'alipay' | 'unionpay' | 'jeepay';
+export const SANDBOX_CHANNELS = ['wechat', 'alipay', 'unionpay', 'jeepay'] as const;
+export type SandboxChannel = (typeof SANDBOX_CHANNELS)[number];
 export type OrderStatus = 'paying' | 'paid' | 'failed' | 'closed' | 'reversed';
 
 export type LedgerOrder = {

@@ -34,7 +34,8 @@ export const SCENARIOS = [...BUSINESS_SCENARIOS, ...FAULT_SCENARIOS] as const;
 export type BusinessScenario = (typeof BUSINESS_SCENARIOS)[number];
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
 export type Scenario = (typeof SCENARIOS)[number];
-export type SandboxOperation = 'pay' | 'query' | 'reverse' | 'refund' | 'refundQuery' | 'bill';
+export const SANDBOX_OPERATIONS = ['pay', 'query', 'reverse', 'refund', 'refundQuery', 'bill'] as const;
+export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
 
 export const AMOUNT_SCENARIOS: Readonly<Record<number, Scenario>> = {
   51: 'password',

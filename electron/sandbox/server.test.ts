@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { wechatSign } from '../payments/channels/wechat/sign';
 import { buildWechatXml, parseWechatXml } from '../payments/channels/wechat/xml';
@@ -55,14 +56,31 @@ describe('sandbox server', () => {
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'explode' }))).status).toBe(400);
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 0 }))).status).toBe(400);
     for (const scenario of ['duplicate', 'duplicate_unpaid', 'reverse_retry']) {
-      expect((await post('/__sandbox/scenario', JSON.stringify({ scenario, channel: 'nowhere' }))).status).toBe(200);
+      expect((await post('/__sandbox/scenario', JSON.stringify({ scenario, channel: 'wechat' }))).status).toBe(200);
     }
+    // A typo or a wrong type is refused, not queued to never match (or to match every channel).
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', channel: 'wechta' }))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', channel: 42 }))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', operation: 'payy' }))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', operation: 'any' }))).status).toBe(200);
     expect((await post('/__sandbox/reset', '')).status).toBe(200);
     expect((await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', count: 2, channel: 'unionpay' }))).status).toBe(200);
     const pay = () => f.channels.unionpay.pay({ orderNo: freshOrderNo(), authCode: freshCode('unionpay'), amountFen: 100, subject: 'x' });
     expect((await pay()).status).toBe('failed');
     expect((await pay()).status).toBe('failed');
     expect((await pay()).status).toBe('paid');
+  });
+
+  it('answers a request line no URL parser takes with 400 (never an uncaught exception)', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const u = new URL(f.sandbox.url);
+      const sock = net.connect(Number(u.port), u.hostname, () => sock.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let out = '';
+      sock.on('data', (d) => (out += d.toString()));
+      sock.on('close', () => resolve(out));
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect((await fetch(`${f.sandbox.url}/__sandbox/ledger`)).status).toBe(200);
   });
 
   it('refuses WeChat requests with a bad signature, without touching the ledger', async () => {

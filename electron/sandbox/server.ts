@@ -17,8 +17,8 @@ import { type Clock, systemClock } from '../clock';
 import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
-import { createLedger, type Ledger, type SandboxChannel } from './ledger';
-import { createScenarioQueue, isFault, scenarioForAmount, SCENARIOS, type ForcedScenario, type Scenario } from './scenarios';
+import { createLedger, SANDBOX_CHANNELS, type Ledger, type SandboxChannel } from './ledger';
+import { createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioForAmount, SCENARIOS, type ForcedScenario, type Scenario } from './scenarios';
 import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
 import { handleWechat, WECHAT_PATHS } from './wechat';
@@ -126,6 +126,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const b = (body ?? {}) as Record<string, unknown>;
       if (!isScenario(b.scenario)) return sendJson(res, 400, { ok: false, error: `scenario must be one of ${SCENARIOS.join(', ')}` });
       if (b.count !== undefined && (!Number.isSafeInteger(b.count) || (b.count as number) < 1)) return sendJson(res, 400, { ok: false, error: 'count: positive integer' });
+      // A typo must not queue a scenario that never matches, nor a wrong type widen it to every channel.
+      if (b.channel !== undefined && !(SANDBOX_CHANNELS as readonly unknown[]).includes(b.channel)) return sendJson(res, 400, { ok: false, error: `channel must be one of ${SANDBOX_CHANNELS.join(', ')}` });
+      const operations: readonly unknown[] = [...SANDBOX_OPERATIONS, 'any'];
+      if (b.operation !== undefined && !operations.includes(b.operation)) return sendJson(res, 400, { ok: false, error: `operation must be one of ${operations.join(', ')}` });
       scenarios.push({
         scenario: b.scenario,
         ...(typeof b.count === 'number' ? { count: b.count } : {}),
@@ -189,7 +193,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     req.on('end', () => {
       if (size > MAX_BODY) return;
-      const url = new URL(req.url ?? '/', 'http://sandbox.local');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://sandbox.local');
+      } catch {
+        send(res, { status: 400, contentType: 'text/plain', body: 'Bad request line' });
+        return;
+      }
       const request: SandboxHttpRequest & { socket?: Socket } = {
         method: req.method ?? 'GET',
         path: url.pathname,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,9 @@ describe('browser-mode server', () => {
     const info = await request(ws, { id: 1, method: 'host.info' });
     expect(info).toMatchObject({ id: 1, result: { ok: true, value: { terminalId: 'T01' } } });
     expect(await request(ws, 'not json')).toMatchObject({ id: null, result: { ok: false, error: { code: 'VALIDATION' } } });
+    // 1e999 parses to Infinity: refused as malformed, the method never runs.
+    expect(await request(ws, '{"id":1e999,"method":"sale.open","params":{}}')).toMatchObject({ id: null, result: { ok: false, error: { code: 'VALIDATION' } } });
+    expect(await request(ws, { id: 1.5, method: 'host.info' })).toMatchObject({ id: null, result: { ok: false, error: { code: 'VALIDATION' } } });
     expect(await request(ws, { id: 2, method: 'settings.update', params: { store: { name: 'x' } } })).toMatchObject({ result: { error: { code: 'NOT_AUTHENTICATED' } } });
     expect(await request(ws, { id: 3, method: 'session.login', params: { userId: 'manager', pin: TEST_MANAGER_PIN } })).toMatchObject({ result: { ok: true } });
     const event = new Promise<unknown>((resolve) => ws.on('message', (d) => {
@@ -84,6 +88,22 @@ describe('browser-mode server', () => {
     }));
     expect(await request(ws, { id: 4, method: 'settings.update', params: { store: { name: '二号店' } } })).toMatchObject({ result: { ok: true } });
     expect(await event).toMatchObject({ event: 'settings.changed', payload: { store: { name: '二号店' } } });
+    ws.close();
+  });
+
+  it('refuses an upgrade whose request target no URL parser takes (400), and keeps serving', async () => {
+    const s = await start();
+    const answer = await new Promise<string>((resolve) => {
+      const sock = net.connect(s.port, '127.0.0.1', () =>
+        sock.write('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
+      );
+      let out = '';
+      sock.on('data', (d) => (out += d.toString()));
+      sock.on('close', () => resolve(out));
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const ws = await connect(s, s.token, s.url);
+    expect(await request(ws, { id: 1, method: 'host.info' })).toMatchObject({ result: { ok: true } });
     ws.close();
   });
 

@@ -50,7 +50,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket: Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      // A request line no URL parser takes (e.g. `GET http://[ HTTP/1.1`): refused, never thrown.
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
     if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
     const origin = req.headers.origin ?? '';
     if (!allowedOrigins().includes(origin)) {
@@ -75,7 +81,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       try {
         if (isBinary) throw new Error('binary frame');
         frame = JSON.parse(data.toString()) as WireRequest;
-        if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number') throw new Error('frame without numeric id');
+        if (typeof frame !== 'object' || frame === null || !Number.isSafeInteger(frame.id)) throw new Error('frame without an integer id');
       } catch (e) {
         reply(null, { ok: false, error: { code: 'VALIDATION', message: `malformed frame: ${e instanceof Error ? e.message : 'unknown'}` } });
         return;
