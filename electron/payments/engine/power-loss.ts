@@ -33,11 +33,14 @@ import { nextOrderNo } from './order-numbers';
  * - A gateway that cannot answer: asked again with backoff (5 s doubling to 5 min, and at once when the
  *   network returns); the sale stays uncertain (PAYMENT_PENDING). A manager can void it and ring the
  *   items up again; the check goes on for the voided sale and gives back whatever it finds.
- * The run is marked `closed` only at a clean shutdown with nothing left uncertain, so a restart in the
- * middle checks again. No marker at all (a database from before this check) counts as a clean end: older
+ * The run is marked `closed` only at a clean shutdown with nothing left uncertain, and the checks still owed
+ * are saved (OWED_CHECKS_KEY) in every commit that changes them, so a restart in the middle checks them
+ * again, a sale voided meanwhile included. No marker at all (a database from before this check) counts as a clean end: older
  * versions waited for the disk on every commit.
  */
 export const RUN_MARKER_KEY = 'host.run';
+/** Checks still owed, saved with every change, so a restart (or a void) mid-check never drops one. */
+export const OWED_CHECKS_KEY = 'host.powerLossChecks';
 /** What a cashier is told while a sale is uncertain (a code or cash for it is refused). */
 export const UNCERTAIN_MESSAGE =
   'the POS did not shut down cleanly during this sale: checking with the gateways whether a payment went through; try again in a moment (a manager can void the sale and ring it up again)';
@@ -77,11 +80,28 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   let retry: { cancel(): void } | null = null;
   let retryMs = RETRY_MIN_MS;
 
-  const readMarker = (): string | undefined => (stmt(db, 'SELECT value FROM settings WHERE key = ?').get(RUN_MARKER_KEY) as { value: string } | undefined)?.value;
+  const readSetting = (key: string): string | undefined => (stmt(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  const writeSetting = (key: string, value: string): void => {
+    stmt(db, 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, value, isoAt(clock));
+  };
+  /** The checks still owed (sale id → order number), kept with the data: a sale voided meanwhile stays owed. */
+  const saveOwed = (without?: string): void => writeSetting(OWED_CHECKS_KEY, JSON.stringify(Object.fromEntries([...uncertain].filter(([saleId]) => saleId !== without))));
+  function readOwed(): Map<string, string> {
+    try {
+      const parsed: unknown = JSON.parse(readSetting(OWED_CHECKS_KEY) ?? '{}');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      return new Map(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    } catch (e) {
+      // Unreadable: the unfinished sales are still checked; a voided one is logged for a person to look at.
+      log.error('owed power-loss checks unreadable', { error: e });
+      return new Map();
+    }
+  }
   /** A durable commit (synchronous=FULL), so `closed` also flushes every start written before it. */
   const writeMarker = (value: 'running' | 'closed'): void => {
     db.transaction(() => {
-      stmt(db, 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(RUN_MARKER_KEY, value, isoAt(clock));
+      writeSetting(RUN_MARKER_KEY, value);
+      saveOwed();
     })();
   };
 
@@ -97,6 +117,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     const id = uuidv7(now);
     const written = db.transaction((): boolean => {
       const when = isoAt(clock);
+      saveOwed(saleId);
       const sale = stmt(db, 'SELECT total_fen, paid_fen FROM sales WHERE id = ?').get(saleId) as { total_fen: number; paid_fen: number } | undefined;
       if (!sale || nextOrderNo(db, saleId) !== orderNo) return false; // resolved meanwhile
       const gateway = f.kind === 'found' ? f.gateway : (gateways[0] ?? 'wechat');
@@ -172,9 +193,23 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   return {
     /** At host start, before any call: decides which sales are uncertain, then marks this run. */
     begin(): void {
-      if (readMarker() === 'running') {
+      if (readSetting(RUN_MARKER_KEY) === 'running') {
+        // Unfinished sales, and checks an earlier run still owed (whatever the sale's status now, e.g. voided).
+        const candidates = new Map<string, string | null>(readOwed());
         const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') ORDER BY updated_at DESC").all() as { id: string }[];
-        for (const s of sales) uncertain.set(s.id, nextOrderNo(db, s.id));
+        for (const s of sales) if (!candidates.has(s.id)) candidates.set(s.id, null);
+        for (const [saleId, owed] of candidates) {
+          let next: string;
+          try {
+            next = nextOrderNo(db, saleId);
+          } catch (e) {
+            // No number left on this sale (the start refuses it too): nothing further can have been sent.
+            log.warn('sale has no order number left; nothing to check', { saleId, error: e });
+            continue;
+          }
+          // An owed number now on record was settled meanwhile.
+          if (owed === null || owed === next) uncertain.set(saleId, next);
+        }
         if (uncertain.size > 0) log.warn('the last run did not end cleanly: checking unfinished sales with the gateways', { sales: uncertain.size });
       }
       writeMarker('running');
