@@ -138,6 +138,20 @@ describe('createHost', () => {
     expect(await t.call('users.setActive', { userId: 'manager', active: false })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
   });
 
+  it('deactivating a user ends their open sessions: a deactivated manager can no longer approve anything', async () => {
+    t = await startTestHost();
+    await t.loginManager();
+    const m2 = await t.must('users.create', { name: 'Wang', role: 'manager', pin: '135790' });
+    const theirTill = t.host.connect();
+    await t.must('session.login', { userId: m2.id, pin: '135790' }, theirTill);
+    expect(await t.call('payment.gateways', {}, theirTill)).toMatchObject({ ok: true });
+    await t.must('users.setActive', { userId: m2.id, active: false });
+    expect(await t.must('session.current', {}, theirTill)).toBeNull();
+    expect(await t.call('payment.gateways', {}, theirTill)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+    // The manager who did it stays logged in.
+    expect(await t.must('session.current')).toMatchObject({ user: { id: 'manager' } });
+  });
+
   it('APP_VERSION matches package.json', () => {
     const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(APP_VERSION).toBe(pkg.version);

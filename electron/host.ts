@@ -147,6 +147,12 @@ export function createHost(config: HostConfig): Host {
 
   const clients = new Map<string, ClientHandle>();
   let closed = false;
+  const isActive = ctx.db.prepare('SELECT active FROM users WHERE id = ?').pluck();
+  function endInactiveSessions(): void {
+    for (const client of clients.values()) {
+      if (client.session && isActive.get(client.session.user.id) !== 1) client.session = null;
+    }
+  }
 
   return {
     ctx,
@@ -159,7 +165,10 @@ export function createHost(config: HostConfig): Host {
           client.session = s;
         },
       };
-      return dispatch(method, params, call);
+      const result = dispatch(method, params, call);
+      // A deactivated user's open sessions end with it: none may still approve refunds or voids.
+      if (method === 'users.setActive') void result.then((r) => r.ok && endInactiveSessions());
+      return result;
     },
     connect() {
       const client: ClientHandle = { id: randomUUID(), session: null };
