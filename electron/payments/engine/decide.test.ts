@@ -39,7 +39,7 @@ describe('decide: reverse and refund answers', () => {
   });
 
   it('refund: accepted is polled, not found is resent with the same number, failure is final', () => {
-    const r = { now: 0, timing };
+    const r = { now: 0, timing, expectedFen: 1 };
     expect(decideRefund({ status: 'succeeded', refundId: 'R', refundFen: 1 }, r, 1)).toEqual({ kind: 'done', refundId: 'R' });
     expect(decideRefund({ status: 'accepted', refundId: 'R', refundFen: 1 }, r, 1)).toMatchObject({ kind: 'poll' });
     expect(decideRefund({ status: 'unknown', reason: 'x', retryable: true }, r, 1)).toMatchObject({ kind: 'poll' });
@@ -47,5 +47,9 @@ describe('decide: reverse and refund answers', () => {
     expect(decideRefund({ status: 'failed', code: 'NOTENOUGH', message: '' }, r, 1)).toMatchObject({ kind: 'failed' });
     expect(decideRefundQuery({ status: 'not_found' }, r, 1)).toMatchObject({ kind: 'resend', nextAt: 0 });
     expect(decideRefundQuery({ status: 'processing' }, r, 1)).toMatchObject({ kind: 'poll' });
+    // Done for another amount than this refund number asked: never landed, kept open and looked at again.
+    const other = { kind: 'poll', reason: expect.stringMatching(/reports 2 fen refunded, 1 fen asked/) };
+    expect(decideRefund({ status: 'succeeded', refundId: 'R', refundFen: 2 }, r, 1)).toMatchObject(other);
+    expect(decideRefundQuery({ status: 'succeeded', refundId: 'R', refundFen: 2 }, r, 1)).toMatchObject(other);
   });
 });

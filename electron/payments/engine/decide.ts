@@ -95,10 +95,17 @@ export type RefundDecision =
   | { kind: 'resend'; nextAt: number; reason: string }
   | { kind: 'failed'; reason: string };
 
-export function decideRefund(o: RefundOutcome, c: { now: number; timing: ChannelTiming }, calls: number): RefundDecision {
+/** What a refund decision needs: the clock, the channel's timing, and the amount this refund number asked for. */
+export type RefundContext = { now: number; timing: ChannelTiming; expectedFen: number };
+
+/** A refund the channel reports done for another amount is not landed: kept open, and looked at again. */
+const otherAmount = (refundFen: number, c: RefundContext, calls: number): RefundDecision | undefined =>
+  refundFen === c.expectedFen ? undefined : { kind: 'poll', nextAt: backoff(c, calls), reason: `the channel reports ${refundFen} fen refunded, ${c.expectedFen} fen asked: check it with the channel` };
+
+export function decideRefund(o: RefundOutcome, c: RefundContext, calls: number): RefundDecision {
   switch (o.status) {
     case 'succeeded':
-      return { kind: 'done', refundId: o.refundId };
+      return otherAmount(o.refundFen, c, calls) ?? { kind: 'done', refundId: o.refundId };
     case 'accepted':
       return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund accepted, in progress' };
     case 'failed':
@@ -110,10 +117,10 @@ export function decideRefund(o: RefundOutcome, c: { now: number; timing: Channel
   }
 }
 
-export function decideRefundQuery(o: RefundQueryOutcome, c: { now: number; timing: ChannelTiming }, calls: number): RefundDecision {
+export function decideRefundQuery(o: RefundQueryOutcome, c: RefundContext, calls: number): RefundDecision {
   switch (o.status) {
     case 'succeeded':
-      return { kind: 'done', refundId: o.refundId };
+      return otherAmount(o.refundFen, c, calls) ?? { kind: 'done', refundId: o.refundId };
     case 'processing':
       return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund in progress' };
     case 'not_found':

@@ -133,3 +133,20 @@ describe('a refund still on its way', () => {
     expect(h.host.ctx.settings().terminal.mode).toBe('sandbox');
   });
 });
+
+describe('a refund the channel reports done for another amount', () => {
+  it('is not landed: the part stays pending with the reason, the sale keeps its totals, nothing goes to HQ', async () => {
+    const { t, wx } = await setup();
+    const saleId = await paidSale(t, wx, 1000);
+    // Accepted for 600; the refund query then says SUCCESS, but for 1 fen under this refund number.
+    wx.queue('refund', { status: 'accepted', refundId: 'R1', refundFen: 600 });
+    wx.defaults.queryRefund = { status: 'succeeded', refundId: 'R1', refundFen: 1, refundedAt: '2026-11-25T10:00:00+08:00' };
+    const refund = await t.must('refund.request', { saleId, amountFen: 600 });
+    await t.advance(120_000, 10_000);
+    const now = await t.must('refund.get', { refundId: refund.id });
+    expect(now).toMatchObject({ state: 'pending', parts: [{ state: 'pending', reason: expect.stringMatching(/reports 1 fen refunded, 600 fen asked/) }] });
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'paid', refundedFen: 0 });
+    const outbox = t.host.ctx.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+    expect(outbox).toBe(0);
+  });
+});

@@ -122,7 +122,7 @@ export function createRefunds(deps: RefundDeps) {
       const r = await channel.refund({ ...ref, totalFen: attempt.amount_fen, refundFen: part.amount_fen, reason: (refund?.reason ?? '').slice(0, 80) || undefined });
       if (stopped) return undefined;
       reportOutcome(deps.connectivity, attempt.gateway, r);
-      return decideRefund(r, { now: clock.now(), timing }, part.calls + 1);
+      return decideRefund(r, { now: clock.now(), timing, expectedFen: part.amount_fen }, part.calls + 1);
     };
     let d: RefundDecision | undefined;
     if (part.state === 'created') d = await send();
@@ -130,7 +130,7 @@ export function createRefunds(deps: RefundDeps) {
       const q = await channel.queryRefund(ref);
       if (stopped) return;
       reportOutcome(deps.connectivity, attempt.gateway, q);
-      d = decideRefundQuery(q, { now: clock.now(), timing }, part.calls + 1);
+      d = decideRefundQuery(q, { now: clock.now(), timing, expectedFen: part.amount_fen }, part.calls + 1);
       if (d.kind === 'resend') d = await send();
     }
     if (d) apply(part, d);

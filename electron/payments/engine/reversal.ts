@@ -73,13 +73,13 @@ export function createReversal(deps: ReversalDeps) {
     const q = await channel.queryRefund(ref);
     if (deps.stopped()) return;
     reportOutcome(deps.connectivity, row.gateway, q);
-    let d = decideRefundQuery(q, { now: clock.now(), timing: t }, row.reverse_calls + 1);
+    const charged = row.reverse_refund_fen ?? row.amount_fen;
+    let d = decideRefundQuery(q, { now: clock.now(), timing: t, expectedFen: charged }, row.reverse_calls + 1);
     if (d.kind === 'resend' || d.kind === 'failed') {
-      const charged = row.reverse_refund_fen ?? row.amount_fen;
       const r = await channel.refund({ ...ref, totalFen: charged, refundFen: charged, reason: 'payment given back' });
       if (deps.stopped()) return;
       reportOutcome(deps.connectivity, row.gateway, r);
-      d = decideRefund(r, { now: clock.now(), timing: t }, calls(row));
+      d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
     if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway)) {

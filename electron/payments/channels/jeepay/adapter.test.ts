@@ -240,10 +240,10 @@ describe('refund and refund query', () => {
     script(customFail(msg), customFail('系统异常'));
     const o = await ch.queryRefund({ orderNo: ORDER, refundNo: 'R1' });
     expect(o).toEqual({ status: 'not_found' });
-    expect(decideRefundQuery(o, { now: clock.now(), timing }, 1)).toMatchObject({ kind: 'resend' });
+    expect(decideRefundQuery(o, { now: clock.now(), timing, expectedFen: 500 }, 1)).toMatchObject({ kind: 'resend' });
     const unclear = await ch.queryRefund({ orderNo: ORDER, refundNo: 'R1' });
     expect(unclear).toEqual(unsignedUnknown('系统异常'));
-    expect(decideRefundQuery(unclear, { now: clock.now(), timing }, 1)).toMatchObject({ kind: 'poll' });
+    expect(decideRefundQuery(unclear, { now: clock.now(), timing, expectedFen: 500 }, 1)).toMatchObject({ kind: 'poll' });
     expect(sent[0]).toMatchObject({ path: JEEPAY_PATHS.refundQuery, body: { mchRefundNo: 'R1' } });
   });
 
