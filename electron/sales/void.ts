@@ -25,15 +25,19 @@ export async function voidSale(deps: VoidDeps, saleId: string, reason: string | 
   if (sale.status === 'voided') return saleView(db, saleId);
   if (sale.completed_at !== null) throw new PosError('INVALID_STATE', 'the sale is paid: refund it instead of voiding');
   const when = isoAt(deps.clock);
-  db.transaction(() => {
+  // The void and the give-back of what was paid are one commit: a crash between them cannot leave a voided
+  // sale whose part payments are owed back with nothing on record to send them.
+  const giveBack = db.transaction((): string | undefined => {
     updateSale(db, saleId, { status: 'voided', voided_at: when, void_reason: reason ?? null }, when);
     appendAudit(db, when, actor, 'sale.void', { saleId, receiptNo: sale.receipt_no, paidFen: sale.paid_fen, authorizedBy, reason: reason ?? '' });
     const voided = getSale(db, saleId);
     if (voided) deps.records.committed(db, saleRecord(db, voided, when));
+    if (sale.paid_fen <= 0) return undefined;
+    return deps.refunds.prepare({ saleId, purpose: 'void', reason: reason ?? 'sale voided', actor, authorizedBy }).id;
   })();
   const active = activeAttemptForSale(db, saleId);
   if (active) deps.engine.cancel(active.id, actor);
-  if (sale.paid_fen > 0) await deps.refunds.request({ saleId, purpose: 'void', reason: reason ?? 'sale voided', actor, authorizedBy });
+  if (giveBack) await deps.refunds.start(giveBack);
   const voided = requireSale(db, saleId);
   deps.sales.changed(voided);
   return saleView(db, saleId);

@@ -211,6 +211,13 @@ export function createRefunds(deps: RefundDeps) {
       return firstRound(refund.id);
     },
 
+    /**
+     * Records a refund and its parts (cash parts landed) inside the caller's transaction, so it commits
+     * with whatever made it owed (a void); `start` then sends its code parts. Recovery sends them too.
+     */
+    prepare: (input: RefundInput): RefundRow => create(input).refund,
+    start: (refundId: string): Promise<RefundView> => firstRound(refundId),
+
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
     async retry(refundId: string, actor: string): Promise<RefundView> {
       const refund = requireRefund(refundId);
