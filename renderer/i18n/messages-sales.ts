@@ -131,6 +131,9 @@ export const salesZhCN = {
   'reconcile.kind.missing_at_channel': '本机有收款，账单中没有',
   'reconcile.kind.refund_missing_at_channel': '本机有退款，账单中没有',
   'reconcile.kind.unreadable_row': '账单行无法读取',
+  'reconcile.kind.duplicate_row': '账单重复列出',
+  'reconcile.kind.given_back_unexpectedly': '本机已收款，渠道已撤销',
+  'reconcile.more': '共 {count} 项差异，仅列出前 {shown} 项',
 } as const;
 
 export const salesEn: Record<keyof typeof salesZhCN, string> = {
@@ -265,6 +268,9 @@ export const salesEn: Record<keyof typeof salesZhCN, string> = {
   'reconcile.kind.missing_at_channel': 'Paid here, not in the bill',
   'reconcile.kind.refund_missing_at_channel': 'Refunded here, not in the bill',
   'reconcile.kind.unreadable_row': 'Unreadable bill line',
+  'reconcile.kind.duplicate_row': 'Listed twice in the bill',
+  'reconcile.kind.given_back_unexpectedly': 'Paid here, reversed by the channel',
+  'reconcile.more': '{count} differences in all; the first {shown} are listed',
 };
 
 /** "{amount} of {receiptNo}" with the values filled in; unknown placeholders stay as they are. */

@@ -68,6 +68,11 @@ function Report({ result }: { result: ReconcileResult }) {
           </tbody>
         </table>
       )}
+      {result.problemCount > result.problems.length && (
+        <p className="hint left" data-testid="reconcile-more">
+          {fill(t('reconcile.more'), { count: String(result.problemCount), shown: String(result.problems.length) })}
+        </p>
+      )}
     </div>
   );
 }

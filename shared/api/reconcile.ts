@@ -12,6 +12,8 @@ export const RECONCILE_PROBLEM_KINDS = [
   'missing_at_channel',
   'refund_missing_at_channel',
   'unreadable_row',
+  'duplicate_row',
+  'given_back_unexpectedly',
 ] as const;
 
 export const reconcileProblemSchema = z.strictObject({
@@ -48,6 +50,8 @@ export const reconcileResultSchema = z.strictObject({
   chargedFen: fenSchema,
   givenBackFen: fenSchema,
   otherTerminals: otherTerminalsSchema,
-  problems: z.array(reconcileProblemSchema),
+  /** The first 500 problems; `problemCount` says how many there are in all. */
+  problems: z.array(reconcileProblemSchema).max(500),
+  problemCount: z.number().int().nonnegative(),
 });
 export type ReconcileResult = z.infer<typeof reconcileResultSchema>;

@@ -16,6 +16,7 @@ import { type ChannelId, type PaymentChannel, type SecurityEvent } from './types
 import { unionpaySign } from './unionpay/protocol';
 import { wechatSign } from './wechat/sign';
 import { buildWechatXml } from './wechat/xml';
+import { buildWechatBill, type WechatBillEntry } from './wechat/bill';
 import { createWechatChannel } from './wechat/adapter';
 import { createAlipayChannel } from './alipay/adapter';
 
@@ -240,7 +241,14 @@ describe('WeChat result mapping', () => {
     reply = { body: buildWechatXml({ return_code: 'FAIL', return_msg: 'No Bill Exist', error_code: '20002' }) };
     expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'no_bill' });
     reply = { body: 'random text' };
-    expect((await ch().downloadBill('2026-11-24')).status).toBe('unknown');
+    expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'bad_bill', code: 'NOT_A_BILL' });
+    // One bad line is reported with the good ones read; a summary that counts otherwise refuses the bill.
+    const e = (orderNo: string): WechatBillEntry => ({ time: '2026-11-24 10:00:00', appId: 'wx1', mchId: 'm1', transactionId: '42', orderNo, openId: 'o', state: 'SUCCESS', orderFen: 100, subject: 'x' });
+    const lines = buildWechatBill([e('A1'), e('A2')]).split('\r\n');
+    reply = { body: lines.map((l, i) => (i === 2 ? l.replace('`SUCCESS', '`WHATEVER') : l)).join('\r\n') };
+    expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'ok', rows: [{ orderNo: 'A1' }], rejected: [{ line: 3, reason: expect.stringMatching(/交易状态/) }] });
+    reply = { body: [lines[0], lines[1], lines[1], ...lines.slice(2)].join('\r\n') };
+    expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'bad_bill', code: 'COUNT_MISMATCH' });
   });
 
   it('config errors throw typed errors', () => {

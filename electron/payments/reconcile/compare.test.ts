@@ -93,4 +93,18 @@ describe('compareBill', () => {
     expect(r).toMatchObject({ matchedPayments: 1, matchedRefunds: 1, chargedFen: 1000, givenBackFen: 100, problems: [] });
     expect(r.otherTerminals).toEqual({ rows: 1, chargedFen: 500, givenBackFen: 0, terminals: ['T02'] });
   });
+
+  it('a row the bill lists twice is reported and counted once', () => {
+    const r = compareBill([pay('A', 1000), pay('A', 1000), refund('A', 'RA', 200), refund('A', 'RA', 200)], [], [attempt('A', 1000)], [localRefund('A', 'RA', 200)], 'T01');
+    expect(r).toMatchObject({ matchedPayments: 1, matchedRefunds: 1, chargedFen: 1000, givenBackFen: 200 });
+    expect(r.problems.map((p) => [p.kind, p.orderNo, p.refundNo])).toEqual([
+      ['duplicate_row', 'A', undefined],
+      ['duplicate_row', 'A', 'RA'],
+    ]);
+  });
+
+  it('a reversal of an attempt the till counts as paid is reported (the sale shows paid, the money went back)', () => {
+    const r = compareBill([pay('A', 1000), reversal('A', 1000)], [], [attempt('A', 1000)], [], 'T01');
+    expect(r.problems).toEqual([expect.objectContaining({ kind: 'given_back_unexpectedly', orderNo: 'A', billFen: 1000, localFen: 1000 })]);
+  });
 });

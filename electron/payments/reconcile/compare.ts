@@ -13,7 +13,10 @@ import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/
  *   know, or of another amount;
  * - `missing_at_channel` / `refund_missing_at_channel`: the till has a charge (or refund) of that day the
  *   bill does not list;
- * - `unreadable_row`: a bill line the parser could not read (kept, never dropped).
+ * - `unreadable_row`: a bill line the parser could not read (kept, never dropped);
+ * - `duplicate_row`: the same payment (order number) or refund (refund number) listed twice: counted once;
+ * - `given_back_unexpectedly`: a reversal on the bill for an attempt the till counts as paid (the sale shows
+ *   paid while the money went back).
  *
  * Tills sharing one merchant account share its bill. A row the till does not know (order or refund number)
  * that the channel marks with another terminal id than this till's (the id each till sends with its
@@ -92,8 +95,16 @@ export function compareBill(
   let chargedFen = 0;
   let givenBackFen = 0;
 
+  const paymentsSeen = new Set<string>();
   for (const row of rows) {
+    // A bill lists a payment once and a refund number once: a repeat is the bill's error, counted once.
+    const repeated = row.kind === 'payment' ? paymentsSeen.has(row.orderNo) : row.refundNo !== undefined && refundsSeen.has(row.refundNo);
+    if (repeated) {
+      problems.push({ kind: 'duplicate_row', orderNo: row.orderNo, ...(row.refundNo !== undefined ? { refundNo: row.refundNo } : {}), billFen: row.amountFen, localFen: null, detail: `the bill lists this ${row.kind} twice; counted once` });
+      continue;
+    }
     if (row.kind === 'payment') {
+      paymentsSeen.add(row.orderNo);
       chargedFen += row.amountFen;
       charged.set(row.orderNo, (charged.get(row.orderNo) ?? 0) + row.amountFen);
       const local = byOrder.get(row.orderNo);
@@ -104,7 +115,12 @@ export function compareBill(
     }
     givenBackFen += row.amountFen;
     givenBack.set(row.orderNo, (givenBack.get(row.orderNo) ?? 0) + row.amountFen);
-    if (row.kind !== 'refund' || row.refundNo === undefined) continue; // a reversal: checked per order below
+    if (row.kind !== 'refund' || row.refundNo === undefined) {
+      // A reversal: money given back on the order as a whole. Fine for an attempt given up; not for a paid one.
+      const local = byOrder.get(row.orderNo);
+      if (local?.state === 'succeeded') problems.push({ kind: 'given_back_unexpectedly', orderNo: row.orderNo, billFen: row.amountFen, localFen: local.amountFen, detail: `the channel reversed it; the till counts it as paying sale ${local.saleId}` });
+      continue;
+    }
     refundsSeen.add(row.refundNo);
     const local = refundByNo.get(row.refundNo);
     if (!local) problems.push({ kind: 'unknown_refund', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: null, detail: 'given back at the channel under a refund number the till does not know' });

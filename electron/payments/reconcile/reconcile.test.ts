@@ -3,6 +3,10 @@ import { sandboxChannelConfig } from '../channels/index';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { sharedKeys } from '../../sandbox/testing';
 import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from '../engine/testing/harness';
+import { createFakeChannel } from '../engine/testing/fake-channel';
+import { silentLogger } from '../../log';
+import { reconcileResultSchema } from '../../../shared/api/reconcile';
+import { reconcileDay } from './reconcile';
 
 describe('payment.reconcile against the sandbox bill', () => {
   let sandbox: Sandbox;
@@ -81,5 +85,22 @@ describe('payment.reconcile against the sandbox bill', () => {
     await t.must('session.logout');
     expect(await t.call('payment.reconcile', { date: day, gateway: 'wechat' })).toMatchObject({ ok: false });
     await t.loginManager();
+  });
+});
+
+describe('a reconciliation with more differences than one answer lists', () => {
+  it('lists the first 500 and says how many there are in all', async () => {
+    const t = await startPaymentsHost();
+    try {
+      const rows = Array.from({ length: 501 }, (_, i) => ({ kind: 'payment' as const, orderNo: `X${i}`, transactionId: `T${i}`, amountFen: 100, status: 'SUCCESS', time: '2026-11-25 12:00:00' }));
+      const fake = createFakeChannel('wechat');
+      fake.downloadBill = async (date) => ({ status: 'ok', date, rows, raw: '' });
+      const report = await reconcileDay({ db: t.host.ctx.db, log: silentLogger, channels: async () => ({ wechat: fake }), terminalId: () => 'T01' }, '2026-11-25', 'wechat');
+      expect(report).toMatchObject({ bill: 'ok', problemCount: 501, message: expect.stringContaining('501 differences, the first 500 listed') });
+      expect(report.problems).toHaveLength(500);
+      expect(reconcileResultSchema.safeParse(report).success).toBe(true);
+    } finally {
+      await t.dispose();
+    }
   });
 });

@@ -15,6 +15,8 @@ import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
 export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string };
 
 const DAY_MS = 86_400_000;
+/** What one answer lists (the contract's limit); `problemCount` and the message tell the rest. */
+const MAX_PROBLEMS_SHOWN = 500;
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
 type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; reverse_refund_fen: number | null; sent_ms: number | null; created_ms: number; resolved_ms: number | null };
@@ -63,7 +65,7 @@ function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly Bil
 }
 
 export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: Gateway): Promise<ReconcileResult> {
-  const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, otherTerminals: { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] }, problems: [] };
+  const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, otherTerminals: { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] }, problems: [], problemCount: 0 };
   let channels: Channels;
   try {
     channels = await deps.channels();
@@ -78,7 +80,10 @@ export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: G
       const start = dayStartMs(date);
       const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, start, bill.rows), loadRefunds(deps.db, gateway, start, bill.rows), deps.terminalId());
       if (compared.problems.length > 0) deps.log.warn('bill reconciliation found differences', { date, gateway, problems: compared.problems.length });
-      return { ...empty, ...compared, problems: compared.problems.slice(0, 500), bill: 'ok', message: `${bill.rows.length - compared.otherTerminals.rows} bill rows compared` };
+      const shown = compared.problems.slice(0, MAX_PROBLEMS_SHOWN);
+      const more = compared.problems.length - shown.length;
+      const message = `${bill.rows.length - compared.otherTerminals.rows} bill rows compared${more > 0 ? `; ${compared.problems.length} differences, the first ${shown.length} listed` : ''}`;
+      return { ...empty, ...compared, problems: shown, problemCount: compared.problems.length, bill: 'ok', message };
     }
     case 'no_bill':
       return { ...empty, bill: 'no_bill', message: bill.message.slice(0, 300) };

@@ -61,6 +61,8 @@ describe('Alipay bill CSV', () => {
       'T9,A9,交易',
       '"unterminated,A9',
       '\uFFFD\uFFFD,\uFFFD',
+      row({ 业务类型: '退款', '订单金额（元）': '-1.00', '退款批次号/请求号': '' }),
+      row({ '订单金额（元）': '100000001.00' }),
     ];
     const good = row({ 商户订单号: 'GOOD1' });
     const parsed = parseAlipayBill(withLines([...bad, good]));
@@ -80,6 +82,8 @@ describe('Alipay bill CSV', () => {
       '3 fields, the header has 25',
       'unterminated quote',
       '2 fields, the header has 25',
+      'refund without a usable refund number',
+      'bad amount (订单金额)',
     ]);
     const lines = withLines([...bad, good]).split(/\r?\n/);
     for (const r of parsed.rejected) expect(lines[r.line - 1]).toBe(r.text);

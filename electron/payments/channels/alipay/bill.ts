@@ -5,6 +5,7 @@
  * detail text. Every detail line becomes a row or a counted rejection, never nothing.
  */
 import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
+import { billRowProblem } from '../bill-rows';
 import { type BillProblemCode, type BillRow, type BillRowRejection } from '../types';
 
 export const ALIPAY_BILL_HEADER = [
@@ -148,7 +149,9 @@ function readRow(fields: string[], col: Record<(typeof NEEDED)[number], number>,
   if (kind !== 'payment' && refundNo !== '') row.refundNo = refundNo;
   const terminal = terminalCol < 0 ? '' : (fields[terminalCol] ?? '').trim();
   if (terminal !== '') row.terminalId = terminal;
-  return { ok: true, row };
+  // The checks every bill shares: a refund needs its number, amounts within any sale, ids keepable.
+  const problem = billRowProblem(row);
+  return problem === undefined ? { ok: true, row } : { ok: false, reason: problem };
 }
 
 /**

@@ -20,6 +20,7 @@
  */
 import { PosError } from '../../../../shared/api/result';
 import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
+import { type BillParse, keepRow } from '../bill-rows';
 import { transportOutcome } from '../transport';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type Paid, type PayOutcome, type PaymentChannel,
@@ -300,25 +301,39 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
       if (r.ok === false) return NO_BILL.test(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
       const raw = s(r.data.records) ?? '';
       try {
-        return { status: 'ok', date, rows: parseJeepayBillRecords(raw), raw };
+        return { status: 'ok', date, ...parseJeepayBillRecords(raw), raw };
       } catch (e) {
-        return unknown(e instanceof Error ? e.message : 'Unparsable bill', 'UNPARSABLE');
+        return { status: 'bad_bill', code: 'NOT_A_BILL', message: e instanceof Error ? e.message.slice(0, 200) : 'Unreadable bill' };
       }
     },
   };
 }
 
-/** The bill's `records`: a JSON array of {kind, mchOrderNo, payOrderId, mchRefundNo?, amount, state, time}. */
-export function parseJeepayBillRecords(raw: string): BillRow[] {
+/**
+ * The bill's `records`: a JSON array of {kind, mchOrderNo, payOrderId, mchRefundNo?, amount, state, time}
+ * → rows plus per-record rejections (bill-rows.ts; `line` is the record's 1-based position). Throws only
+ * when `records` is not a JSON list. A record is rejected for an unknown kind, a state other than SUCCESS
+ * (no money moved), or a row any bill parser refuses (ids, amount; a refund needs its mchRefundNo).
+ */
+export function parseJeepayBillRecords(raw: string): BillParse {
   const list: unknown = JSON.parse(raw);
   if (!Array.isArray(list)) throw new Error('Bill records are not a list');
-  return list.map((item: unknown) => {
-    const r = (item ?? {}) as Record<string, unknown>;
+  const out: BillParse = { rows: [], rejected: [] };
+  list.forEach((item: unknown, i) => {
+    const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const text = JSON.stringify(item) ?? String(item);
+    const kind = r.kind === 'refund' || r.kind === 'reversal' || r.kind === 'payment' ? r.kind : undefined;
     const amountFen = parseFenField(r.amount);
-    const kind = r.kind === 'refund' || r.kind === 'reversal' ? r.kind : r.kind === 'payment' ? 'payment' : undefined;
-    if (amountFen === undefined || !kind || typeof r.mchOrderNo !== 'string') throw new Error('Bad bill record');
-    const row: BillRow = { kind, orderNo: r.mchOrderNo, transactionId: String(r.payOrderId ?? ''), amountFen, status: String(r.state ?? ''), time: String(r.time ?? '') };
-    if (typeof r.mchRefundNo === 'string') row.refundNo = r.mchRefundNo;
-    return row;
+    let row: BillRow | string;
+    if (!kind) row = `unknown kind ${JSON.stringify(r.kind ?? null)?.slice(0, 16)}`;
+    else if (r.state !== 'SUCCESS') row = `state ${JSON.stringify(r.state ?? null)?.slice(0, 16)}: no money moved`;
+    else if (amountFen === undefined) row = 'bad amount';
+    else {
+      const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+      row = { kind, orderNo: str(r.mchOrderNo), transactionId: str(r.payOrderId), amountFen, status: 'SUCCESS', time: str(r.time) };
+      if (r.mchRefundNo !== undefined) row.refundNo = str(r.mchRefundNo);
+    }
+    keepRow(out, i + 1, text, row);
   });
+  return out;
 }

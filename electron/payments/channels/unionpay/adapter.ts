@@ -6,6 +6,7 @@ import {
   resolveDeps, securityEvent, type AdapterDeps,
 } from '../common';
 import { transportOutcome } from '../transport';
+import { type BillParse, keepRow } from '../bill-rows';
 import { UNIONPAY_PAY_FAILURES } from '../definite-failures';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
@@ -23,16 +24,36 @@ export type UnionpayConfig = {
 
 type Exchange = { ok: true; msg: UnionpayMessage } | { ok: false; outcome: NotSent | Unknown };
 
-export function parseUnionpayBill(csv: string): BillRow[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0] !== UNIONPAY_BILL_HEADER && lines[0] !== `${UNIONPAY_BILL_HEADER},termId`) throw new Error('Not a UnionPay bill');
-  return lines.slice(1).map((line) => {
-    const [orderNo = '', transactionId = '', type = '', amount = '', state = '', time = '', refundNo = '', terminalId = ''] = line.split(',');
+const UNIONPAY_BILL_KINDS: Record<string, BillRow['kind']> = { payment: 'payment', refund: 'refund', reversal: 'reversal' };
+
+/**
+ * The bill's CSV → rows plus per-line rejections (bill-rows.ts). Throws only when the text is not a
+ * UnionPay bill. A line is rejected for another number of fields than the header, an unknown type, a state
+ * other than SUCCESS (no money moved), or a row any bill parser refuses (ids, amount).
+ */
+export function parseUnionpayBill(csv: string): BillParse {
+  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  const header = lines[headerAt]?.trim();
+  if (header !== UNIONPAY_BILL_HEADER && header !== `${UNIONPAY_BILL_HEADER},termId`) throw new Error('Not a UnionPay bill');
+  const width = header.split(',').length;
+  const out: BillParse = { rows: [], rejected: [] };
+  for (let i = headerAt + 1; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
+    const f = line.split(',');
+    const [orderNo = '', transactionId = '', type = '', amount = '', state = '', time = '', refundNo = '', terminalId = ''] = f;
+    const kind = UNIONPAY_BILL_KINDS[type];
     const amountFen = parseFenField(amount);
-    if (amountFen === undefined) throw new Error(`Bad amount in bill row for ${orderNo}`);
-    const kind: BillRow['kind'] = type === 'refund' ? 'refund' : type === 'reversal' ? 'reversal' : 'payment';
-    return { kind, orderNo, transactionId, amountFen, status: state, time, ...(refundNo ? { refundNo } : {}), ...(terminalId ? { terminalId } : {}) };
-  });
+    let row: BillRow | string;
+    if (f.length !== width) row = `${f.length} fields, the header has ${width}`;
+    else if (!kind) row = `unknown type "${type.slice(0, 16)}"`;
+    else if (state !== 'SUCCESS') row = `state "${state.slice(0, 16)}": no money moved`;
+    else if (amountFen === undefined) row = `bad amount "${amount.slice(0, 16)}"`;
+    else row = { kind, orderNo, transactionId, amountFen, status: state, time, ...(refundNo ? { refundNo } : {}), ...(terminalId ? { terminalId } : {}) };
+    keepRow(out, i + 1, line, row);
+  }
+  return out;
 }
 
 export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps): PaymentChannel {
@@ -182,9 +203,9 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (m.respCode === '94') return { status: 'no_bill', message: m.respMsg ?? 'No bill' };
       if (m.respCode !== '00' || m.billData === undefined) return { status: 'failed', code: m.respCode ?? '01', message: m.respMsg ?? 'Bill failed' };
       try {
-        return { status: 'ok', date, rows: parseUnionpayBill(m.billData), raw: m.billData };
+        return { status: 'ok', date, ...parseUnionpayBill(m.billData), raw: m.billData };
       } catch (e) {
-        return unknown(e instanceof Error ? e.message : 'Unparsable bill', 'UNPARSABLE');
+        return { status: 'bad_bill', code: 'NOT_A_BILL', message: e instanceof Error ? e.message : 'Unreadable bill' };
       }
     },
   };

@@ -21,12 +21,37 @@ describe('UnionPay JSON protocol', () => {
 
   it('reads bills with and without the optional termId column; anything else is not a bill', () => {
     const rows = ['O1,Q1,payment,100,SUCCESS,20261125120000,', 'O1,Q1,refund,40,SUCCESS,20261125130000,R1'];
-    expect(parseUnionpayBill([UNIONPAY_BILL_HEADER, ...rows].join('\n')).map((r) => r.terminalId)).toEqual([undefined, undefined]);
-    const withTerm = [`${UNIONPAY_BILL_HEADER},termId`, `${rows[0]},T02`, `${rows[1]},`].join('\n');
-    expect(parseUnionpayBill(withTerm)).toEqual([
-      { kind: 'payment', orderNo: 'O1', transactionId: 'Q1', amountFen: 100, status: 'SUCCESS', time: '20261125120000', terminalId: 'T02' },
-      { kind: 'refund', orderNo: 'O1', transactionId: 'Q1', amountFen: 40, status: 'SUCCESS', time: '20261125130000', refundNo: 'R1' },
-    ]);
+    expect(parseUnionpayBill([UNIONPAY_BILL_HEADER, ...rows].join('\n')).rows.map((r) => r.terminalId)).toEqual([undefined, undefined]);
+    const withTerm = [`\uFEFF${UNIONPAY_BILL_HEADER},termId`, `${rows[0]},T02`, `${rows[1]},`].join('\r\n');
+    expect(parseUnionpayBill(withTerm)).toEqual({
+      rows: [
+        { kind: 'payment', orderNo: 'O1', transactionId: 'Q1', amountFen: 100, status: 'SUCCESS', time: '20261125120000', terminalId: 'T02' },
+        { kind: 'refund', orderNo: 'O1', transactionId: 'Q1', amountFen: 40, status: 'SUCCESS', time: '20261125130000', refundNo: 'R1' },
+      ],
+      rejected: [],
+    });
     expect(() => parseUnionpayBill(`${UNIONPAY_BILL_HEADER},shop\n${rows[0]}`)).toThrow(/Not a UnionPay bill/);
+  });
+
+  it('rejects each bad line with its reason and line number, reading the others', () => {
+    const bad = [
+      'O2,Q2,gift,100,SUCCESS,20261125120000,', // unknown type
+      'O3,Q3,payment,100,FAILED,20261125120000,', // no money moved
+      'O4,Q4,payment,100,SUCCESS,20261125120000', // a field short
+      'O5,Q5,payment,10000000001,SUCCESS,20261125120000,', // beyond any sale
+      'O6,Q6,refund,40,SUCCESS,20261125130000,', // a refund without its number
+      'O7,Q7,payment,-5,SUCCESS,20261125120000,',
+      'O1,Q1,payment,100,SUCCESS,20261125120000,',
+    ];
+    const parsed = parseUnionpayBill([UNIONPAY_BILL_HEADER, ...bad].join('\n'));
+    expect(parsed.rows.map((r) => r.orderNo)).toEqual(['O1']);
+    expect(parsed.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'unknown type "gift"'],
+      [3, 'state "FAILED": no money moved'],
+      [4, '6 fields, the header has 7'],
+      [5, 'amount 10000000001 fen is beyond any sale'],
+      [6, 'refund without a usable refund number'],
+      [7, 'bad amount "-5"'],
+    ]);
   });
 });

@@ -269,9 +269,12 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
         }
       }
       try {
-        return { status: 'ok', date, rows: parseWechatBill(raw.text), raw: raw.text };
+        const { rows, rejected, declaredCount } = parseWechatBill(raw.text);
+        // The summary must count what the file holds: otherwise it was cut or altered, and is not reconciled short.
+        if (declaredCount !== rows.length + rejected.length) return { status: 'bad_bill', code: 'COUNT_MISMATCH', message: `The bill announces ${declaredCount} rows but has ${rows.length + rejected.length}` };
+        return { status: 'ok', date, rows, raw: raw.text, rejected };
       } catch (e) {
-        return unknown(e instanceof WechatBillError ? e.message : 'Unparsable bill', 'UNPARSABLE');
+        return { status: 'bad_bill', code: 'NOT_A_BILL', message: e instanceof WechatBillError ? e.message : 'Unreadable bill' };
       }
     },
   };

@@ -4,6 +4,7 @@
  * summary row. Amounts in yuan. Used by the sandbox to write bills and by the adapter to read them.
  */
 import { fenToYuan, tryYuanToFen } from '../../../../shared/payments/amount';
+import { type BillParse, keepRow } from '../bill-rows';
 import { type BillRow } from '../types';
 
 export const WECHAT_BILL_HEADER = [
@@ -70,44 +71,61 @@ export class WechatBillError extends Error {
 }
 
 const splitRow = (line: string): string[] => (line.startsWith('`') ? line.slice(1) : line).split(',`');
+const STATES = new Set(['SUCCESS', 'REFUND', 'REVOKED']);
+/** Yuan as WeChat writes it: unsigned, at most two decimals. */
+const AMOUNT = /^\d+(\.\d{1,2})?$/;
 
-/** Parse a bill into normalised rows. Throws `WechatBillError` when the text is not a bill. */
-export function parseWechatBill(text: string): BillRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0]?.replace(/^\uFEFF/, '').split(',');
-  if (!header || !header.includes('商户订单号') || lines.length < 3) throw new WechatBillError('Not a WeChat bill');
+export type WechatBillParse = BillParse & {
+  /** Detail rows the summary announces (总交易单数). */
+  declaredCount: number;
+};
+
+/**
+ * A bill → rows plus per-line rejections. Throws `WechatBillError` only when the text is not a bill (no
+ * header, a needed column missing, no summary); a bad line never stops the others. A line is rejected when
+ * it has another number of fields than the header, an unknown 交易状态, a refund not finished (退款状态), or
+ * an amount that is not plain unsigned yuan.
+ */
+export function parseWechatBill(text: string): WechatBillParse {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  const header = lines[headerAt]?.split(',');
+  if (!header || !header.includes('商户订单号')) throw new WechatBillError('Not a WeChat bill');
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new WechatBillError(`Bill has no column ${name}`);
     return i;
   };
-  const [cTime, cTx, cOrder, cState, cOrderAmt, cRefundNo, cRefundAmt] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '商户退款单号', '退款金额'].map(col) as [
-    number, number, number, number, number, number, number,
+  const [cTime, cTx, cOrder, cState, cOrderAmt, cRefundNo, cRefundAmt, cRefundState] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '商户退款单号', '退款金额', '退款状态'].map(col) as [
+    number, number, number, number, number, number, number, number,
   ];
   // 设备号 (device_info): the terminal that took the order; optional, older exports may lack it.
   const cDevice = header.indexOf('设备号');
-  const summaryAt = lines.findIndex((l) => l.startsWith('总交易单数'));
-  if (summaryAt < 0) throw new WechatBillError('Bill has no summary');
-  const rows: BillRow[] = [];
-  for (const line of lines.slice(1, summaryAt)) {
+  const summaryAt = lines.findIndex((l, i) => i > headerAt && l.startsWith('总交易单数'));
+  const summary = summaryAt < 0 ? undefined : splitRow(lines[summaryAt + 1] ?? '');
+  const declared = summary?.[0]?.trim() ?? '';
+  if (!/^\d{1,9}$/.test(declared)) throw new WechatBillError('Bill has no summary (cut short?)');
+  const out: BillParse = { rows: [], rejected: [] };
+  for (let i = headerAt + 1; i < summaryAt; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
     const f = splitRow(line);
-    const get = (i: number): string => f[i] ?? '';
+    const get = (c: number): string => (f[c] ?? '').trim();
     const state = get(cState);
     const isRefund = state === 'REFUND';
-    const amount = tryYuanToFen(isRefund ? get(cRefundAmt) : get(cOrderAmt));
-    if (amount === undefined) throw new WechatBillError(`Bad amount in bill row for order ${get(cOrder)}`);
-    const row: BillRow = {
-      kind: isRefund ? 'refund' : state === 'REVOKED' ? 'reversal' : 'payment',
-      orderNo: get(cOrder),
-      transactionId: get(cTx),
-      amountFen: amount,
-      status: state,
-      time: get(cTime),
-    };
-    if (isRefund) row.refundNo = get(cRefundNo);
-    const device = cDevice < 0 ? '' : get(cDevice).trim();
-    if (device !== '') row.terminalId = device;
-    rows.push(row);
+    const amountText = isRefund ? get(cRefundAmt) : get(cOrderAmt);
+    let row: BillRow | string;
+    if (f.length !== header.length) row = `${f.length} fields, the header has ${header.length}`;
+    else if (!STATES.has(state)) row = `unknown 交易状态 "${state.slice(0, 16)}"`;
+    else if (isRefund && get(cRefundState) !== 'SUCCESS') row = `refund not finished (退款状态 "${get(cRefundState).slice(0, 16)}")`;
+    else if (!AMOUNT.test(amountText)) row = `bad amount "${amountText.slice(0, 16)}"`;
+    else {
+      row = { kind: isRefund ? 'refund' : state === 'REVOKED' ? 'reversal' : 'payment', orderNo: get(cOrder), transactionId: get(cTx), amountFen: tryYuanToFen(amountText) ?? -1, status: state, time: get(cTime) };
+      if (isRefund) row.refundNo = get(cRefundNo);
+      const device = cDevice < 0 ? '' : get(cDevice);
+      if (device !== '') row.terminalId = device;
+    }
+    keepRow(out, i + 1, line, row);
   }
-  return rows;
+  return { ...out, declaredCount: Number(declared) };
 }

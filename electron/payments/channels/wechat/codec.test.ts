@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildWechatBill, parseWechatBill } from './bill';
+import { buildWechatBill, parseWechatBill, type WechatBillEntry } from './bill';
 import { verifyWechatSign, wechatSign, wechatSignString } from './sign';
 import { buildWechatXml, parseWechatXml, WechatXmlError } from './xml';
 
@@ -77,6 +77,10 @@ describe('WeChat XML', () => {
 });
 
 describe('WeChat bill', () => {
+  const entry = (over: Partial<WechatBillEntry> = {}): WechatBillEntry => ({
+    time: '2026-11-25 10:00:00', appId: 'wx1', mchId: '1900000109', transactionId: '4200000001', orderNo: 'O1', openId: 'o', state: 'SUCCESS', orderFen: 1000, subject: 'x', ...over,
+  });
+
   it('writes backtick fields with a summary and reads them back', () => {
     const text = buildWechatBill([
       { time: '2026-11-24 10:00:00', appId: 'wx1', mchId: 'm1', transactionId: '4200000001', orderNo: 'A1', openId: 'o', state: 'SUCCESS', orderFen: 1234, subject: 'x,y' },
@@ -87,15 +91,46 @@ describe('WeChat bill', () => {
     expect(lines[1]?.startsWith('`2026-11-24 10:00:00,`wx1,`m1')).toBe(true);
     expect(lines.at(-2)?.startsWith('总交易单数')).toBe(true);
     expect(lines.at(-1)).toMatch(/^`3,`12\.34,`2\.00,/);
-    expect(parseWechatBill(text)).toEqual([
-      { kind: 'payment', orderNo: 'A1', transactionId: '4200000001', amountFen: 1234, status: 'SUCCESS', time: '2026-11-24 10:00:00' },
-      { kind: 'refund', orderNo: 'A1', transactionId: '4200000001', amountFen: 200, status: 'REFUND', time: '2026-11-24 11:00:00', refundNo: 'R1' },
-      { kind: 'reversal', orderNo: 'A2', transactionId: '4200000002', amountFen: 500, status: 'REVOKED', time: '2026-11-24 12:00:00' },
-    ]);
+    expect(parseWechatBill(text)).toEqual({
+      rows: [
+        { kind: 'payment', orderNo: 'A1', transactionId: '4200000001', amountFen: 1234, status: 'SUCCESS', time: '2026-11-24 10:00:00' },
+        { kind: 'refund', orderNo: 'A1', transactionId: '4200000001', amountFen: 200, status: 'REFUND', time: '2026-11-24 11:00:00', refundNo: 'R1' },
+        { kind: 'reversal', orderNo: 'A2', transactionId: '4200000002', amountFen: 500, status: 'REVOKED', time: '2026-11-24 12:00:00' },
+      ],
+      rejected: [],
+      declaredCount: 3,
+    });
   });
 
-  it('rejects text that is not a bill', () => {
+  it('rejects text that is not a bill, or one cut before its summary row', () => {
     expect(() => parseWechatBill('hello')).toThrow();
     expect(() => parseWechatBill('')).toThrow();
+    const text = buildWechatBill([entry()]);
+    expect(() => parseWechatBill(text.split('\r\n').slice(0, 3).join('\r\n'))).toThrow(/no summary/);
+  });
+
+  /** Detail line 1 of a one-payment bill with field `idx` replaced (or removed, for null). */
+  const edited = (idx: number, value: string | null, over: Partial<WechatBillEntry> = {}): string => {
+    const lines = buildWechatBill([entry(over)]).split('\r\n');
+    const f = (lines[1] ?? '').split(',');
+    if (value === null) f.splice(idx, 1);
+    else f[idx] = `\`${value}`;
+    lines[1] = f.join(',');
+    return lines.join('\r\n');
+  };
+
+  it.each([
+    ['an unknown 交易状态', edited(9, 'GARBAGE'), /unknown 交易状态/],
+    ['a negative amount', edited(24, '-10.00'), /bad amount/],
+    ['an amount in three decimals', edited(24, '10.001'), /bad amount/],
+    ['a missing column (a misaligned row)', edited(21, null), /26 fields, the header has 27/],
+    ['an order number too long to keep', edited(6, 'O'.repeat(65)), /bad merchant order number/],
+    ['a refund not finished at the bank', edited(19, 'PROCESSING', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /refund not finished/],
+    ['a refund without its number', edited(15, '', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /without a usable refund number/],
+  ])('a line with %s is rejected with its reason (line number kept), never read as money', (_name, text, reason) => {
+    const parsed = parseWechatBill(text);
+    expect(parsed.rows).toEqual([]);
+    expect(parsed.rejected).toEqual([{ line: 2, reason: expect.stringMatching(reason), text: expect.any(String) }]);
+    expect(parsed.declaredCount).toBe(1);
   });
 });
