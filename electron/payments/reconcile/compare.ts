@@ -142,6 +142,12 @@ export function compareBill(
   }
   for (const r of rejected) problems.push({ kind: 'unreadable_row', billFen: null, localFen: null, detail: `line ${r.line}: ${r.reason}` });
 
-  // Details quote bill fields: cut to what the contract carries.
-  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, otherTerminals: others, problems: problems.map((p) => ({ ...p, detail: p.detail.slice(0, 300) })) };
+  // Problems quote bill fields: cut to what the contract carries (parsers already refuse longer ids).
+  const cut = (p: ReconcileProblem): ReconcileProblem => ({
+    ...p,
+    ...(p.orderNo !== undefined ? { orderNo: p.orderNo.slice(0, 64) } : {}),
+    ...(p.refundNo !== undefined ? { refundNo: p.refundNo.slice(0, 64) } : {}),
+    detail: p.detail.slice(0, 300),
+  });
+  return { matchedPayments, matchedRefunds, chargedFen, givenBackFen, otherTerminals: others, problems: problems.map(cut) };
 }
