@@ -22,8 +22,8 @@ export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMeth
     },
     'refund.get': (input) => p.refunds.get(input.refundId),
     'refund.retry': (input, call) => {
-      authorizeManager(ctx, call, input.authorize);
-      return p.refunds.retry(input.refundId, requireSession(call).user.id);
+      const by = authorizeManager(ctx, call, input.authorize);
+      return p.refunds.retry(input.refundId, requireSession(call).user.id, by);
     },
     'refund.list': (input) => p.refunds.listForSale(input.saleId),
   };

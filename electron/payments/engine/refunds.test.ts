@@ -104,6 +104,9 @@ describe('refund.retry after a definite refusal', () => {
     const retried = await t.must('refund.retry', { refundId: refused.id });
     await t.flush();
     expect((await t.must('refund.get', { refundId: retried.id })).state).toBe('succeeded');
+    // The audit entry names who approved the retry.
+    const audit = t.host.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'refund.retry'").pluck().get() as string;
+    expect(JSON.parse(audit)).toMatchObject({ refundId: refused.id, authorizedBy: 'manager' });
     return fake.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo ?? '');
   }
 

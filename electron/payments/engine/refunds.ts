@@ -219,7 +219,7 @@ export function createRefunds(deps: RefundDeps) {
     start: (refundId: string): Promise<RefundView> => firstRound(refundId),
 
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
-    async retry(refundId: string, actor: string): Promise<RefundView> {
+    async retry(refundId: string, actor: string, authorizedBy: string = actor): Promise<RefundView> {
       const refund = requireRefund(refundId);
       db.transaction(() => {
         const failed = listParts(db, refundId).filter((p) => p.state === 'failed');
@@ -234,7 +234,7 @@ export function createRefunds(deps: RefundDeps) {
           const fresh = gateway && SINGLE_USE_REFUND_NUMBERS.has(gateway) ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
           updatePart(db, p.id, { state: 'created', reason: null, ...fresh }, at());
         }
-        appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length });
+        appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length, authorizedBy });
       })();
       return firstRound(refundId);
     },
