@@ -77,14 +77,19 @@ test('the Users tab reads in English and shows a host refusal with its code', as
   const first = other.locator('[data-testid="user-row"]').filter({ hasText: '店长' });
   await expect(first.getByTestId('user-active')).toHaveText('Active');
 
-  // ...the first manager deactivates Li Si, then Li Si's stale screen tries to deactivate the last one left.
+  // ...the first manager deactivates Li Si, which ends Li Si's session: the next thing Li Si's stale screen
+  // tries (deactivating the last manager left) is refused by the host, and that window is back at sign-in.
   await second.getByTestId('user-toggle-active').click();
   await expect(second).toHaveAttribute('data-active', 'false');
   await first.getByTestId('user-toggle-active').click();
-  await expect(other.getByTestId('users-error')).toHaveAttribute('data-code', 'INVALID_STATE');
-  await expect(other.getByTestId('users-error')).toContainText('Not possible in the current state');
-  await expect(first.getByTestId('user-active')).toHaveText('Active');
+  await expect(other.getByTestId('login-user')).toBeVisible();
+  await expect(other.getByTestId('tab-users')).toHaveCount(0);
   await other.close();
   await page.getByTestId('users-refresh').click();
   await expect(page.locator('[data-testid="user-row"][data-active="true"]')).toHaveCount(1);
+
+  // A refusal shows the host's code and the English text: a staff id already taken.
+  await fillNewUser(page, { id: 'manager', name: 'Wang Wu', pin: '1357' });
+  await expect(page.getByTestId('users-error')).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(page.getByTestId('users-error')).toContainText('Conflicts with an existing record');
 });
