@@ -35,8 +35,8 @@ import { nextOrderNo } from './order-numbers';
  *   items up again; the check goes on for the voided sale and gives back whatever it finds.
  * The run is marked `closed` only at a clean shutdown with nothing left uncertain, and the checks still owed
  * are saved (OWED_CHECKS_KEY) in every commit that changes them, so a restart in the middle checks them
- * again, a sale voided meanwhile included. No marker at all (a database from before this check) counts as a clean end: older
- * versions waited for the disk on every commit.
+ * again, a sale voided meanwhile included. No marker at all (a database from before this check) counts as
+ * a clean end: older versions waited for the disk on every commit.
  */
 export const RUN_MARKER_KEY = 'host.run';
 /** Checks still owed, saved with every change, so a restart (or a void) mid-check never drops one. */
