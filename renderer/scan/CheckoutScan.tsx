@@ -2,23 +2,28 @@ import { useCallback, useState } from 'react';
 import { type ScanEventPayload } from '../../shared/api/devices';
 import { startCodePayment, useCheckout } from '../stores/checkout';
 import { useT } from '../i18n/useT';
+import { checkoutScanAction } from './checkout-scan-action';
 import { CameraScanner } from './CameraScanner';
 import { useScans } from './useScans';
 
-const FINAL = new Set(['succeeded', 'failed', 'reversed']);
-
 /**
  * Scans on the checkout screen: a payment code while an amount is due (and no payment is running) starts
- * the payment; other codes are ignored here for now (product lookup comes with the catalog).
+ * the payment. Any other scan says on screen why nothing happened: a payment already running (never a
+ * second one), nothing due yet, or not a payment code (product lookup comes with the catalog).
  */
 export function useCheckoutScans(): void {
-  const onScan = useCallback((scan: ScanEventPayload) => {
-    if (scan.classification.kind !== 'payment') return;
-    const { sale, attempt, busy } = useCheckout.getState();
-    const running = attempt !== null && !FINAL.has(attempt.state);
-    if (!sale || sale.dueFen <= 0 || sale.status === 'paid' || running || busy) return;
-    void startCodePayment(scan.code);
-  }, []);
+  const t = useT();
+  const onScan = useCallback(
+    (scan: ScanEventPayload) => {
+      const state = useCheckout.getState();
+      const action = checkoutScanAction(scan, state);
+      if (!action) return;
+      if (action.pay) return void startCodePayment(scan.code);
+      const why = action.code === 'CODE_UNSUPPORTED' ? ` (${scan.classification.detail ?? scan.classification.kind})` : '';
+      state.setError({ code: action.code, message: `${t(action.key)}${why}`.slice(0, 300) });
+    },
+    [t],
+  );
   useScans(onScan);
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../stores/app';
-import { addAmountLine, cancelPayment, newSale, queryPayment, refreshSale, removeLine, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
+import { addAmountLine, cancelPayment, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
 import { formatFen, parseYuanInput } from '../format';
@@ -22,7 +22,6 @@ export function Checkout() {
   const attempt = useCheckout((s) => s.attempt);
   const error = useCheckout((s) => s.error);
   const busy = useCheckout((s) => s.busy);
-  const setAttempt = useCheckout((s) => s.setAttempt);
   const t = useT();
   const managers = useManagers();
   const [amount, setAmount] = useState('');
@@ -35,14 +34,16 @@ export function Checkout() {
   useCheckoutScans();
 
   useEffect(() => {
-    if (!sale) void newSale();
+    if (!sale) void resumeOrNewSale();
   }, [sale]);
 
-  // Back from another tab: the sale may have changed meanwhile (voided or paid on the Sales screen).
+  // Back from another tab, or the link to the host back after a drop: events may have been missed, so the
+  // sale and its payment are read again (voided or paid on the Sales screen, a payment that ended meanwhile).
+  const connected = useApp((s) => s.link.connected);
   useEffect(() => {
     const id = useCheckout.getState().sale?.id;
-    if (id) void refreshSale(id);
-  }, []);
+    if (id && connected) void refreshSale(id);
+  }, [connected]);
 
   useEffect(() => {
     if (!api) return;
@@ -50,7 +51,7 @@ export function Checkout() {
       api.on('payment.progress', (p) => {
         const cur = useCheckout.getState();
         if (cur.sale?.id !== p.saleId) return;
-        void api.call('payment.get', { attemptId: p.attemptId }).then((r) => r.ok && setAttempt(r.value));
+        void followAttempt(p.attemptId);
         void refreshSale(p.saleId);
       }),
       api.on('sale.changed', (p) => {
@@ -58,7 +59,7 @@ export function Checkout() {
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, setAttempt]);
+  }, [api]);
 
   const done = sale?.status === 'paid';
   const paymentRunning = attempt !== null && !['succeeded', 'failed', 'reversed'].includes(attempt.state);

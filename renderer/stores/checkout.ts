@@ -44,6 +44,21 @@ const api = () => {
   return a;
 };
 
+/** Replies arrive late (a query waits on the channel): only what is about the sale on screen is applied. */
+const isCurrent = (saleId: string): boolean => useCheckout.getState().sale?.id === saleId;
+const FINAL_ATTEMPT = new Set(['succeeded', 'failed', 'reversed']);
+
+function applySale(next: SaleView | null): void {
+  if (next && isCurrent(next.id)) useCheckout.getState().setSale(next);
+}
+function applyAttempt(next: AttemptView | null): void {
+  if (!next || !isCurrent(next.saleId)) return;
+  const shown = useCheckout.getState().attempt;
+  // An older attempt's answer never replaces a newer one on the same sale.
+  if (shown && shown.id !== next.id && next.createdAt < shown.createdAt) return;
+  useCheckout.getState().setAttempt(next);
+}
+
 export async function newSale(): Promise<void> {
   const { run, setSale, setAttempt } = useCheckout.getState();
   const sale = await run(() => api().call('sale.open'));
@@ -53,54 +68,78 @@ export async function newSale(): Promise<void> {
   }
 }
 
+/**
+ * The screen starts without a sale (first start, a reload, a new sign-in): a sale of this till that money is
+ * moving on (a code payment running, or part already paid) is taken up again rather than left behind while
+ * a new one opens; otherwise a new sale.
+ */
+export async function resumeOrNewSale(): Promise<void> {
+  const r = await api().call('sale.list', { status: 'paying', limit: 50 });
+  const paying = r.ok ? [...r.value].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)) : [];
+  const resume = paying.find((s) => s.activeAttempt !== null) ?? paying[0];
+  if (resume && !useCheckout.getState().sale) {
+    useCheckout.getState().setSale(resume);
+    useCheckout.getState().setAttempt(resume.activeAttempt);
+    return;
+  }
+  if (!useCheckout.getState().sale) await newSale();
+}
+
+/** The sale as the host has it now, with its payment: the running one, or the one shown, brought up to date. */
 export async function refreshSale(saleId: string): Promise<void> {
   const r = await api().call('sale.get', { saleId });
-  if (r.ok) {
-    useCheckout.getState().setSale(r.value);
-    if (r.value.activeAttempt) useCheckout.getState().setAttempt(r.value.activeAttempt);
+  if (!r.ok || !isCurrent(saleId)) return;
+  useCheckout.getState().setSale(r.value);
+  if (r.value.activeAttempt) return applyAttempt(r.value.activeAttempt);
+  // No payment running any more: the one on screen ended meanwhile (events missed while away): ask for it.
+  const shown = useCheckout.getState().attempt;
+  if (shown && shown.saleId === saleId && !FINAL_ATTEMPT.has(shown.state)) {
+    const a = await api().call('payment.get', { attemptId: shown.id });
+    if (a.ok) applyAttempt(a.value);
   }
 }
 
 /** Adds a keyed-amount line; false when it was not added (the error is on screen). */
 export async function addAmountLine(name: string | undefined, unitPriceFen: number, quantity: number): Promise<boolean> {
-  const { sale, run, setSale } = useCheckout.getState();
+  const { sale, run } = useCheckout.getState();
   if (!sale) return false;
   const next = await run(() => api().call('sale.addLine', { saleId: sale.id, kind: 'amount', name, unitPriceFen, quantity }));
-  if (next) setSale(next);
-  return next !== undefined;
+  applySale(next);
+  return next !== null;
 }
 
 export async function removeLine(lineId: string): Promise<void> {
-  const { sale, run, setSale } = useCheckout.getState();
+  const { sale, run } = useCheckout.getState();
   if (!sale) return;
-  const next = await run(() => api().call('sale.removeLine', { saleId: sale.id, lineId }));
-  if (next) setSale(next);
+  applySale(await run(() => api().call('sale.removeLine', { saleId: sale.id, lineId })));
 }
 
 export async function tenderCash(givenFen: number, amountFen?: number): Promise<void> {
-  const { sale, run, setSale } = useCheckout.getState();
+  const { sale, run } = useCheckout.getState();
   if (!sale) return;
-  const next = await run(() => api().call('sale.tenderCash', { saleId: sale.id, givenFen, amountFen }));
-  if (next) setSale(next);
+  applySale(await run(() => api().call('sale.tenderCash', { saleId: sale.id, givenFen, amountFen })));
 }
 
 export async function startCodePayment(code: string, amountFen?: number): Promise<void> {
-  const { sale, run, setAttempt } = useCheckout.getState();
+  const { sale, run } = useCheckout.getState();
   if (!sale) return;
-  const attempt = await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen }));
-  if (attempt) setAttempt(attempt);
+  applyAttempt(await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen })));
 }
 
 export async function cancelPayment(): Promise<void> {
-  const { attempt, run, setAttempt } = useCheckout.getState();
+  const { attempt, run } = useCheckout.getState();
   if (!attempt) return;
-  const next = await run(() => api().call('payment.cancel', { attemptId: attempt.id }));
-  if (next) setAttempt(next);
+  applyAttempt(await run(() => api().call('payment.cancel', { attemptId: attempt.id })));
 }
 
 export async function queryPayment(): Promise<void> {
-  const { attempt, run, setAttempt } = useCheckout.getState();
+  const { attempt, run } = useCheckout.getState();
   if (!attempt) return;
-  const next = await run(() => api().call('payment.query', { attemptId: attempt.id }));
-  if (next) setAttempt(next);
+  applyAttempt(await run(() => api().call('payment.query', { attemptId: attempt.id })));
+}
+
+/** The payment event of an attempt on the sale on screen: its new state. */
+export async function followAttempt(attemptId: string): Promise<void> {
+  const r = await api().call('payment.get', { attemptId });
+  if (r.ok) applyAttempt(r.value);
 }

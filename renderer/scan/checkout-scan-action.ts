@@ -1,0 +1,19 @@
+import { type ScanEventPayload } from '../../shared/api/devices';
+import { type AttemptView, type SaleView } from '../../shared/sales/views';
+import { type MessageKey } from '../i18n/messages';
+
+const FINAL = new Set(['succeeded', 'failed', 'reversed']);
+
+/** What a scan does on the checkout: pay with it, or the reason nothing happened (a message key). */
+export type CheckoutScanAction = { pay: true } | { pay: false; code: 'CODE_UNSUPPORTED' | 'PAYMENT_PENDING' | 'INVALID_STATE'; key: MessageKey };
+
+export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification'>, state: { sale: SaleView | null; attempt: AttemptView | null; busy: boolean }): CheckoutScanAction | null {
+  const { sale, attempt, busy } = state;
+  if (!sale) return null;
+  if (scan.classification.kind !== 'payment') return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.notPayment' };
+  // Never a second payment while one is running (or being started): the cashier is told, nothing is sent.
+  if ((attempt !== null && !FINAL.has(attempt.state)) || busy) return { pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.running' };
+  if (sale.dueFen <= 0 || sale.status === 'paid') return { pay: false, code: 'INVALID_STATE', key: 'checkout.scan.nothingDue' };
+  return { pay: true };
+}
+

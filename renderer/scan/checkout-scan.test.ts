@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { type AttemptView, type SaleView } from '../../shared/sales/views';
+import { checkoutScanAction } from './checkout-scan-action';
+
+const sale = { id: 's', status: 'open', dueFen: 300 } as SaleView;
+const waiting = { state: 'pending' } as AttemptView;
+const pay = { classification: { kind: 'payment' as const, channel: 'wechat' as const, detail: null } };
+const other = { classification: { kind: 'unknown' as const, channel: null, detail: 'not digits' } };
+
+describe('checkoutScanAction', () => {
+  it('pays only with a payment code, while an amount is due and nothing is running; says why otherwise', () => {
+    expect(checkoutScanAction(pay, { sale, attempt: null, busy: false })).toEqual({ pay: true });
+    expect(checkoutScanAction(pay, { sale, attempt: { state: 'failed' } as AttemptView, busy: false })).toEqual({ pay: true });
+    expect(checkoutScanAction(pay, { sale, attempt: waiting, busy: false })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
+    expect(checkoutScanAction(pay, { sale, attempt: null, busy: true })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
+    expect(checkoutScanAction(pay, { sale: { ...sale, dueFen: 0 }, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE' });
+    expect(checkoutScanAction(other, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'CODE_UNSUPPORTED' });
+    expect(checkoutScanAction(pay, { sale: null, attempt: null, busy: false })).toBeNull();
+  });
+});

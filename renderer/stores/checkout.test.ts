@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type PosApi } from '../../shared/api/client';
+import { type AttemptView, type SaleView } from '../../shared/sales/views';
+
+// The app store reads the stored language at import time: a minimal localStorage/document for node.
+vi.hoisted(() => {
+  const mem = new Map<string, string>();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) });
+  vi.stubGlobal('document', { documentElement: { lang: 'zh-CN' } });
+});
+const { useApp } = await import('./app');
+const { addAmountLine, newSale, queryPayment, refreshSale, resumeOrNewSale, useCheckout } = await import('./checkout');
+
+const attempt = (over: Partial<AttemptView> = {}): AttemptView => ({
+  id: 'att1', saleId: 'saleA', orderNo: 'o1', wallet: 'wechat', gateway: 'wechat', amountFen: 300, maskedCode: '1345**********6789',
+  state: 'pending', phase: 'waiting_password', reason: null, transactionId: null, cancelRequested: false,
+  createdAt: '2026-11-26T01:00:00.000Z', updatedAt: '2026-11-26T01:00:00.000Z', ...over,
+});
+const sale = (over: Partial<SaleView> = {}): SaleView => ({
+  id: 'saleA', receiptNo: 'T01-20261126-0001', businessDate: '2026-11-26', terminalId: 'T01', cashierId: 'u1', status: 'open',
+  lines: [], tenders: [], subtotalFen: 300, discountFen: 0, totalFen: 300, paidFen: 0, dueFen: 300, refundedFen: 0,
+  activeAttempt: null, createdAt: '2026-11-26T01:00:00.000Z', completedAt: null, voidedAt: null, ...over,
+});
+const ok = <T>(value: T) => ({ ok: true as const, value });
+function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {
+  let resolve!: (v: T) => void;
+  return { promise: new Promise<T>((r) => (resolve = r)), resolve };
+}
+
+/** A host that answers each method from `handlers` (unknown methods: UNKNOWN_METHOD); records the calls. */
+function host(handlers: Record<string, (input: unknown) => unknown>): string[] {
+  const calls: string[] = [];
+  const api: PosApi = {
+    call: (async (method: string, input?: unknown) => {
+      calls.push(method);
+      const h = handlers[method];
+      return h ? await h(input) : { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
+    }) as PosApi['call'],
+    on: () => () => undefined,
+  };
+  useApp.setState({ api });
+  return calls;
+}
+const running = (): boolean => {
+  const a = useCheckout.getState().attempt;
+  return a !== null && !['succeeded', 'failed', 'reversed'].includes(a.state);
+};
+
+beforeEach(() => useCheckout.setState({ sale: null, attempt: null, error: null, busy: false }));
+
+describe('checkout store', () => {
+  it('a payment that ended while the screen was away is read again, not left "waiting for the password"', async () => {
+    host({ 'sale.get': () => ok(sale({ status: 'open' })), 'payment.get': () => ok(attempt({ state: 'failed', phase: 'failed' })) });
+    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: attempt() });
+    await refreshSale('saleA');
+    expect(useCheckout.getState().attempt).toMatchObject({ state: 'failed' });
+    expect(running()).toBe(false);
+  });
+
+  it('a refused line reports false (what was keyed comes back)', async () => {
+    host({ 'sale.addLine': () => ({ ok: false, error: { code: 'AMOUNT_INVALID', message: 'too much' } }) });
+    useCheckout.setState({ sale: sale() });
+    expect(await addAmountLine(undefined, 100, 1)).toBe(false);
+    expect(useCheckout.getState().error?.code).toBe('AMOUNT_INVALID');
+  });
+
+  it('late answers about the previous sale never land on the next one', async () => {
+    const q = deferred<unknown>();
+    const g = deferred<unknown>();
+    host({ 'payment.query': () => q.promise, 'sale.get': () => g.promise, 'sale.open': () => ok(sale({ id: 'saleB', receiptNo: 'T01-20261126-0002', totalFen: 0, dueFen: 0, subtotalFen: 0 })) });
+    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: attempt() });
+    const query = queryPayment();
+    const read = refreshSale('saleA');
+    // Meanwhile sale A was paid and the cashier pressed "next customer".
+    useCheckout.setState({ sale: sale({ status: 'paid', paidFen: 300, dueFen: 0 }), attempt: attempt({ state: 'succeeded', phase: 'paid' }) });
+    await newSale();
+    q.resolve(ok(attempt({ state: 'succeeded', phase: 'paid' })));
+    g.resolve(ok(sale({ status: 'paid', paidFen: 300, dueFen: 0 })));
+    await Promise.all([query, read]);
+    expect(useCheckout.getState()).toMatchObject({ sale: { id: 'saleB' }, attempt: null });
+  });
+
+  it('an answer about an older attempt never replaces the newer one on screen', async () => {
+    host({ 'payment.query': () => ok(attempt({ id: 'old', state: 'failed', phase: 'failed', createdAt: '2026-11-26T00:59:00.000Z' })) });
+    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: attempt({ id: 'old', createdAt: '2026-11-26T00:59:00.000Z' }) });
+    const q = queryPayment();
+    useCheckout.setState({ attempt: attempt({ id: 'new' }) });
+    await q;
+    expect(useCheckout.getState().attempt?.id).toBe('new');
+  });
+
+  it('starting without a sale takes up one whose payment is running (a reload mid-payment), else opens a new one', async () => {
+    let calls = host({ 'sale.list': () => ok([sale({ id: 'older', status: 'paying', paidFen: 100, createdAt: '2026-11-26T00:00:00.000Z' }), sale({ status: 'paying', activeAttempt: attempt() })]), 'sale.open': () => ok(sale({ id: 'saleB' })) });
+    await resumeOrNewSale();
+    expect(calls).toEqual(['sale.list']);
+    expect(useCheckout.getState()).toMatchObject({ sale: { id: 'saleA' }, attempt: { id: 'att1', phase: 'waiting_password' } });
+
+    useCheckout.setState({ sale: null, attempt: null });
+    calls = host({ 'sale.list': () => ok([]), 'sale.open': () => ok(sale({ id: 'saleB' })) });
+    await resumeOrNewSale();
+    expect(calls).toEqual(['sale.list', 'sale.open']);
+    expect(useCheckout.getState().sale?.id).toBe('saleB');
+  });
+});
