@@ -92,8 +92,21 @@ export function Checkout() {
     await tenderCash(fen);
   };
 
-  if (!sale) return <main className="checkout" />;
   const errorText = error ? `${t((`error.${error.code}`) as MessageKey) ?? t('error.generic')} — ${error.message}` : null;
+  // No sale could be opened (host unreachable, refused): say so and offer to try again, never a blank screen.
+  if (!sale)
+    return (
+      <main className="checkout">
+        {errorText && (
+          <p className="error" role="alert" data-testid="checkout-error">
+            {errorText}{' '}
+            <button type="button" data-testid="checkout-retry" onClick={() => void resumeOrNewSale()}>
+              {t('print.retry')}
+            </button>
+          </p>
+        )}
+      </main>
+    );
 
   return (
     <main className="checkout" data-testid="checkout">
