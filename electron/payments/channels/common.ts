@@ -5,6 +5,8 @@ import { httpSend, type SendFn } from './transport';
 import { type ChannelId, type ChannelOperation, type PayRequest, type RefundRequest, type SecurityEvent } from './types';
 import { pooledRandomBytes } from '../../random';
 
+export { channelRef } from './channel-ref';
+
 export type AdapterDeps = {
   send?: SendFn;
   clock?: Clock;
@@ -98,8 +100,6 @@ export function parseCst(text: string | undefined): number | undefined {
 
 /** Gateway time text → ISO with offset, falling back to the local clock when the gateway sent nothing usable. */
 export const isoFromCst = (text: string | undefined, fallbackMs: number): string => cstIso(parseCst(text) ?? fallbackMs);
-
-export { channelRef } from './channel-ref';
 
 /** Strict non-negative integer from a decimal string field (fen amounts in WeChat/UnionPay answers). */
 export function parseFenField(value: unknown): number | undefined {

@@ -41,8 +41,6 @@ export type WechatConfig = {
 type Exchange = { ok: true; fields: WechatFields } | { ok: false; outcome: NotSent | Unknown };
 type RawExchange = { ok: true; text: string } | { ok: false; outcome: NotSent | Unknown };
 
-const UNKNOWN_PAY_CODES = new Set(['SYSTEMERROR', 'BANKERROR']);
-
 export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): PaymentChannel {
   for (const key of ['baseUrl', 'appId', 'mchId', 'apiKey'] as const) {
     if (typeof config[key] !== 'string' || config[key] === '') throw new PosError('VALIDATION', `WeChat config: ${key} is required`);
@@ -155,9 +153,8 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       const code = f.err_code ?? 'UNKNOWN';
       const message = f.err_code_des ?? code;
       if (code === 'USERPAYING') return { status: 'waiting', code, message };
-      if (UNKNOWN_PAY_CODES.has(code)) return unknown(message, code);
-      // Only a documented decline is definite. Anything else, including "the number is taken" (ORDERPAID,
-      // OUT_TRADE_NO_USED: an earlier request with it may have been paid), only a query can tell.
+      // Only a documented decline is definite. Anything else (SYSTEMERROR, BANKERROR, "the number is taken":
+      // ORDERPAID, OUT_TRADE_NO_USED, where an earlier request with it may have been paid) only a query can tell.
       if (WECHAT_PAY_FAILURES.has(code)) return { status: 'failed', code, message };
       return unknown(message, code);
     },
