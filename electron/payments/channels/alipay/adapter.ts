@@ -281,7 +281,9 @@ export function readBill(date: string, body: Buffer): BillOutcome {
   try {
     const { detailText } = readAlipayBillZip(body);
     const { rows, rejected, declaredCount } = parseAlipayBill(detailText);
-    if (declaredCount !== null && declaredCount !== rows.length + rejected.length) {
+    // Every Alipay detail file ends with its totals line: without it the file was cut short.
+    if (declaredCount === null) return { status: 'bad_bill', code: 'NOT_A_BILL', message: 'The bill ends before its totals line (#交易合计): cut short?' };
+    if (declaredCount !== rows.length + rejected.length) {
       return { status: 'bad_bill', code: 'COUNT_MISMATCH', message: `The bill announces ${declaredCount} rows but has ${rows.length + rejected.length}` };
     }
     return { status: 'ok', date, rows, raw: detailText, rejected };

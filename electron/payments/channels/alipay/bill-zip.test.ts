@@ -115,6 +115,16 @@ describe('the Alipay bill archive', () => {
     expect(short).toMatchObject({ status: 'bad_bill', code: 'COUNT_MISMATCH', message: 'The bill announces 3 rows but has 2' });
   });
 
+  it('a detail file cut before its totals line is refused, even when its last row looks like a comment', () => {
+    const lines = detailCsv().split('\r\n');
+    const end = lines.findIndex((l) => l.includes('业务明细列表结束'));
+    // Cut after the rows; then the same with the last row damaged into a `#` line.
+    const cut = lines.slice(0, end).join('\r\n');
+    expect(readBill(DATE, zipWithGbkNames([{ name: DETAIL, data: gbk(cut) }], MTIME))).toMatchObject({ status: 'bad_bill', code: 'NOT_A_BILL', message: expect.stringContaining('totals line') });
+    const damaged = lines.slice(0, end - 1).concat(`#${lines[end - 1] ?? ''}`).join('\r\n');
+    expect(readBill(DATE, zipWithGbkNames([{ name: DETAIL, data: gbk(damaged) }], MTIME))).toMatchObject({ status: 'bad_bill', code: 'NOT_A_BILL' });
+  });
+
   it('property: 400 random corruptions of a good archive never throw and never lose a row silently', () => {
     let seed = 20261124;
     const rnd = (): number => {

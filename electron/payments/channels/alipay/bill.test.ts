@@ -102,6 +102,14 @@ describe('Alipay bill CSV', () => {
     }
   });
 
+  it('a `#` line inside the detail list is a rejected line, not a comment; comments after the list are fine', () => {
+    const parsed = parseAlipayBill(withLines(['#damaged row'], ENTRIES.length + 1));
+    expect(parsed.rows).toHaveLength(ENTRIES.length);
+    expect(parsed.rejected).toEqual([{ line: expect.any(Number), reason: 'comment line inside the detail list', text: '#damaged row' }]);
+    expect(parsed.declaredCount).toBe(ENTRIES.length + 1);
+    expect(parseAlipayBill(`${csv()}#备注：extra comment\r\n`).rejected).toEqual([]);
+  });
+
   it('an empty day has a header, no rows and totals of zero', () => {
     expect(parseAlipayBill(csv([]))).toEqual({ rows: [], rejected: [], declaredCount: 0 });
   });

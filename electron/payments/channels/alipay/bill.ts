@@ -122,6 +122,8 @@ const norm = (h: string): string => h.replace(/^\uFEFF/, '').trim().replace(/（
 const NEEDED = ['支付宝交易号', '商户订单号', '业务类型', '完成时间', '订单金额(元)', '退款批次号/请求号', '备注'] as const;
 const ID = /^[0-9A-Za-z_-]{1,64}$/;
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+/** The line that closes the detail list; only `#` comments (totals, export time) may follow it. */
+const LIST_END = /^#-+业务明细列表结束/;
 const TOTALS = /交易合计[：:]\s*(\d+)\s*笔[，,]\s*退款合计[：:]\s*(\d+)\s*笔/;
 
 type RowResult = { ok: true; row: BillRow } | { ok: false; reason: string };
@@ -174,11 +176,15 @@ export function parseAlipayBill(text: string): AlipayBillParse {
   const rows: BillRow[] = [];
   const rejected: BillRowRejection[] = [];
   let declaredCount: number | null = null;
+  let listEnded = false;
   for (let i = headerAt + 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (line.startsWith('#')) {
       const m = TOTALS.exec(line);
       if (m) declaredCount = Number(m[1]) + Number(m[2]);
+      else if (LIST_END.test(line)) listEnded = true;
+      // Inside the list a comment line is a damaged row (or a cut-and-paste accident): counted, not skipped.
+      else if (!listEnded) rejected.push({ line: i + 1, reason: 'comment line inside the detail list', text: line.slice(0, 200) });
       continue;
     }
     if (line.trim() === '') continue;
