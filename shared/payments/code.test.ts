@@ -70,6 +70,9 @@ describe('classifyPaymentCode: normalisation and rejection', () => {
     '134567890123456789]C0',
     'https://qr.alipay.com/abc',
     '1.34567890123456789',
+    // Two partial scans glued by a line break (a lost suffix): never joined into one code.
+    '134567890\r\n123456789',
+    '13456789\n0123456789',
   ])('not digits %j', (raw) => {
     expect(classifyPaymentCode(raw)).toMatchObject({ ok: false, reason: 'NOT_DIGITS' });
   });

@@ -74,9 +74,12 @@ function isEnabled(channel: PaymentChannel, options: ClassifierOptions): boolean
 // AIM symbology identifier: `]` + code letter + modifier digit (ISO/IEC 15424), e.g. ]C0, ]Q1, ]E0.
 const AIM_PREFIX = /^\][A-Za-z][0-9A-Za-z]/;
 
-/** Strip what scanners add around the digits. Exported for the scan pipeline and tests. */
+/**
+ * Strip what scanners add around the digits (a CR/LF suffix, spaces, an AIM prefix). Only around them: a line
+ * break inside is two scans glued together (a lost suffix), never one code. Exported for the scan pipeline.
+ */
 export function normalisePaymentCode(raw: string): string {
-  let s = raw.replace(/[\r\n]+/g, '').trim();
+  let s = raw.trim();
   if (AIM_PREFIX.test(s)) s = s.slice(3).trim();
   return s;
 }
