@@ -97,6 +97,8 @@ export function insertLine(db: Db, row: Omit<LineRow, 'seq'>): void {
 
 export const deleteLine = (db: Db, saleId: string, lineId: string): boolean => stmt(db, 'DELETE FROM sale_lines WHERE id = ? AND sale_id = ?').run(lineId, saleId).changes === 1;
 
+export const countLines = (db: Db, saleId: string): number => (stmt(db, 'SELECT count(*) AS n FROM sale_lines WHERE sale_id = ?').get(saleId) as { n: number }).n;
+export const countTenders = (db: Db, saleId: string): number => (stmt(db, 'SELECT count(*) AS n FROM tenders WHERE sale_id = ?').get(saleId) as { n: number }).n;
 export const listTenders = (db: Db, saleId: string): TenderRow[] => stmt(db, 'SELECT * FROM tenders WHERE sale_id = ? ORDER BY rowid').all(saleId) as TenderRow[];
 export const getTender = (db: Db, id: string): TenderRow | undefined => stmt(db, 'SELECT * FROM tenders WHERE id = ?').get(id) as TenderRow | undefined;
 

@@ -5,11 +5,11 @@ import { type RecordBus } from '../services/records';
 import { appendAudit } from '../services/audit';
 import { uuidv7 } from '../ids';
 import { PosError } from '../../shared/api/result';
-import { type LineDiscount, SaleMathError, businessDate, cashTender, lineAmounts, saleTotals } from '../../shared/sales/money';
+import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, TENDER_LIMIT_MESSAGE, businessDate, cashTender, lineAmounts, overTenderLimit, saleTotals } from '../../shared/sales/money';
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
 import { activeAttemptForSale } from '../payments/engine/attempts';
-import { type SaleRow, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
+import { type SaleRow, countLines, countTenders, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
 import { dueFen, saleView } from './view';
@@ -103,6 +103,7 @@ export function createSalesService(deps: SalesDeps) {
       const when = at();
       db.transaction(() => {
         requireEditable(db, input.saleId);
+        if (countLines(db, input.saleId) >= MAX_SALE_LINES) throw new PosError('INVALID_STATE', LINE_LIMIT_MESSAGE);
         insertLine(db, {
           id: uuidv7(clock.now()),
           sale_id: input.saleId,
@@ -147,6 +148,7 @@ export function createSalesService(deps: SalesDeps) {
         if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (current.total_fen <= 0) throw new PosError('INVALID_STATE', 'the sale has nothing to pay');
         const cash = math(() => cashTender(current.total_fen - current.paid_fen, givenFen, amountFen));
+        if (overTenderLimit(countTenders(db, saleId), cash.amountFen, current.total_fen - current.paid_fen)) throw new PosError('INVALID_STATE', TENDER_LIMIT_MESSAGE);
         insertTender(db, { id: uuidv7(clock.now()), sale_id: saleId, kind: 'cash', amount_fen: cash.amountFen, given_fen: givenFen, change_fen: cash.changeFen, attempt_id: null, created_at: when });
         updateSale(db, saleId, { paid_fen: current.paid_fen + cash.amountFen }, when);
         appendAudit(db, when, actor, 'sale.cash', { saleId, amountFen: cash.amountFen, givenFen, changeFen: cash.changeFen });

@@ -55,7 +55,7 @@ describe('outbox', () => {
     })();
     expect(rows(t)).toEqual([
       expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/payload not serialisable: .*BigInt/) }),
-      expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(/bytes, over 65536/) }),
+      expect.objectContaining({ state: 'parked', last_error: expect.stringMatching(new RegExp(`bytes, over ${MAX_ENTRY_BYTES}`)) }),
       expect.objectContaining({ state: 'pending', last_error: null }),
     ]);
     expect(JSON.parse(rows(t)[0]?.entry ?? '{}')).toMatchObject({ idempotencyKey: 'bad-sale-1', payload: {} });

@@ -6,6 +6,17 @@
 /** Upper bound of one line and of a sale: 100 million yuan, far below 2^53 even when multiplied by 10 000. */
 export const MAX_LINE_FEN = 10_000_000_000;
 export const MAX_QUANTITY = 9_999;
+/**
+ * Most lines and tenders (payments: cash, code) one sale may hold. Every finished sale goes to HQ as one
+ * entry, which takes at most 16 tenders and MAX_ENTRY_BYTES (shared/sync/protocol.ts): the till refuses the
+ * 501st line or 17th payment while the sale is open, rather than finish a sale HQ can never take.
+ */
+export const MAX_SALE_LINES = 500;
+export const MAX_SALE_TENDERS = 16;
+export const LINE_LIMIT_MESSAGE = `a sale holds at most ${MAX_SALE_LINES} lines: finish this one and ring the rest up as another sale`;
+export const TENDER_LIMIT_MESSAGE = `a sale takes at most ${MAX_SALE_TENDERS} payments: this last one must pay all that is due`;
+/** Would this payment (of `amountFen`, with `tenders` already taken) leave the sale owing with no payment left? */
+export const overTenderLimit = (tenders: number, amountFen: number, dueFen: number): boolean => tenders >= MAX_SALE_TENDERS - 1 && amountFen < dueFen;
 
 export type LineDiscount = { kind: 'amount'; fen: number } | { kind: 'percent'; basisPoints: number };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fenSchema, idSchema } from '../api/common';
+import { MAX_SALE_TENDERS } from '../sales/money';
 
 /**
  * The outbox entry: one record (sale, refund, void, shift close, cash movement) as the terminal uploads it
@@ -37,7 +38,7 @@ export const tenderSchema = z.strictObject({
 });
 export type Tender = z.infer<typeof tenderSchema>;
 
-const tendersSchema = z.array(tenderSchema).min(1).max(16);
+const tendersSchema = z.array(tenderSchema).min(1).max(MAX_SALE_TENDERS);
 
 /** A sale line. Only `amountFen` (the line total, negative for a discount line) is required by HQ. */
 export const saleLineSchema = z.looseObject({
@@ -67,7 +68,7 @@ export const salePayloadSchema = z
     totalFen: fenSchema.min(0),
     lines: z.array(saleLineSchema).max(1000),
     // A voided sale may have no tenders (nothing was paid, or what was paid went back to the customer).
-    tenders: z.array(tenderSchema).max(16),
+    tenders: z.array(tenderSchema).max(MAX_SALE_TENDERS),
     status: z.enum(['completed', 'voided']),
   })
   .superRefine((p, ctx) => {

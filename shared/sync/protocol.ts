@@ -35,8 +35,12 @@ export const SYNC_HEADERS = {
 export const MAX_BATCH_ENTRIES = 500;
 /** Largest request body HQ reads; larger requests get 413 before any parsing. */
 export const MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024;
-/** Largest single entry, as UTF-8 JSON; a larger one is rejected (only that entry). */
-export const MAX_ENTRY_BYTES = 64 * 1024;
+/**
+ * Largest single entry, as UTF-8 JSON; a larger one is rejected (only that entry). A sale at the till's
+ * limit (MAX_SALE_LINES lines, each with a 64-character name and sku that JSON may escape to 6 bytes a
+ * character) is under 450 KiB.
+ */
+export const MAX_ENTRY_BYTES = 512 * 1024;
 /** Default accepted clock skew between terminal and HQ, either direction. */
 export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60 * 1000;
 

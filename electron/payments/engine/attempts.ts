@@ -53,14 +53,15 @@ export const codeHashUsed = (db: Db, hash: string): boolean => stmt(db, 'SELECT 
  * What a new attempt on a sale must know, in one read (the payment path): whether one is still open on it,
  * whether this code (its keyed hash) was ever submitted, and how many attempts the sale has had.
  */
-export function startGuards(db: Db, saleId: string, codeHash: string): { active: boolean; codeUsed: boolean; attempts: number } {
+export function startGuards(db: Db, saleId: string, codeHash: string): { active: boolean; codeUsed: boolean; attempts: number; tenders: number } {
   const row = stmt(
     db,
     `SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE sale_id = @sale AND state NOT IN ('succeeded', 'failed', 'reversed')) AS active,
             EXISTS (SELECT 1 FROM payment_attempts WHERE code_hash = @hash) AS used,
-            (SELECT count(*) FROM payment_attempts WHERE sale_id = @sale) AS attempts`,
-  ).get({ sale: saleId, hash: codeHash }) as { active: number; used: number; attempts: number };
-  return { active: row.active === 1, codeUsed: row.used === 1, attempts: row.attempts };
+            (SELECT count(*) FROM payment_attempts WHERE sale_id = @sale) AS attempts,
+            (SELECT count(*) FROM tenders WHERE sale_id = @sale) AS tenders`,
+  ).get({ sale: saleId, hash: codeHash }) as { active: number; used: number; attempts: number; tenders: number };
+  return { active: row.active === 1, codeUsed: row.used === 1, attempts: row.attempts, tenders: row.tenders };
 }
 
 export const listOpenAttempts = (db: Db): AttemptRow[] =>

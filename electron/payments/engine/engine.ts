@@ -15,6 +15,7 @@ import { type PaymentChannel } from '../channels/types';
 import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
+import { TENDER_LIMIT_MESSAGE, overTenderLimit } from '../../../shared/sales/money';
 import { type AttemptRow, attemptView, getAttempt, insertAttempt, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
@@ -284,6 +285,7 @@ export function createPaymentEngine(deps: EngineDeps) {
         if (guards.active) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
         if (current.total_fen - current.paid_fen <= 0) throw new PosError('INVALID_STATE', 'nothing is due on this sale');
         if (amount > current.total_fen - current.paid_fen) throw new PosError('AMOUNT_INVALID', 'amount is more than what is due');
+        if (overTenderLimit(guards.tenders, amount, current.total_fen - current.paid_fen)) throw new PosError('INVALID_STATE', TENDER_LIMIT_MESSAGE);
         if (guards.codeUsed) throw new PosError('CODE_REPLAYED', 'this payment code was already used: ask the customer to refresh it');
         const when = at();
         const inserted = insertAttempt(db, {
