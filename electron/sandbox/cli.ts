@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { DEFAULT_SANDBOX_PORT, loadOrCreateSandboxConfig, type SandboxConfig, SandboxConfigError } from './config';
 import { AMOUNT_SCENARIOS } from './scenarios';
-import { startSandbox, type SandboxOptions } from './server';
+import { DEFAULT_SLOW_DELAY_MS, startSandbox, type SandboxOptions } from './server';
 
 function usage(message: string): never {
   console.error(message);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const portFlag = intArg('port');
-  const slowDelayMs = intArg('slow-ms') ?? 3000;
+  const slowDelayMs = intArg('slow-ms') ?? DEFAULT_SLOW_DELAY_MS;
   const passwordQueries = intArg('password-queries') ?? 2;
   const fromFile = config(portFlag);
   const options: SandboxOptions = {

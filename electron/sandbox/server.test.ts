@@ -4,6 +4,8 @@ import { wechatSign } from '../payments/channels/wechat/sign';
 import { buildWechatXml, parseWechatXml } from '../payments/channels/wechat/xml';
 import { freshCode, freshOrderNo, startSandboxFixture, type SandboxFixture } from './testing';
 import { scenarioForAmount } from './scenarios';
+import { DEFAULT_SLOW_DELAY_MS } from './server';
+import { DEFAULT_PAYMENT_SETTINGS } from '../../shared/sales/payment-settings';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -117,5 +119,12 @@ describe('sandbox server', () => {
     expect((await fetch(`${f.sandbox.url}/nope`)).status).toBe(404);
     expect((await fetch(`${f.sandbox.url}/__sandbox/nope`)).status).toBe(404);
     expect((await post('/pay/micropay', 'x'.repeat(2 * 1024 * 1024), 'text/xml').catch(() => ({ status: 413 }))).status).toBe(413);
+  });
+});
+
+describe('sandbox defaults', () => {
+  it('the slow scenario answers after the till has given up, with every gateway\'s default request timeout', () => {
+    const timeouts = Object.values(DEFAULT_PAYMENT_SETTINGS.timings).map((t) => t.requestTimeoutMs);
+    expect(DEFAULT_SLOW_DELAY_MS).toBeGreaterThan(Math.max(...timeouts));
   });
 });

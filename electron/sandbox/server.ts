@@ -78,6 +78,9 @@ function submittedCode(channel: SandboxChannel, prepared: PreparedRequest, body:
   return cls.ok ? cls.code : raw;
 }
 
+/** The `slow` scenario's delay: past the till's default request timeout (15 s), so the till does time out. */
+export const DEFAULT_SLOW_DELAY_MS = 20_000;
+
 const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -85,7 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const keys = generateSandboxKeys(options.keys);
   const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
   const scenarios = createScenarioQueue();
-  const slowDelayMs = options.slowDelayMs ?? 3_000;
+  const slowDelayMs = options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS;
   const downloads = new Map<string, { body: Buffer; contentType: string }>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();

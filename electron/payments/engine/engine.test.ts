@@ -148,6 +148,26 @@ describe('payment engine: pay outcomes', () => {
     expect(await state(t, a.id)).toBe('reversed');
   });
 
+  it('a WeChat code through the aggregator keeps WeChat\'s 15 s before the reverse (the aggregator itself has none)', async () => {
+    const jp = createFakeChannel('jeepay');
+    t = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });
+    const p = t.host.ctx.settings().payments;
+    await t.must('settings.update', { payments: { ...p, routing: { ...p.routing, wechat: 'aggregator' } } });
+    expect(p.timings.jeepay.minReverseAfterMs).toBe(0);
+    jp.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    jp.defaults.query = { status: 'waiting', code: 'USERPAYING', message: '' };
+    const saleId = await t.openSale(700);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    expect(a).toMatchObject({ wallet: 'wechat', gateway: 'jeepay' });
+    await t.advance(2_000);
+    await t.must('payment.cancel', { attemptId: a.id });
+    await t.advance(12_000);
+    expect(jp.count('reverse')).toBe(0);
+    await t.advance(1_000);
+    expect(jp.count('reverse')).toBe(1);
+    expect(await state(t, a.id)).toBe('reversed');
+  });
+
   it('paid after the cashier cancelled (pay in flight): the charge is reversed, the sale stays unpaid', async () => {
     const { t, wx } = await setup();
     const inflight = deferred<PayOutcome>();

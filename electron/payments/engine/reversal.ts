@@ -31,6 +31,15 @@ export type ReversalDeps = {
 export function createReversal(deps: ReversalDeps) {
   const { db, clock } = deps;
   const timingOf = (row: AttemptRow) => deps.settings().payments.timings[row.gateway];
+  /**
+   * The wallet's own wait counts too: a WeChat code routed through an aggregator is still a WeChat order,
+   * which WeChat asks not to reverse sooner than 15 s after the pay request, whoever forwards the reverse.
+   */
+  const minReverseAfterMs = (row: AttemptRow): number => {
+    const timings = deps.settings().payments.timings;
+    const wallet = row.wallet in timings ? timings[row.wallet as keyof typeof timings] : undefined;
+    return Math.max(timings[row.gateway].minReverseAfterMs, wallet?.minReverseAfterMs ?? 0);
+  };
 
   const done = (row: AttemptRow, how: string): void => {
     deps.commit(row.id, (r, when, now) => {
@@ -100,7 +109,7 @@ export function createReversal(deps: ReversalDeps) {
   async function step(row: AttemptRow, channel: PaymentChannel): Promise<void> {
     const t = timingOf(row);
     const now = clock.now();
-    const earliest = (row.sent_ms ?? row.created_ms) + t.minReverseAfterMs;
+    const earliest = (row.sent_ms ?? row.created_ms) + minReverseAfterMs(row);
     if (now < earliest) return deps.schedule(row.id, earliest);
     if (row.reverse_refund_no) return refund(row, channel, row.reverse_refund_no);
     if (now > row.created_ms + t.reverseWindowHours * 3_600_000) return check(row, channel, 'past the reverse window');
