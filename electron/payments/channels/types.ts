@@ -76,7 +76,8 @@ export type QueryOutcome = Paid | Waiting | Failed | { status: 'not_found' } | U
 export type ReverseOutcome =
   /**
    * `close`: an unpaid order is closed for good; `refund`: a paid one was refunded; `none`: nothing existed
-   * (the order number is now dead); `unspecified`: done, the gateway does not say which (WeChat).
+   * (the order number should now be dead; the engine asks once more later, reversal.ts `lateCheck`);
+   * `unspecified`: done, the gateway does not say which (WeChat).
    */
   | { status: 'reversed'; action: 'close' | 'refund' | 'none' | 'unspecified' }
   /** Call reverse again (WeChat recall=Y, Alipay retry_flag=Y, a refund still in progress). */

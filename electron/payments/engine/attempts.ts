@@ -24,6 +24,8 @@ export type AttemptRow = {
   reverse_refund_no: string | null;
   /** What the give-back refund returns: what the channel says was charged (null: amount_fen). */
   reverse_refund_fen: number | null;
+  /** Reversed as "no such order": when to ask once more whether the pay request arrived late (null: never). */
+  late_check_ms: number | null;
   created_ms: number;
   sent_ms: number | null;
   resolved_ms: number | null;
@@ -37,12 +39,12 @@ export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending
  * Inserts an attempt and returns it as stored, the table's defaults filled in (attempts.test.ts checks it
  * against a read): the payment path needs the row and a re-read costs as much as the insert.
  */
-export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'reverse_refund_fen' | 'resolved_ms'>): AttemptRow {
+export function insertAttempt(db: Db, row: Omit<AttemptRow, 'reason' | 'transaction_id' | 'cancel_requested' | 'queries' | 'reverse_calls' | 'reverse_refund_no' | 'reverse_refund_fen' | 'late_check_ms' | 'resolved_ms'>): AttemptRow {
   stmt(db, 
     `INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, sent_ms, created_at, updated_at)
      VALUES (@id, @sale_id, @order_no, @wallet, @gateway, @amount_fen, @code_hash, @code_masked, @state, @phase, @created_ms, @sent_ms, @created_at, @updated_at)`,
   ).run(row);
-  return { ...row, reason: null, transaction_id: null, cancel_requested: 0, queries: 0, reverse_calls: 0, reverse_refund_no: null, reverse_refund_fen: null, resolved_ms: null };
+  return { ...row, reason: null, transaction_id: null, cancel_requested: 0, queries: 0, reverse_calls: 0, reverse_refund_no: null, reverse_refund_fen: null, late_check_ms: null, resolved_ms: null };
 }
 
 export const getAttempt = (db: Db, id: string): AttemptRow | undefined => stmt(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
@@ -67,19 +69,23 @@ export function startGuards(db: Db, saleId: string, codeHash: string): { active:
 export const listOpenAttempts = (db: Db): AttemptRow[] =>
   stmt(db, "SELECT * FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms, id").all() as AttemptRow[];
 
+/** Attempts reversed as "no such order" whose late-arrival check is still to come (see migration 0008). */
+export const listLateChecks = (db: Db): AttemptRow[] =>
+  stmt(db, 'SELECT * FROM payment_attempts WHERE late_check_ms IS NOT NULL ORDER BY late_check_ms, id').all() as AttemptRow[];
+
 export const activeAttemptForSale = (db: Db, saleId: string): AttemptRow | undefined =>
   stmt(db, "SELECT * FROM payment_attempts WHERE sale_id = ? AND state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms DESC LIMIT 1").get(saleId) as AttemptRow | undefined;
 
 export const listAttemptsForSale = (db: Db, saleId: string): AttemptRow[] =>
   stmt(db, 'SELECT * FROM payment_attempts WHERE sale_id = ? ORDER BY rowid').all(saleId) as AttemptRow[];
 
-type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no' | 'reverse_refund_fen'>> & {
+type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no' | 'reverse_refund_fen' | 'late_check_ms'>> & {
   /** Increment counters rather than set them. */
   addQueries?: number;
   addReverseCalls?: number;
 };
 
-const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no', 'reverse_refund_fen'] as const;
+const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no', 'reverse_refund_fen', 'late_check_ms'] as const;
 
 export function updateAttempt(db: Db, id: string, patch: Patch, at: string): void {
   const sets: string[] = ['updated_at = @updated_at'];

@@ -65,7 +65,8 @@ export function decideQuery(answer: QueryOutcome, c: DecideContext): PayDecision
 }
 
 export type ReverseDecision =
-  | { kind: 'reversed'; reason: string }
+  /** `nothingThere`: the channel had no such order (yet): the pay request may still arrive late. */
+  | { kind: 'reversed'; reason: string; nothingThere: boolean }
   | { kind: 'retry'; nextAt: number; reason: string }
   /** The channel refused to reverse: look at the order to decide (refund it if paid, done if not). */
   | { kind: 'check'; reason: string };
@@ -76,7 +77,7 @@ export const backoff = (c: { now: number; timing: ChannelTiming }, calls: number
 export function decideReverse(o: ReverseOutcome, c: { now: number; timing: ChannelTiming }, calls: number): ReverseDecision {
   switch (o.status) {
     case 'reversed':
-      return { kind: 'reversed', reason: `reversed (${o.action})` };
+      return { kind: 'reversed', reason: `reversed (${o.action})`, nothingThere: o.action === 'none' };
     case 'retry':
       // WeChat recall=Y / Alipay retry_flag=Y: call again.
       return { kind: 'retry', nextAt: c.now + c.timing.reverseRetryMs, reason: `reverse again: ${o.reason}`.slice(0, 300) };

@@ -16,7 +16,7 @@ import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
 import { TENDER_LIMIT_MESSAGE, overTenderLimit } from '../../../shared/sales/money';
-import { type AttemptRow, attemptView, getAttempt, insertAttempt, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
+import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
@@ -209,8 +209,15 @@ export function createPaymentEngine(deps: EngineDeps) {
     const channels = await channelsOrNone();
     if (stopped) return;
     const row = getAttempt(db, id);
-    if (!row || isTerminalAttempt(row.state)) return;
+    if (!row) return;
     const channel = channels?.[row.gateway];
+    if (isTerminalAttempt(row.state)) {
+      // Reversed as "no such order": the one question left is whether the pay request arrived late.
+      if (row.late_check_ms === null) return;
+      if (channel) await reversal.lateCheck(row, channel);
+      else scheduler.at(id, clock.now() + 5_000);
+      return;
+    }
     const pending = fresh.get(id);
     if (pending) {
       // Started by this process and not sent yet: the code is still in memory. Sent at most once.
@@ -370,6 +377,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       void powerLoss.check();
       const open = listOpenAttempts(db);
       for (const row of open) if (!scheduler.isBusy(row.id)) scheduler.at(row.id, clock.now());
+      for (const row of listLateChecks(db)) if (!scheduler.isBusy(row.id)) scheduler.at(row.id, Math.max(clock.now(), row.late_check_ms ?? 0));
       return open.length;
     },
 

@@ -11,6 +11,12 @@ import { type AttemptRow, updateAttempt } from './attempts';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
 import { reportOutcome } from './connectivity-report';
 
+/**
+ * When a reverse found no order, how long after the pay request to ask once more: a payment code lives about
+ * a minute, so a pay request that has not arrived by then can no longer charge anyone.
+ */
+export const LATE_CHARGE_CHECK_AFTER_MS = 5 * 60_000;
+
 export type ReversalDeps = {
   db: Db;
   clock: Clock;
@@ -41,11 +47,13 @@ export function createReversal(deps: ReversalDeps) {
     return Math.max(timings[row.gateway].minReverseAfterMs, wallet?.minReverseAfterMs ?? 0);
   };
 
-  const done = (row: AttemptRow, how: string): void => {
+  /** `lateCheckAt`: when to ask once more whether the pay request arrived after all (a reverse of "no such order"). */
+  const done = (row: AttemptRow, how: string, lateCheckAt: number | null = null): void => {
     deps.commit(row.id, (r, when, now) => {
-      updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${r.reason ? `${r.reason}; ` : ''}${how}`.slice(0, 300), resolved_ms: now }, when);
+      updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${r.reason ? `${r.reason}; ` : ''}${how}`.slice(0, 300), resolved_ms: now, late_check_ms: lateCheckAt }, when);
       appendAudit(db, when, null, 'payment.reversed', { attemptId: row.id, orderNo: row.order_no, amountFen: row.reverse_refund_fen ?? row.amount_fen, how });
     });
+    if (lateCheckAt !== null) deps.schedule(row.id, lateCheckAt);
   };
 
   const note = (row: AttemptRow, reason: string, nextAt: number): void => {
@@ -117,10 +125,40 @@ export function createReversal(deps: ReversalDeps) {
     if (deps.stopped()) return;
     reportOutcome(deps.connectivity, row.gateway, outcome);
     const d = decideReverse(outcome, { now: clock.now(), timing: t }, calls(row));
-    if (d.kind === 'reversed') return done(row, d.reason);
+    if (d.kind === 'reversed') return done(row, d.reason, d.nothingThere ? (row.sent_ms ?? row.created_ms) + LATE_CHARGE_CHECK_AFTER_MS : null);
     if (d.kind === 'retry') return note(row, d.reason, d.nextAt);
     return check(row, channel, `reverse refused: ${d.reason}`);
   }
 
-  return { step };
+  /**
+   * A reverse answered "no such order" while the pay request may still have been on its way: once the code
+   * has surely expired, ask whether it was charged after all. Charged: refund it (the sale has moved on).
+   * Nothing there: done. Unclear: ask again later; the check is kept across restarts until it has an answer.
+   */
+  async function lateCheck(row: AttemptRow, channel: PaymentChannel): Promise<void> {
+    if (row.late_check_ms === null) return;
+    if (clock.now() < row.late_check_ms) return deps.schedule(row.id, row.late_check_ms);
+    const q = await channel.query({ orderNo: row.order_no });
+    if (deps.stopped()) return;
+    reportOutcome(deps.connectivity, row.gateway, q);
+    if (q.status === 'paid') {
+      const refundNo = uuidv7(clock.now()).replaceAll('-', '');
+      deps.log.error('a payment reversed as "no such order" was charged afterwards: refunding it', { attemptId: row.id, orderNo: row.order_no, amountFen: q.paidFen });
+      deps.commit(row.id, (_r, when) => {
+        const reason = `the pay request arrived after its reverse: refunding the charge of ${q.paidFen} fen`;
+        updateAttempt(db, row.id, { state: 'reversing', phase: 'refunding', reason, resolved_ms: null, late_check_ms: null, reverse_refund_no: refundNo, reverse_refund_fen: q.paidFen }, when);
+        appendAudit(db, when, null, 'payment.late_charge', { attemptId: row.id, orderNo: row.order_no, amountFen: q.paidFen });
+      });
+      return deps.schedule(row.id, clock.now());
+    }
+    if (q.status === 'failed' || q.status === 'not_found') {
+      stmt(db, 'UPDATE payment_attempts SET late_check_ms = NULL WHERE id = ?').run(row.id);
+      return;
+    }
+    const next = backoff({ now: clock.now(), timing: timingOf(row) }, calls(row));
+    stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(next, row.id);
+    deps.schedule(row.id, next);
+  }
+
+  return { step, lateCheck };
 }

@@ -10,7 +10,8 @@ export type Unresolved = { attempts: number; refundParts: number; uncertainSales
 export function countUnresolved(db: Db, uncertainSales: number, gateways?: readonly Gateway[]): Unresolved {
   const filter = gateways ? ` AND a.gateway IN (${gateways.map(() => '?').join(', ') || "''"})` : '';
   const args = gateways ?? [];
-  const attempts = (stmt(db, `SELECT COUNT(*) AS n FROM payment_attempts a WHERE a.state NOT IN ('succeeded', 'failed', 'reversed')${filter}`).get(...args) as { n: number }).n;
+  // A reversed attempt whose late-charge check is still to come counts: that check needs the same gateway.
+  const attempts = (stmt(db, `SELECT COUNT(*) AS n FROM payment_attempts a WHERE (a.state NOT IN ('succeeded', 'failed', 'reversed') OR a.late_check_ms IS NOT NULL)${filter}`).get(...args) as { n: number }).n;
   // A code refund part goes to the gateway of the attempt its tender came from.
   const refundParts = (
     stmt(

@@ -1,0 +1,86 @@
+/**
+ * A pay request that arrives after its reverse (reversal.ts `lateCheck`): the reverse found no order, so the
+ * attempt ends `reversed` and the sale is free at once; five minutes after the pay request (the code has
+ * expired by then) the till asks once more, and a charge found then is refunded, once. Manual clock, fakes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeChannel, createFakeChannel, paid } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
+import { countUnresolved } from './unresolved';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const AMOUNT = 2_345;
+
+/** A payment whose request vanished: no answer, the order unknown at every query, reversed as "no such order" at 45 s. */
+async function reversedAsNothing(): Promise<{ t: PaymentsTestHost; wx: FakeChannel; saleId: string; attemptId: string }> {
+  const wx = createFakeChannel('wechat');
+  t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+  wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });
+  wx.defaults.query = { status: 'not_found' };
+  wx.defaults.reverse = { status: 'reversed', action: 'none' };
+  wx.defaults.refund = (req) => ({ status: 'succeeded', refundId: `RF-${req.refundNo}`, refundFen: AMOUNT });
+  wx.defaults.queryRefund = { status: 'not_found' };
+  const saleId = await t.openSale(AMOUNT);
+  const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+  await t.advance(46_000);
+  expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversed' });
+  return { t, wx, saleId, attemptId: a.id };
+}
+
+const lateCheck = (h: PaymentsTestHost, id: string): number | null =>
+  (h.host.ctx.db.prepare('SELECT late_check_ms FROM payment_attempts WHERE id = ?').get(id) as { late_check_ms: number | null }).late_check_ms;
+
+describe('a pay request that arrives after its reverse', () => {
+  it('the sale is free at once; the charge that turns up later is refunded once, and the sale keeps its cash', async () => {
+    const { t, wx, saleId, attemptId } = await reversedAsNothing();
+    expect(lateCheck(t, attemptId)).not.toBeNull();
+    // The customer pays cash instead: nothing blocks the sale meanwhile.
+    await t.must('sale.tenderCash', { saleId, givenFen: AMOUNT });
+    // The delayed request reaches the channel and charges the customer.
+    wx.defaults.query = paid(AMOUNT);
+    const queriesBefore = wx.count('query');
+    await t.advance(LATE_CHARGE_CHECK_AFTER_MS - 60_000);
+    expect(wx.count('query')).toBe(queriesBefore);
+    await t.advance(60_000);
+    await t.until(async () => (await t.must('payment.get', { attemptId })).phase === 'reversed' && wx.count('refund') === 1, { what: 'late charge refunded' });
+    expect(wx.calls.filter((c) => c.op === 'refund')).toEqual([expect.objectContaining({ amountFen: AMOUNT })]);
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed', reason: expect.stringContaining('arrived after its reverse') });
+    expect(lateCheck(t, attemptId)).toBeNull();
+    const sale = await t.must('sale.get', { saleId });
+    expect(sale).toMatchObject({ status: 'paid', paidFen: AMOUNT });
+    expect(sale.tenders).toEqual([expect.objectContaining({ kind: 'cash' })]);
+    const audit = t.host.ctx.db.prepare("SELECT action FROM audit_log WHERE action = 'payment.late_charge'").all();
+    expect(audit).toHaveLength(1);
+    await t.advance(3_600_000);
+    expect(wx.count('refund')).toBe(1);
+  });
+
+  it('nothing arrived: the check ends quietly; until then the terminal may not switch gateways', async () => {
+    const { t, wx, attemptId } = await reversedAsNothing();
+    expect(countUnresolved(t.host.ctx.db, 0).attempts).toBe(1);
+    const s = t.host.ctx.settings();
+    expect(await t.call('settings.update', { terminal: { ...s.terminal, mode: 'live' } })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
+    await t.advance(LATE_CHARGE_CHECK_AFTER_MS);
+    await t.until(() => lateCheck(t, attemptId) === null, { what: 'check done' });
+    expect(wx.count('refund')).toBe(0);
+    expect(countUnresolved(t.host.ctx.db, 0).attempts).toBe(0);
+  });
+
+  it('an unclear answer asks again later; the check survives a restart', async () => {
+    const { t, wx, attemptId } = await reversedAsNothing();
+    wx.defaults.query = { status: 'unknown', reason: 'HTTP 502', retryable: true };
+    await t.advance(LATE_CHARGE_CHECK_AFTER_MS);
+    await t.until(() => (lateCheck(t, attemptId) ?? 0) > t.clock.now(), { what: 'asked again later' });
+    await t.restart();
+    wx.defaults.query = paid(AMOUNT);
+    await t.advance(10 * 60_000, 1_000);
+    await t.until(() => wx.count('refund') === 1, { what: 'refunded after the restart' });
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed' });
+  });
+});
