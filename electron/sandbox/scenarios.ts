@@ -23,13 +23,15 @@
  * |                |                   | a query finds that order closed                                          |
  * | .63            | reverse_retry     | the customer never finishes the password; the order's first reverse/     |
  * |                |                   | cancel answers recall=Y / retry_flag=Y / 99 (not done), the next reverses |
+ * | .64            | late              | no answer; the request reaches the gateway only after `lateDelayMs`      |
+ * |                |                   | (clock; after the till's reverse found no order) and charges the code    |
  * | anything else  | success           | paid at once                                                             |
  *
  * Forced on a reverse (`operation: 'reverse'`), `reverse_retry` makes that reverse/cancel answer "call again"
  * without doing anything. (Jeepay's close has no retry flag: its orders are closed at the first call.)
  */
 export const BUSINESS_SCENARIOS = ['success', 'password', 'password_cancel', 'insufficient', 'expired', 'system_error', 'duplicate', 'duplicate_unpaid', 'reverse_retry'] as const;
-export const FAULT_SCENARIOS = ['lost', 'reset', 'http_5xx', 'slow', 'bad_signature'] as const;
+export const FAULT_SCENARIOS = ['lost', 'reset', 'http_5xx', 'slow', 'bad_signature', 'late'] as const;
 export const SCENARIOS = [...BUSINESS_SCENARIOS, ...FAULT_SCENARIOS] as const;
 export type BusinessScenario = (typeof BUSINESS_SCENARIOS)[number];
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
@@ -51,6 +53,7 @@ export const AMOUNT_SCENARIOS: Readonly<Record<number, Scenario>> = {
   61: 'duplicate',
   62: 'duplicate_unpaid',
   63: 'reverse_retry',
+  64: 'late',
 };
 
 export const scenarioForAmount = (fen: number): Scenario => AMOUNT_SCENARIOS[fen % 100] ?? 'success';

@@ -29,7 +29,8 @@ describe('sandbox server', () => {
     expect(scenarioForAmount(1061)).toBe('duplicate');
     expect(scenarioForAmount(1062)).toBe('duplicate_unpaid');
     expect(scenarioForAmount(1063)).toBe('reverse_retry');
-    expect(scenarioForAmount(1064)).toBe('success');
+    expect(scenarioForAmount(1064)).toBe('late');
+    expect(scenarioForAmount(1065)).toBe('success');
   });
 
   it('GET /__sandbox/ledger returns the ledger, code submissions included; POST /__sandbox/reset empties it', async () => {

@@ -35,6 +35,8 @@ export type SandboxOptions = {
   passwordDelayMs?: number;
   /** Delay of the `slow` scenario's answer (real time). */
   slowDelayMs?: number;
+  /** When the `late` scenario's held-up pay request reaches the gateway (injected-clock time). */
+  lateDelayMs?: number;
 };
 
 export type Sandbox = {
@@ -80,6 +82,8 @@ function submittedCode(channel: SandboxChannel, prepared: PreparedRequest, body:
 
 /** The `slow` scenario's delay: past the till's default request timeout (15 s), so the till does time out. */
 export const DEFAULT_SLOW_DELAY_MS = 20_000;
+/** The `late` scenario's pay request arrives after the till's reverse (45-60 s) and before its late check (5 min). */
+export const DEFAULT_LATE_DELAY_MS = 90_000;
 
 const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
 
@@ -89,6 +93,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
   const scenarios = createScenarioQueue();
   const slowDelayMs = options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS;
+  const lateDelayMs = options.lateDelayMs ?? DEFAULT_LATE_DELAY_MS;
+  const lateArrivals = new Set<{ cancel(): void }>();
   const downloads = new Map<string, { body: Buffer; contentType: string }>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -165,6 +171,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     if (scenario === 'http_5xx') return send(res, { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+    if (scenario === 'late') {
+      // Held up on its way: no answer now, and the gateway (queries, reverses) knows nothing of it until it
+      // arrives, after the till's reverse, and charges the code.
+      req.socket?.destroy();
+      const arrival = clock.setTimeout(() => {
+        lateArrivals.delete(arrival);
+        prepared.run({ scenario: 'success', badSignature: false });
+      }, lateDelayMs);
+      lateArrivals.add(arrival);
+      return;
+    }
     const answer = prepared.run({ scenario: isFault(scenario) ? 'success' : scenario, badSignature: scenario === 'bad_signature' });
     // Faults after the gateway acted: the charge is in the ledger either way.
     if (scenario === 'lost') {
@@ -245,6 +262,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
+        for (const a of lateArrivals) a.cancel();
+        lateArrivals.clear();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -56,6 +56,12 @@ export function createReversal(deps: ReversalDeps) {
     if (lateCheckAt !== null) deps.schedule(row.id, lateCheckAt);
   };
 
+  /** No order found while its pay request could still arrive: when to ask again (null: it can no longer arrive). */
+  const lateCheckAt = (row: AttemptRow): number | null => {
+    const at = (row.sent_ms ?? row.created_ms) + LATE_CHARGE_CHECK_AFTER_MS;
+    return clock.now() < at ? at : null;
+  };
+
   const note = (row: AttemptRow, reason: string, nextAt: number): void => {
     deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { reason: reason.slice(0, 300) }, when));
     deps.schedule(row.id, nextAt);
@@ -81,6 +87,11 @@ export function createReversal(deps: ReversalDeps) {
       deps.schedule(row.id, clock.now());
     } else if (q.status === 'failed' || q.status === 'not_found') {
       deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false);
+      const lateAt = q.status === 'not_found' ? lateCheckAt(row) : null;
+      if (lateAt !== null) {
+        stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(lateAt, row.id);
+        deps.schedule(row.id, lateAt);
+      }
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
@@ -125,7 +136,7 @@ export function createReversal(deps: ReversalDeps) {
     if (deps.stopped()) return;
     reportOutcome(deps.connectivity, row.gateway, outcome);
     const d = decideReverse(outcome, { now: clock.now(), timing: t }, calls(row));
-    if (d.kind === 'reversed') return done(row, d.reason, d.nothingThere ? (row.sent_ms ?? row.created_ms) + LATE_CHARGE_CHECK_AFTER_MS : null);
+    if (d.kind === 'reversed') return done(row, d.reason, d.nothingThere ? lateCheckAt(row) : null);
     if (d.kind === 'retry') return note(row, d.reason, d.nextAt);
     return check(row, channel, `reverse refused: ${d.reason}`);
   }

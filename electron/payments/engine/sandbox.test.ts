@@ -27,6 +27,7 @@ const SCENARIOS = [
   // The number belongs to another order, closed unpaid: this customer was never charged.
   { name: 'duplicate order number, other order unpaid', cents: 62, state: 'failed' },
   { name: 'reverse answered "call again" first (recall=Y / retry_flag=Y / 99)', cents: 63, state: 'reversed' },
+  // .64 (a request that arrives after its reverse) has its own test below: it ends only at the late check.
 ] as const;
 
 const held = (o: LedgerOrder | undefined): number => (o?.charged ? o.amountFen - o.refundedFen : 0);
@@ -144,6 +145,30 @@ describe.each(['wechat', 'alipay', 'unionpay', 'jeepay'] as const)('sandbox scen
       expect(reversals).toEqual([expect.objectContaining({ action: 'refund', amountFen: 2_555 })]);
     }
     expect((await t.must('sale.get', { saleId })).status).toBe('open');
+  });
+
+  // WeChat, Alipay and UnionPay kill a number reversed before they knew it (the sandbox keeps a tombstone), so
+  // the late request is refused there; Jeepay has no such close, so it charges, and the late check refunds it.
+  it('a pay request that reaches the channel after its reverse (.64) never keeps the money', async () => {
+    const saleId = await t.openSale(2_664);
+    const code = codeFor(gateway);
+    const a = await t.must('payment.start', { saleId, code });
+    // No answer, no order at any query, reversed as "no such order": the sale is free again.
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'reversed', { advanceMs: 1_000, what: 'reversed as nothing' });
+    expect((await t.must('sale.get', { saleId })).status).toBe('open');
+    // Only a reverse that found nothing (Jeepay, UnionPay) leaves a late check; WeChat and Alipay close the number.
+    const lateCheck = (): unknown => t.host.ctx.db.prepare('SELECT late_check_ms FROM payment_attempts WHERE id = ?').pluck().get(a.id);
+    expect(lateCheck() !== null).toBe(gateway === 'jeepay' || gateway === 'unionpay');
+    // The request arrives (90 s), then the till's late check (5 min after the request) asks once more.
+    await t.advance(6 * 60_000, 5_000);
+    await t.until(() => lateCheck() === null, { advanceMs: 5_000, what: 'late check done' });
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'reversed', { advanceMs: 1_000, what: 'given back' });
+    const order = sandbox.ledger.order(gateway, a.orderNo);
+    if (gateway === 'jeepay') expect(order).toMatchObject({ charged: true, amountFen: 2_664, refundedFen: 2_664 });
+    else expect(order).toMatchObject({ status: 'reversed', charged: false, refundedFen: 0 });
+    expect(held(order)).toBe(0);
+    expect(sandbox.ledger.snapshot().submissions.find((s) => s.authCode === code)?.count).toBe(1);
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'open', paidFen: 0 });
   });
 
   it('refunds through the real channel: partial then the rest, never more than paid', async () => {
