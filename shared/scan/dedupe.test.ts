@@ -19,6 +19,14 @@ describe('createScanDeduper', () => {
     expect(d.accept(ev('134567890123456789', 'wedge'))).toBe(false);
   });
 
+  it('the same code with an AIM prefix or a CR/LF from one source and bare from another is one scan', () => {
+    const { d, advance } = setup();
+    expect(d.accept(ev(']Q1134567890123456789', 'wedge'))).toBe(true);
+    advance(100);
+    expect(d.accept(ev('134567890123456789', 'camera'))).toBe(false);
+    expect(d.accept(ev('134567890123456789\r\n', 'serial'))).toBe(false);
+  });
+
   it('accepts the code again once it has been gone for the window', () => {
     const { d, advance } = setup();
     expect(d.accept(ev('A'))).toBe(true);

@@ -1,3 +1,4 @@
+import { normalisePaymentCode } from '../payments/code';
 import { type ScanEvent } from './types';
 
 /**
@@ -44,11 +45,13 @@ export function createScanDeduper(options: ScanDeduperOptions = {}): ScanDeduper
   return {
     accept(event) {
       const t = now();
-      const prev = lastSeen.get(event.code);
+      // The same code from two sources may differ around the digits (a wedge's AIM prefix, a serial CR/LF).
+      const code = normalisePaymentCode(event.code);
+      const prev = lastSeen.get(code);
       const duplicate = prev !== undefined && t - prev >= 0 && t - prev <= windowMs;
-      lastSeen.delete(event.code); // re-insert so Map order stays oldest-first
+      lastSeen.delete(code); // re-insert so Map order stays oldest-first
       if (!duplicate) prune(t);
-      lastSeen.set(event.code, t);
+      lastSeen.set(code, t);
       return !duplicate;
     },
     reset() {
