@@ -237,6 +237,13 @@ describe('WeChat result mapping', () => {
     expect(await ch().reverse({ orderNo: 'ORDER1' })).toMatchObject({ status: 'failed', code: 'REVERSE_EXPIRE' });
   });
 
+  it('a signed answer to another operation is not this one\'s: a pay success given to reverse or to refund → unknown', async () => {
+    const payAnswer = wx({ result_code: 'SUCCESS', out_trade_no: 'ORDER1', total_fee: 100, transaction_id: '42', time_end: '20261125100000', trade_type: 'MICROPAY' });
+    reply = { body: payAnswer };
+    expect(await ch().reverse({ orderNo: 'ORDER1' })).toMatchObject({ status: 'unknown', code: 'NOT_A_REVERSE_ANSWER' });
+    expect(await ch().refund({ orderNo: 'ORDER1', refundNo: 'R1', totalFen: 100, refundFen: 100, reason: 'x' })).toMatchObject({ status: 'unknown', code: 'WRONG_REFUND' });
+  });
+
   it('bill errors come back as XML: No Bill Exist → no_bill', async () => {
     reply = { body: buildWechatXml({ return_code: 'FAIL', return_msg: 'No Bill Exist', error_code: '20002' }) };
     expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'no_bill' });

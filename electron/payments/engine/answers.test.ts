@@ -53,12 +53,14 @@ describe('broken channel answers never decide a payment', () => {
     expect(calls).toBeGreaterThan(3);
   });
 
-  // Every call answers the same signed success, so the reverse at the deadline succeeds too.
+  // Pay and every query answer the same signed success; the reverse at the deadline gets a reverse's answer.
+  const reversedAnswer = signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n', recall: 'N' });
   it.each([
     ['too long to keep', 'X'.repeat(65)],
     ['holding spaces', '4200 0000'],
   ])('paid, with a transaction id %s: queried, never taken, given back at the deadline', async (_name, transactionId) => {
-    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send: async (req) => ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '', transactionId)) } } });
+    const send = async (req: HttpRequest): Promise<HttpResponse> => (req.url.endsWith('/reverse') ? ok(reversedAnswer) : ok(paidFor(parseWechatXml(String(req.body)).out_trade_no ?? '', transactionId)));
+    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send } } });
     const saleId = await t.openSale(500);
     const a = await t.must('payment.start', { saleId, code: codes.wechat() });
     await t.flush();

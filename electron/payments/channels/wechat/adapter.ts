@@ -194,7 +194,12 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       if (!r.ok) return r.outcome;
       const f = r.fields;
       if (f.recall === 'Y') return { status: 'retry', reason: f.err_code_des ?? 'recall=Y' };
-      if (f.result_code === 'SUCCESS') return { status: 'reversed', action: 'unspecified' };
+      if (f.result_code === 'SUCCESS') {
+        // A reverse's success carries recall=N: a signed SUCCESS without it answers something else (a pay
+        // or query answer for the same order, replayed), which says nothing about this reverse.
+        if (f.recall !== 'N') return unknown('Reverse answer without recall: not an answer to this reverse', 'NOT_A_REVERSE_ANSWER');
+        return { status: 'reversed', action: 'unspecified' };
+      }
       const code = f.err_code ?? 'UNKNOWN';
       if (code === 'SYSTEMERROR') return { status: 'retry', reason: f.err_code_des ?? code };
       if (code === 'ORDERNOTEXIST') return { status: 'reversed', action: 'none' };
@@ -214,7 +219,8 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       if (!r.ok) return r.outcome;
       const f = r.fields;
       if (f.result_code === 'SUCCESS') {
-        if (f.out_refund_no !== undefined && f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+        // out_refund_no is in every refund answer: without it, or with another, it is not this refund's answer.
+        if (f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
         return { status: 'accepted', refundId: channelRef(f.refund_id) ?? '', refundFen: parseFenField(f.refund_fee) ?? req.refundFen };
       }
       const code = f.err_code ?? 'UNKNOWN';

@@ -63,6 +63,8 @@ describe('WeChat XML', () => {
     ['trailing garbage', '<xml><a>1</a></xml>junk'],
     ['text outside fields', '<xml>oops<a>1</a></xml>'],
     ['duplicate field', '<xml><a>1</a><a>2</a></xml>'],
+    ['duplicate field, the second one empty', '<xml><a>1</a><a/></xml>'],
+    ['duplicate field, the first one empty', '<xml><a/><a>1</a></xml>'],
     ['empty', ''],
     ['json', '{"return_code":"SUCCESS"}'],
     ['html error page', '<html><body>502</body></html>'],

@@ -76,6 +76,8 @@ export function parseWechatXml(input: string): WechatFields {
     const name = open[1] as string;
     i += open[0].length;
     if (open[2] === '/') {
+      // An empty element is a field too: the same name twice is refused either way.
+      if (Object.hasOwn(fields, name)) throw new WechatXmlError(`Duplicate field <${name}>`);
       fields[name] = '';
       continue;
     }
