@@ -58,7 +58,11 @@ export type RefundRef = { orderNo: string; refundNo: string };
 
 export type NotSent = { status: 'not_sent'; reason: string };
 export type Unknown = { status: 'unknown'; reason: string; retryable: boolean; code?: string };
-export type Failed = { status: 'failed'; code: string; message: string };
+/**
+ * `unverified`: the refusal rests on an answer nobody signed (Jeepay never signs its errors): the engine
+ * takes it, and asks again once the code has expired whether the order was charged after all.
+ */
+export type Failed = { status: 'failed'; code: string; message: string; unverified?: true };
 export type Waiting = { status: 'waiting'; code: string; message: string };
 export type Paid = {
   status: 'paid';

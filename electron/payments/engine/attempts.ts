@@ -33,6 +33,9 @@ export type AttemptRow = {
   updated_at: string;
 };
 
+/** The code hash of an order number found nowhere after a power loss (power-loss.ts): no code is known. */
+export const BURNT_CODE_PREFIX = 'burnt:';
+
 export const OPEN_STATES: readonly AttemptState[] = ['created', 'sent', 'pending', 'reversing'];
 
 /**
@@ -79,13 +82,13 @@ export const activeAttemptForSale = (db: Db, saleId: string): AttemptRow | undef
 export const listAttemptsForSale = (db: Db, saleId: string): AttemptRow[] =>
   stmt(db, 'SELECT * FROM payment_attempts WHERE sale_id = ? ORDER BY rowid').all(saleId) as AttemptRow[];
 
-type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no' | 'reverse_refund_fen' | 'late_check_ms'>> & {
+type Patch = Partial<Pick<AttemptRow, 'state' | 'phase' | 'reason' | 'transaction_id' | 'cancel_requested' | 'sent_ms' | 'resolved_ms' | 'reverse_refund_no' | 'reverse_refund_fen' | 'late_check_ms' | 'gateway' | 'wallet' | 'amount_fen'>> & {
   /** Increment counters rather than set them. */
   addQueries?: number;
   addReverseCalls?: number;
 };
 
-const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no', 'reverse_refund_fen', 'late_check_ms'] as const;
+const PATCH_COLUMNS = ['state', 'phase', 'reason', 'transaction_id', 'cancel_requested', 'sent_ms', 'resolved_ms', 'reverse_refund_no', 'reverse_refund_fen', 'late_check_ms', 'gateway', 'wallet', 'amount_fen'] as const;
 
 export function updateAttempt(db: Db, id: string, patch: Patch, at: string): void {
   const sets: string[] = ['updated_at = @updated_at'];

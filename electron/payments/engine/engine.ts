@@ -190,6 +190,8 @@ export function createPaymentEngine(deps: EngineDeps) {
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome);
     apply(row.id, decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+    // A refusal nobody signed is taken, and checked again once the code has expired (reversal.ts).
+    if (outcome.status === 'failed' && outcome.unverified === true) reversal.watch(row);
   }
 
   async function query(row: AttemptRow, channel: PaymentChannel): Promise<void> {
@@ -214,7 +216,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     if (isTerminalAttempt(row.state)) {
       // Reversed as "no such order": the one question left is whether the pay request arrived late.
       if (row.late_check_ms === null) return;
-      if (channel) await reversal.lateCheck(row, channel);
+      if (channels) await reversal.lateCheck(row, channels);
       else scheduler.at(id, clock.now() + 5_000);
       return;
     }

@@ -50,7 +50,7 @@ describe('a pay request that arrives after its reverse', () => {
     await t.advance(60_000);
     await t.until(async () => (await t.must('payment.get', { attemptId })).phase === 'reversed' && wx.count('refund') === 1, { what: 'late charge refunded' });
     expect(wx.calls.filter((c) => c.op === 'refund')).toEqual([expect.objectContaining({ amountFen: AMOUNT })]);
-    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed', reason: expect.stringContaining('arrived after its reverse') });
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed', reason: expect.stringContaining('arrived late and was charged') });
     expect(lateCheck(t, attemptId)).toBeNull();
     const sale = await t.must('sale.get', { saleId });
     expect(sale).toMatchObject({ status: 'paid', paidFen: AMOUNT });
@@ -82,5 +82,27 @@ describe('a pay request that arrives after its reverse', () => {
     await t.advance(10 * 60_000, 1_000);
     await t.until(() => wx.count('refund') === 1, { what: 'refunded after the restart' });
     expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed' });
+  });
+
+  it('a refusal nobody signed (Jeepay\'s errors) fails the payment at once, and is checked again later like a reverse of nothing', async () => {
+    const jp = createFakeChannel('jeepay');
+    const h = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });
+    t = h;
+    const p = h.host.ctx.settings().payments;
+    await h.must('settings.update', { payments: { ...p, routing: { ...p.routing, wechat: 'aggregator' } } });
+    jp.queue('pay', { status: 'failed', code: 'JEEPAY_REFUSED', message: '付款码已过期', unverified: true });
+    jp.defaults.refund = (req) => ({ status: 'succeeded', refundId: `RF-${req.refundNo}`, refundFen: AMOUNT });
+    jp.defaults.queryRefund = { status: 'not_found' };
+    const saleId = await h.openSale(AMOUNT);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.flush();
+    expect(await h.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'failed' });
+    expect(lateCheck(h, a.id)).not.toBeNull();
+    // The unsigned word was wrong: the order was charged.
+    jp.defaults.query = paid(AMOUNT);
+    await h.advance(LATE_CHARGE_CHECK_AFTER_MS);
+    await h.until(() => jp.count('refund') === 1, { what: 'refunded' });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'reversed', { what: 'given back' });
+    expect(await h.must('sale.get', { saleId })).toMatchObject({ status: 'open', paidFen: 0 });
   });
 });

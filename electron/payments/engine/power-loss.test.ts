@@ -105,6 +105,23 @@ describe('after a run that did not end cleanly', () => {
     expect(await attempts(sales[1] ?? '')).toHaveLength(1); // clean shutdown: nothing checked again
   });
 
+  it('a number found nowhere is asked about again five minutes on, at every gateway: charged late at another one → refunded there', async () => {
+    const saleId = await t.openSale(1_800);
+    const lost = nextOrderNo(t.host.ctx.db, saleId);
+    await powerCut();
+    await t.until(async () => (await attempts(saleId)).length === 1, { advanceMs: 1_000, what: 'the check' });
+    expect((await attempts(saleId))[0]).toMatchObject({ orderNo: lost, state: 'failed', gateway: 'wechat' });
+    // The sale goes on (cash); then the request that left before the power went reaches Alipay and charges.
+    await t.must('sale.tenderCash', { saleId, givenFen: 1_800 });
+    const r = sandbox.ledger.pay({ channel: 'alipay', orderNo: lost, authCode: codes.alipay(), amountFen: 1_800, subject: 'late', fingerprint: 'late' }, 'success');
+    expect(r.kind).toBe('paid');
+    await t.advance(5 * 60_000, 5_000);
+    await t.until(() => (sandbox.ledger.order('alipay', lost)?.refundedFen ?? 0) === 1_800, { advanceMs: 1_000, what: 'the late charge refunded' });
+    await t.until(async () => (await attempts(saleId))[0]?.state === 'reversed', { advanceMs: 1_000, what: 'given back' });
+    expect((await attempts(saleId))[0]).toMatchObject({ orderNo: lost, state: 'reversed', gateway: 'alipay', amountFen: 1_800 });
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'paid', paidFen: 1_800, tenders: [expect.objectContaining({ kind: 'cash' })] });
+  });
+
   it('while the gateways cannot answer, the sale refuses a code and cash (PAYMENT_PENDING) and is asked again later', async () => {
     const saleId = await t.openSale(700);
     const lost = nextOrderNo(t.host.ctx.db, saleId);

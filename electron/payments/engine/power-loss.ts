@@ -9,7 +9,8 @@ import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel as Wallet } from '../../../shared/payments/channel';
 import { type PaymentChannel, type QueryOutcome } from '../channels/types';
 import { type SettleDeps, settleSale } from '../../sales/settle';
-import { insertAttempt, updateAttempt } from './attempts';
+import { BURNT_CODE_PREFIX, insertAttempt, updateAttempt } from './attempts';
+import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { type Channels } from './engine';
 import { nextOrderNo } from './order-numbers';
 
@@ -53,7 +54,7 @@ export type PowerLossDeps = SettleDeps & {
   log: Logger;
   settings: () => Settings;
   channels: () => Promise<Channels | undefined>;
-  /** A charge found: the engine drives its attempt (reversal). */
+  /** An attempt written by the check: a charge found (the engine reverses it) or a number burnt (checked late). */
   onFound(attemptId: string): void;
   stopped(): boolean;
 };
@@ -128,7 +129,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
         wallet: walletOf(gateway),
         gateway,
         amount_fen: f.kind === 'found' ? (f.amountFen ?? Math.max(1, sale.total_fen - sale.paid_fen)) : Math.max(1, sale.total_fen - sale.paid_fen),
-        code_hash: `${f.kind === 'found' ? 'recovered' : 'burnt'}:${orderNo}`,
+        code_hash: f.kind === 'found' ? `recovered:${orderNo}` : `${BURNT_CODE_PREFIX}${orderNo}`,
         code_masked: '****',
         state: f.kind === 'found' ? 'reversing' : 'failed',
         phase: f.kind === 'found' ? 'reversing' : 'failed',
@@ -141,7 +142,8 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
         f.kind === 'found'
           ? 'found at the gateway after an unclean shutdown, with no record at the till: giving it back'
           : 'checked after an unclean shutdown: this order number reached no gateway; never used again';
-      updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now } : {}) }, when);
+      // Found nowhere now, but the request may still be on its way: asked again once its code has expired.
+      updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now, late_check_ms: now + LATE_CHARGE_CHECK_AFTER_MS } : {}) }, when);
       appendAudit(db, when, null, f.kind === 'found' ? 'payment.foundAfterRestart' : 'payment.orderNoBurnt', { attemptId: id, saleId, orderNo, gateway });
       settleSale(db, deps, saleId, when);
       return true;
@@ -149,10 +151,9 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     // Only once committed: a failed write leaves the sale uncertain (asked again), never unchecked.
     uncertain.delete(saleId);
     retryMs = RETRY_MIN_MS;
-    if (written && f.kind === 'found') {
-      log.warn('charge found after an unclean shutdown: reversing it', { saleId, orderNo, gateway: f.gateway });
-      deps.onFound(id);
-    }
+    if (written && f.kind === 'found') log.warn('charge found after an unclean shutdown: reversing it', { saleId, orderNo, gateway: f.gateway });
+    // Found: the engine reverses it; none: the engine's late check (reversal.ts) asks again in five minutes.
+    if (written) deps.onFound(id);
   }
 
   async function checkAll(): Promise<void> {

@@ -7,7 +7,8 @@ import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
-import { type AttemptRow, updateAttempt } from './attempts';
+import { type AttemptRow, BURNT_CODE_PREFIX, updateAttempt } from './attempts';
+import { type Gateway } from '../../../shared/sales/views';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
 import { reportOutcome } from './connectivity-report';
 
@@ -87,11 +88,7 @@ export function createReversal(deps: ReversalDeps) {
       deps.schedule(row.id, clock.now());
     } else if (q.status === 'failed' || q.status === 'not_found') {
       deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false);
-      const lateAt = q.status === 'not_found' ? lateCheckAt(row) : null;
-      if (lateAt !== null) {
-        stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(lateAt, row.id);
-        deps.schedule(row.id, lateAt);
-      }
+      if (q.status === 'not_found') watch(row);
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
@@ -141,28 +138,35 @@ export function createReversal(deps: ReversalDeps) {
     return check(row, channel, `reverse refused: ${d.reason}`);
   }
 
+  /** Marks a final attempt whose pay request could still arrive: asked again once its code has expired. */
+  function watch(row: AttemptRow): void {
+    const lateAt = lateCheckAt(row);
+    if (lateAt === null) return;
+    stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(lateAt, row.id);
+    deps.schedule(row.id, lateAt);
+  }
+
   /**
-   * A reverse answered "no such order" while the pay request may still have been on its way: once the code
+   * A pay request that may still have been on its way when its attempt ended with nothing charged (a reverse
+   * of "no such order", a refusal nobody signed, a number found nowhere after a power loss): once the code
    * has surely expired, ask whether it was charged after all. Charged: refund it (the sale has moved on).
-   * Nothing there: done. Unclear: ask again later; the check is kept across restarts until it has an answer.
+   * Nothing there: done. Unclear: ask again later; kept across restarts until it has an answer. A number
+   * burnt after a power loss may have gone to any gateway: every one is asked, as the power-loss check did.
    */
-  async function lateCheck(row: AttemptRow, channel: PaymentChannel): Promise<void> {
+  async function lateCheck(row: AttemptRow, channels: Partial<Record<Gateway, PaymentChannel>>): Promise<void> {
     if (row.late_check_ms === null) return;
     if (clock.now() < row.late_check_ms) return deps.schedule(row.id, row.late_check_ms);
-    const q = await channel.query({ orderNo: row.order_no });
-    if (deps.stopped()) return;
-    reportOutcome(deps.connectivity, row.gateway, q);
-    if (q.status === 'paid') {
-      const refundNo = uuidv7(clock.now()).replaceAll('-', '');
-      deps.log.error('a payment reversed as "no such order" was charged afterwards: refunding it', { attemptId: row.id, orderNo: row.order_no, amountFen: q.paidFen });
-      deps.commit(row.id, (_r, when) => {
-        const reason = `the pay request arrived after its reverse: refunding the charge of ${q.paidFen} fen`;
-        updateAttempt(db, row.id, { state: 'reversing', phase: 'refunding', reason, resolved_ms: null, late_check_ms: null, reverse_refund_no: refundNo, reverse_refund_fen: q.paidFen }, when);
-        appendAudit(db, when, null, 'payment.late_charge', { attemptId: row.id, orderNo: row.order_no, amountFen: q.paidFen });
-      });
-      return deps.schedule(row.id, clock.now());
+    const gateways = row.code_hash.startsWith(BURNT_CODE_PREFIX) ? (Object.keys(channels) as Gateway[]) : [row.gateway];
+    const asked = gateways.flatMap((g) => (channels[g] ? [[g, channels[g]] as const] : []));
+    let unclear = asked.length === 0;
+    for (const [gateway, channel] of asked) {
+      const q = await channel.query({ orderNo: row.order_no });
+      if (deps.stopped()) return;
+      reportOutcome(deps.connectivity, gateway, q);
+      if (q.status === 'paid') return refundLateCharge(row, gateway, q.paidFen);
+      if (q.status !== 'failed' && q.status !== 'not_found') unclear = true;
     }
-    if (q.status === 'failed' || q.status === 'not_found') {
+    if (!unclear) {
       stmt(db, 'UPDATE payment_attempts SET late_check_ms = NULL WHERE id = ?').run(row.id);
       return;
     }
@@ -171,5 +175,17 @@ export function createReversal(deps: ReversalDeps) {
     deps.schedule(row.id, next);
   }
 
-  return { step, lateCheck };
+  function refundLateCharge(row: AttemptRow, gateway: Gateway, paidFen: number): void {
+    const refundNo = uuidv7(clock.now()).replaceAll('-', '');
+    deps.log.error('a payment that ended with nothing charged was charged afterwards: refunding it', { attemptId: row.id, orderNo: row.order_no, gateway, amountFen: paidFen });
+    deps.commit(row.id, (_r, when) => {
+      const reason = `the pay request arrived late and was charged: refunding the charge of ${paidFen} fen`;
+      const where = gateway === row.gateway ? {} : { gateway, wallet: gateway === 'jeepay' ? row.wallet : gateway, amount_fen: paidFen };
+      updateAttempt(db, row.id, { ...where, state: 'reversing', phase: 'refunding', reason, resolved_ms: null, late_check_ms: null, reverse_refund_no: refundNo, reverse_refund_fen: paidFen }, when);
+      appendAudit(db, when, null, 'payment.late_charge', { attemptId: row.id, orderNo: row.order_no, gateway, amountFen: paidFen });
+    });
+    deps.schedule(row.id, clock.now());
+  }
+
+  return { step, lateCheck, watch };
 }

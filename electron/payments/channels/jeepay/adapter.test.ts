@@ -77,7 +77,7 @@ describe('pay (unifiedOrder AUTO_BAR)', () => {
   it('an unsigned refusal is failed once the query says the number was never recorded (no charge possible)', async () => {
     script(customFail('付款码已过期'), customFail('订单不存在'));
     const o = await ch.pay(payReq);
-    expect(o).toEqual({ status: 'failed', code: 'JEEPAY_REFUSED', message: '付款码已过期' });
+    expect(o).toEqual({ status: 'failed', code: 'JEEPAY_REFUSED', message: '付款码已过期', unverified: true });
     expect(decidePay(o, ctx)).toMatchObject({ kind: 'fail' });
     expect(sent.map((x) => x.path)).toEqual([JEEPAY_PATHS.pay, JEEPAY_PATHS.query]);
   });
@@ -226,7 +226,7 @@ describe('refund and refund query', () => {
 
   it('an unsigned refusal whose refund number Jeepay then says it never recorded is failed (nothing refunded)', async () => {
     script(customFail('退款金额超过订单可退款金额'), customFail('退款订单不存在'));
-    expect(await ch.refund(refundReq)).toEqual({ status: 'failed', code: 'JEEPAY_REFUSED', message: '退款金额超过订单可退款金额' });
+    expect(await ch.refund(refundReq)).toEqual({ status: 'failed', code: 'JEEPAY_REFUSED', message: '退款金额超过订单可退款金额', unverified: true });
   });
 
   it('a signed refund state 3 is failed; state 2 succeeded', async () => {

@@ -69,8 +69,8 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
    * Anything else (the number exists, or the question gets no clear answer) stays unknown: the engine
    * queries it on its schedule.
    */
-  const refusedIfUnrecorded = (r: { code: number; msg: string }, after: { status: string }): { status: 'failed'; code: string; message: string } | Unknown =>
-    after.status === 'not_found' ? { status: 'failed', code: 'JEEPAY_REFUSED', message: r.msg.slice(0, 200) || `code ${r.code}` } : unsignedError(r);
+  const refusedIfUnrecorded = (r: { code: number; msg: string }, after: { status: string }): { status: 'failed'; code: string; message: string; unverified: true } | Unknown =>
+    after.status === 'not_found' ? { status: 'failed', code: 'JEEPAY_REFUSED', message: r.msg.slice(0, 200) || `code ${r.code}`, unverified: true } : unsignedError(r);
 
   async function call(op: ChannelOperation, path: string, fields: Record<string, JeepayValue>, orderNo?: string): Promise<Exchange> {
     const body: Record<string, JeepayValue> = { mchNo: config.mchNo, appId: config.appId, ...fields, reqTime: String(d.clock.now()), version: '1.0', signType: 'MD5' };
