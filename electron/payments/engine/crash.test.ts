@@ -76,6 +76,8 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
     const endpoint = path.join(dir, 'endpoint.json');
     let seed = 7;
     let selfKills = 0;
+    /** Order numbers whose pay answer had come back when the child killed itself (nothing committed yet). */
+    const killedAfterAnswer: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const run = runChild(['work', dataDir, endpoint, String(seed++), '12']);
       await run.ready;
@@ -84,6 +86,7 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
       if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
       else selfKills++;
       await run.exited;
+      for (const l of run.lines as { dying?: string; orderNo?: string }[]) if (l.dying === 'pay_answered' && l.orderNo) killedAfterAnswer.push(l.orderNo);
     }
     if (process.env.CRASH_STATS) console.log({ selfKills });
     const final = runChild(['recover', dataDir, endpoint]);
@@ -138,5 +141,7 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
     expect(summary.attempts.length).toBeGreaterThan(10);
     expect(summary.attempts.some((a) => a.state === 'succeeded')).toBe(true);
     expect(ledger.orders.some((o) => o.charged && byOrder.get(o.orderNo)?.state === 'reversed')).toBe(true);
+    // And the window the issue names was hit: killed between "charged at the channel" and "committed locally".
+    expect(killedAfterAnswer.filter((no) => ordersByNo.get(no)?.charged === true).length).toBeGreaterThan(0);
   });
 });

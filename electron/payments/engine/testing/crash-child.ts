@@ -31,6 +31,11 @@ const random = (): number => {
 const selfKill = mode === 'work' ? Number(killText ?? 0) / 100 : 0;
 const out = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 const die = (): void => void process.kill(process.pid, 'SIGKILL');
+/** Says where it is about to die (written synchronously: a SIGKILL right after would lose a buffered write). */
+const dieAt = (point: string, orderNo: string): void => {
+  fs.writeSync(1, `${JSON.stringify({ dying: point, orderNo })}\n`);
+  die();
+};
 
 /**
  * The crash points: the attempt is committed (as sent) but its request has not left yet; and the channel
@@ -39,9 +44,9 @@ const die = (): void => void process.kill(process.pid, 'SIGKILL');
 const wrap = (ch: PaymentChannel): PaymentChannel => ({
   ...ch,
   pay: async (req) => {
-    if (random() < selfKill / 2) die();
+    if (random() < selfKill / 2) dieAt('before_pay', req.orderNo);
     const r = await ch.pay(req);
-    if (random() < selfKill) die();
+    if (random() < selfKill) dieAt('pay_answered', req.orderNo);
     return r;
   },
   query: async (req) => {
