@@ -57,6 +57,24 @@ describe('alipay-sdk interop', () => {
     expect(sandbox.ledger.order('alipay', orderNo)?.refundedFen).toBe(1234);
   });
 
+  it('(b) alipay-sdk with validateSign accepts the sandbox refund, refund query and error answers too', async () => {
+    const sdk = sdkFor(sandbox);
+    const orderNo = freshOrderNo('SDR');
+    await sdk.exec('alipay.trade.pay', { bizContent: { out_trade_no: orderNo, scene: 'bar_code', auth_code: freshCode('alipay'), subject: 'sdk refund', total_amount: '5.00' } }, { validateSign: true });
+    const refund = await sdk.exec('alipay.trade.refund', { bizContent: { out_trade_no: orderNo, refund_amount: '1.50', out_request_no: 'R1' } }, { validateSign: true });
+    expect(refund).toMatchObject({ code: '10000', refundFee: '1.50' });
+    const refundQuery = await sdk.exec('alipay.trade.fastpay.refund.query', { bizContent: { out_trade_no: orderNo, out_request_no: 'R1' } }, { validateSign: true });
+    expect(refundQuery).toMatchObject({ code: '10000', refundAmount: '1.50' });
+    // A business error (40004) is signed as well, and verifies.
+    const missing = await sdk.exec('alipay.trade.query', { bizContent: { out_trade_no: freshOrderNo('NONE') } }, { validateSign: true });
+    expect(missing).toMatchObject({ code: '40004', subCode: 'ACQ.TRADE_NOT_EXIST' });
+  });
+
+  it('(b) alipay-sdk rejects an error answer signed with the wrong key', async () => {
+    sandbox.setScenario({ scenario: 'bad_signature', channel: 'alipay', operation: 'query' });
+    await expect(sdkFor(sandbox).exec('alipay.trade.query', { bizContent: { out_trade_no: freshOrderNo('NONE') } }, { validateSign: true })).rejects.toThrow(/验签失败/);
+  });
+
   it('(b) alipay-sdk rejects an answer signed with the wrong key', async () => {
     sandbox.setScenario({ scenario: 'bad_signature', channel: 'alipay', operation: 'query' });
     await expect(sdkFor(sandbox).exec('alipay.trade.query', { bizContent: { out_trade_no: 'nope' } }, { validateSign: true })).rejects.toThrow(/验签失败/);
