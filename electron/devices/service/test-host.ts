@@ -56,10 +56,11 @@ export async function startDevicesTestHost(config: Partial<HostConfig> = {}): Pr
 /**
  * TEST HELPER: polls a device's state through the API. After an unplug, wait for `DISCONNECTED`: a retry
  * racing socat's exit may see an `error` (the dangling pty link) before `reconnecting`; both keep retrying.
+ * Generous bound: a loaded CI machine may take seconds to notice an unplugged pty; a passing run never waits.
  */
 export const DISCONNECTED = /^(reconnecting|error)$/;
 
-export async function waitForDevice(t: TestHost, id: 'scanner' | 'printer', state: string | RegExp, timeoutMs = 3_000): Promise<void> {
+export async function waitForDevice(t: TestHost, id: 'scanner' | 'printer', state: string | RegExp, timeoutMs = 10_000): Promise<void> {
   let last = '';
   const end = Date.now() + timeoutMs;
   for (;;) {
