@@ -9,7 +9,7 @@ export const MAX_QUANTITY = 9_999;
 /**
  * Most lines and tenders (payments: cash, code) one sale may hold. Every finished sale goes to HQ as one
  * entry, which takes at most 16 tenders and MAX_ENTRY_BYTES (shared/sync/protocol.ts): the till refuses the
- * 501st line or 17th payment while the sale is open, rather than finish a sale HQ can never take.
+ * 501st line, and a 16th payment that would leave something due, rather than finish a sale HQ cannot take.
  */
 export const MAX_SALE_LINES = 500;
 export const MAX_SALE_TENDERS = 16;

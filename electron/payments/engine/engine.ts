@@ -214,7 +214,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     if (!row) return;
     const channel = channels?.[row.gateway];
     if (isTerminalAttempt(row.state)) {
-      // Reversed as "no such order": the one question left is whether the pay request arrived late.
+      // Ended with nothing charged while its request might still arrive: the one question left (reversal.ts).
       if (row.late_check_ms === null) return;
       if (channels) await reversal.lateCheck(row, channels);
       else scheduler.at(id, clock.now() + 5_000);
