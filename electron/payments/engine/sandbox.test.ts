@@ -185,3 +185,25 @@ describe.each(['wechat', 'alipay', 'unionpay', 'jeepay'] as const)('sandbox scen
     expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'refunded', refundedFen: 2_000 });
   });
 });
+
+describe('a gateway that refuses the connection (nothing listening)', () => {
+  it('the payment fails at once as not sent, the code may be scanned again, and the sale is open', async () => {
+    const sandbox = await startSandbox({ keys: sharedKeys() });
+    const config = sandboxChannelConfig(sandbox);
+    await sandbox.close(); // its port now refuses connections: the request never left the machine
+    const t = await startPaymentsHost({ payments: { channels: config } });
+    try {
+      const saleId = await t.openSale(1_000);
+      const code = codes.wechat();
+      const a = await t.must('payment.start', { saleId, code });
+      await t.until(async () => isTerminalAttempt((await t.must('payment.get', { attemptId: a.id })).state), { what: 'final' });
+      expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'failed', reason: expect.stringMatching(/not sent/) });
+      expect((await t.must('sale.get', { saleId })).status).toBe('open');
+      // Provably never sent: the same code is not a replay.
+      const again = await t.call('payment.start', { saleId, code });
+      expect(again.ok || again.error.code !== 'CODE_REPLAYED').toBe(true);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
