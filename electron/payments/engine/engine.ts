@@ -121,13 +121,17 @@ export function createPaymentEngine(deps: EngineDeps) {
   const toReversing = (id: string, reason: string): AttemptRow =>
     commit(id, (r, when) => ({ attempt: updateAttemptRow(db, r, { state: 'reversing', phase: 'reversing', reason }, when) }));
 
-  const fail = (id: string, reason: string, releaseCode: boolean): AttemptRow =>
-    commit(id, (r, when, now) => {
+  /** `lateCheckAt`: the request may still arrive; asked about again then (reversal.ts), set in the same commit. */
+  const fail = (id: string, reason: string, releaseCode: boolean, lateCheckAt: number | null = null): AttemptRow => {
+    const row = commit(id, (r, when, now) => {
       // A code that provably never left the till may be scanned again.
-      updateAttempt(db, id, { state: 'failed', phase: 'failed', reason, resolved_ms: now }, when);
+      updateAttempt(db, id, { state: 'failed', phase: 'failed', reason, resolved_ms: now, late_check_ms: lateCheckAt }, when);
       if (releaseCode) stmt(db, 'UPDATE payment_attempts SET code_hash = ? WHERE id = ?').run(`released:${r.id}`, r.id);
       appendAudit(db, when, null, 'payment.failed', { attemptId: id, orderNo: r.order_no, reason });
     });
+    if (lateCheckAt !== null) scheduler.at(id, lateCheckAt);
+    return row;
+  };
 
   const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped });
 
@@ -189,9 +193,10 @@ export function createPaymentEngine(deps: EngineDeps) {
     });
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome);
-    apply(row.id, decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+    const d = decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) });
     // A refusal nobody signed is taken, and checked again once the code has expired (reversal.ts).
-    if (outcome.status === 'failed' && outcome.unverified === true) reversal.watch(row);
+    if (d.kind === 'fail' && outcome.status === 'failed' && outcome.unverified === true) fail(row.id, d.reason, false, reversal.lateCheckAt(row));
+    else apply(row.id, d);
   }
 
   async function query(row: AttemptRow, channel: PaymentChannel): Promise<void> {
@@ -217,7 +222,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       // Ended with nothing charged while its request might still arrive: the one question left (reversal.ts).
       if (row.late_check_ms === null) return;
       if (channels) await reversal.lateCheck(row, channels);
-      else scheduler.at(id, clock.now() + 5_000);
+      else scheduler.at(id, Math.max(clock.now() + 5_000, row.late_check_ms));
       return;
     }
     const pending = fresh.get(id);

@@ -8,6 +8,11 @@ import { type FakeChannel, createFakeChannel, paid } from './testing/fake-channe
 import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
 import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { countUnresolved } from './unresolved';
+import { type QueryOutcome } from '../channels/types';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { RUN_MARKER_KEY } from './power-loss';
+import { nextOrderNo } from './order-numbers';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -63,13 +68,13 @@ describe('a pay request that arrives after its reverse', () => {
 
   it('nothing arrived: the check ends quietly; until then the terminal may not switch gateways', async () => {
     const { t, wx, attemptId } = await reversedAsNothing();
-    expect(countUnresolved(t.host.ctx.db, 0).attempts).toBe(1);
+    expect(countUnresolved(t.host.ctx.db, 0)).toMatchObject({ attempts: 0, lateChecks: 1 });
     const s = t.host.ctx.settings();
     expect(await t.call('settings.update', { terminal: { ...s.terminal, mode: 'live' } })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
     await t.advance(LATE_CHARGE_CHECK_AFTER_MS);
     await t.until(() => lateCheck(t, attemptId) === null, { what: 'check done' });
     expect(wx.count('refund')).toBe(0);
-    expect(countUnresolved(t.host.ctx.db, 0).attempts).toBe(0);
+    expect(countUnresolved(t.host.ctx.db, 0).lateChecks).toBe(0);
   });
 
   it('an unclear answer asks again later; the check survives a restart', async () => {
@@ -104,5 +109,57 @@ describe('a pay request that arrives after its reverse', () => {
     await h.until(() => jp.count('refund') === 1, { what: 'refunded' });
     await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'reversed', { what: 'given back' });
     expect(await h.must('sale.get', { saleId })).toMatchObject({ status: 'open', paidFen: 0 });
+  });
+
+  it('a charge already refunded elsewhere ends the check: it is not refunded again', async () => {
+    const { t, wx, attemptId } = await reversedAsNothing();
+    wx.defaults.query = (): QueryOutcome => ({ status: 'paid', transactionId: '4200000000000000000000000001', paidFen: AMOUNT, paidAt: '2026-11-25T10:00:00+08:00', refunded: true });
+    await t.advance(LATE_CHARGE_CHECK_AFTER_MS);
+    await t.until(() => lateCheck(t, attemptId) === null, { what: 'check done' });
+    await t.advance(3_600_000, 60_000);
+    expect(wx.count('refund')).toBe(0);
+    expect(await t.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed' });
+  });
+});
+
+describe('a number found nowhere after a power loss (burnt), checked late', () => {
+  const row = (h: PaymentsTestHost, orderNo: string) => h.host.ctx.db.prepare('SELECT * FROM payment_attempts WHERE order_no = ?').get(orderNo) as Record<string, unknown>;
+  async function burnt(total: number): Promise<{ h: PaymentsTestHost; wx: FakeChannel; lost: string }> {
+    const wx = createFakeChannel('wechat');
+    const ali = createFakeChannel('alipay');
+    const h = await startPaymentsHost({ payments: { fakes: { wechat: wx, alipay: ali } } });
+    t = h;
+    for (const f of [wx, ali]) {
+      f.defaults.query = { status: 'not_found' };
+      f.defaults.refund = (req) => ({ status: 'succeeded', refundId: `RF-${req.refundNo}`, refundFen: req.refundFen ?? 0 });
+      f.defaults.queryRefund = { status: 'not_found' };
+    }
+    const s = h.host.ctx.settings();
+    await h.must('settings.update', { terminal: { ...s.terminal, mode: 'live' } });
+    const saleId = await h.openSale(total);
+    const lost = nextOrderNo(h.host.ctx.db, saleId);
+    await h.restart(() => {
+      const db = new Database(path.join(h.dataDir, 'pos.db'));
+      db.prepare("UPDATE settings SET value = 'running' WHERE key = ?").run(RUN_MARKER_KEY);
+      db.close();
+    });
+    await h.until(() => row(h, lost) !== undefined, { what: 'burnt', advanceMs: 1_000 });
+    expect(row(h, lost)).toMatchObject({ state: 'failed', gateway: 'wechat', code_hash: `burnt:${lost}`, late_check_ms: expect.any(Number) });
+    return { h, wx, lost };
+  }
+
+  it('holds every gateway until it is done: none of them may be changed meanwhile', async () => {
+    const { h } = await burnt(5_000);
+    expect(countUnresolved(h.host.ctx.db, 0, ['alipay']).lateChecks).toBe(1);
+    expect(await h.call('payment.setGateways', { alipay: null })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('late charge') } });
+  });
+
+  it('a charge found for part of the sale: the attempt takes the amount charged (it was a guess), and that is refunded', async () => {
+    const { h, wx, lost } = await burnt(10_000);
+    wx.defaults.query = paid(3_000);
+    await h.advance(LATE_CHARGE_CHECK_AFTER_MS + 1_000);
+    await h.until(() => row(h, lost).state === 'reversed' && wx.count('refund') === 1, { what: 'refunded', advanceMs: 1_000 });
+    expect(row(h, lost)).toMatchObject({ amount_fen: 3_000, reverse_refund_fen: 3_000 });
+    expect(wx.calls.filter((c) => c.op === 'refund')).toEqual([expect.objectContaining({ amountFen: 3_000 })]);
   });
 });

@@ -25,7 +25,7 @@ export type ReversalDeps = {
   connectivity: Connectivity;
   settings: () => Settings;
   commit(id: string, change: (row: AttemptRow, when: string, now: number) => void): AttemptRow;
-  fail(id: string, reason: string, releaseCode: boolean): AttemptRow;
+  fail(id: string, reason: string, releaseCode: boolean, lateCheckAt?: number | null): AttemptRow;
   schedule(id: string, atMs: number): void;
   stopped(): boolean;
 };
@@ -87,8 +87,7 @@ export function createReversal(deps: ReversalDeps) {
       deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { phase: 'refunding', reverse_refund_no: refundNo, reverse_refund_fen: refundFen, reason: `${why}; refunding the charge of ${refundFen} fen${refunded}` }, when));
       deps.schedule(row.id, clock.now());
     } else if (q.status === 'failed' || q.status === 'not_found') {
-      deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false);
-      if (q.status === 'not_found') watch(row);
+      deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false, q.status === 'not_found' ? lateCheckAt(row) : null);
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
@@ -138,14 +137,6 @@ export function createReversal(deps: ReversalDeps) {
     return check(row, channel, `reverse refused: ${d.reason}`);
   }
 
-  /** Marks a final attempt whose pay request could still arrive: asked again once its code has expired. */
-  function watch(row: AttemptRow): void {
-    const lateAt = lateCheckAt(row);
-    if (lateAt === null) return;
-    stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(lateAt, row.id);
-    deps.schedule(row.id, lateAt);
-  }
-
   /**
    * A pay request that may still have been on its way when its attempt ended with nothing charged (a reverse
    * of "no such order", a refusal nobody signed, a number found nowhere after a power loss): once the code
@@ -163,6 +154,13 @@ export function createReversal(deps: ReversalDeps) {
       const q = await channel.query({ orderNo: row.order_no });
       if (deps.stopped()) return;
       reportOutcome(deps.connectivity, gateway, q);
+      if (q.status === 'paid' && q.refunded === true) {
+        // Charged and already refunded (by the channel, or by hand at the merchant platform): nothing is
+        // left to give back that the till could know the amount of. For a person to look at, not to repeat.
+        deps.log.error('a payment that ended with nothing charged was charged afterwards and refunded elsewhere', { attemptId: row.id, orderNo: row.order_no, gateway });
+        stmt(db, 'UPDATE payment_attempts SET late_check_ms = NULL WHERE id = ?').run(row.id);
+        return;
+      }
       if (q.status === 'paid') return refundLateCharge(row, gateway, q.paidFen);
       if (q.status !== 'failed' && q.status !== 'not_found') unclear = true;
     }
@@ -180,12 +178,14 @@ export function createReversal(deps: ReversalDeps) {
     deps.log.error('a payment that ended with nothing charged was charged afterwards: refunding it', { attemptId: row.id, orderNo: row.order_no, gateway, amountFen: paidFen });
     deps.commit(row.id, (_r, when) => {
       const reason = `the pay request arrived late and was charged: refunding the charge of ${paidFen} fen`;
-      const where = gateway === row.gateway ? {} : { gateway, wallet: gateway === 'jeepay' ? row.wallet : gateway, amount_fen: paidFen };
+      // A burnt number's amount was a guess (power-loss.ts): the charge found says what it was.
+      const burnt = row.code_hash.startsWith(BURNT_CODE_PREFIX);
+      const where = { ...(gateway === row.gateway ? {} : { gateway, wallet: gateway === 'jeepay' ? row.wallet : gateway }), ...(burnt ? { amount_fen: paidFen } : {}) };
       updateAttempt(db, row.id, { ...where, state: 'reversing', phase: 'refunding', reason, resolved_ms: null, late_check_ms: null, reverse_refund_no: refundNo, reverse_refund_fen: paidFen }, when);
       appendAudit(db, when, null, 'payment.late_charge', { attemptId: row.id, orderNo: row.order_no, gateway, amountFen: paidFen });
     });
     deps.schedule(row.id, clock.now());
   }
 
-  return { step, lateCheck, watch };
+  return { step, lateCheck, lateCheckAt };
 }
