@@ -94,7 +94,8 @@ export type RefundDecision =
   | { kind: 'poll'; nextAt: number; reason: string }
   /** Send the refund again, with the same refund number (the channel refunds each number once). */
   | { kind: 'resend'; nextAt: number; reason: string }
-  | { kind: 'failed'; reason: string };
+  /** `unverified`: refused by an answer nobody signed (the refund number may still be taken again). */
+  | { kind: 'failed'; reason: string; unverified?: true };
 
 /** What a refund decision needs: the clock, the channel's timing, and the amount this refund number asked for. */
 export type RefundContext = { now: number; timing: ChannelTiming; expectedFen: number };
@@ -110,7 +111,7 @@ export function decideRefund(o: RefundOutcome, c: RefundContext, calls: number):
     case 'accepted':
       return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund accepted, in progress' };
     case 'failed':
-      return { kind: 'failed', reason: describe(o) };
+      return { kind: 'failed', reason: describe(o), ...(o.unverified === true ? { unverified: true as const } : {}) };
     case 'unknown':
       return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: describe(o) };
     case 'not_sent':

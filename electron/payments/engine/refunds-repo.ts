@@ -27,6 +27,8 @@ export type PartRow = {
   reason: string | null;
   channel_refund_id: string | null;
   calls: number;
+  /** 1: it failed on an answer nobody signed; a retry keeps its refund number (migration 9). */
+  failure_unverified: number;
   created_at: string;
   updated_at: string;
 };
@@ -51,19 +53,20 @@ export function insertRefund(db: Db, row: RefundRow): void {
   ).run(row);
 }
 
-export function insertPart(db: Db, row: Omit<PartRow, 'reason' | 'channel_refund_id' | 'calls'>): void {
+export function insertPart(db: Db, row: Omit<PartRow, 'reason' | 'channel_refund_id' | 'calls' | 'failure_unverified'>): void {
   stmt(db, 
     `INSERT INTO refund_parts (id, refund_id, tender_id, kind, amount_fen, refund_no, state, created_at, updated_at)
      VALUES (@id, @refund_id, @tender_id, @kind, @amount_fen, @refund_no, @state, @created_at, @updated_at)`,
   ).run(row);
 }
 
-export function updatePart(db: Db, id: string, patch: { state?: PartState; reason?: string | null; channel_refund_id?: string | null; refund_no?: string; addCalls?: boolean }, at: string): void {
+export function updatePart(db: Db, id: string, patch: { state?: PartState; reason?: string | null; channel_refund_id?: string | null; refund_no?: string; addCalls?: boolean; failureUnverified?: boolean }, at: string): void {
   stmt(db, 
     `UPDATE refund_parts SET state = coalesce(@state, state), reason = CASE WHEN @setReason THEN @reason ELSE reason END,
        channel_refund_id = coalesce(@channel_refund_id, channel_refund_id), refund_no = coalesce(@refund_no, refund_no),
-       calls = calls + @calls, updated_at = @at WHERE id = @id`,
+       failure_unverified = coalesce(@failure_unverified, failure_unverified), calls = calls + @calls, updated_at = @at WHERE id = @id`,
   ).run({
+    failure_unverified: patch.failureUnverified === undefined ? null : patch.failureUnverified ? 1 : 0,
     id,
     at,
     refund_no: patch.refund_no ?? null,

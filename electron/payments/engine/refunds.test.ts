@@ -86,7 +86,7 @@ describe('refund.request with a request id', () => {
 });
 
 describe('refund.retry after a definite refusal', () => {
-  async function refusedThenRetried(gateway: 'wechat' | 'jeepay'): Promise<string[]> {
+  async function refusedThenRetried(gateway: 'wechat' | 'jeepay', unverified = false): Promise<string[]> {
     const fake = createFakeChannel(gateway);
     t = await startPaymentsHost({ payments: { fakes: { [gateway]: fake } } });
     if (gateway === 'jeepay') {
@@ -97,7 +97,7 @@ describe('refund.retry after a definite refusal', () => {
     fake.queue('pay', paid(800));
     await t.must('payment.start', { saleId, code: codes.wechat() });
     await t.flush();
-    fake.queue('refund', { status: 'failed', code: 'NOTENOUGH', message: '余额不足' });
+    fake.queue('refund', { status: 'failed', code: 'NOTENOUGH', message: '余额不足', ...(unverified ? { unverified: true as const } : {}) });
     const refused = await t.must('refund.request', { saleId, amountFen: 500 });
     expect(refused.state).toBe('failed');
     fake.queue('refund', { status: 'succeeded', refundId: 'RF2', refundFen: 500, refundedAt: '2026-11-26T10:00:00+08:00' });
@@ -120,6 +120,13 @@ describe('refund.retry after a definite refusal', () => {
     expect(numbers).toHaveLength(2);
     expect(numbers[1]).not.toBe(numbers[0]);
     expect(numbers[1]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('keeps the refund number at Jeepay when the refusal was not signed (it may have been taken after all)', async () => {
+    const [first, second] = await refusedThenRetried('jeepay', true);
+    expect(second).toBe(first);
+    const part = t?.host.ctx.db.prepare('SELECT failure_unverified FROM refund_parts').pluck().get();
+    expect(part).toBe(1);
   });
 });
 

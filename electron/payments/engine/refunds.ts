@@ -90,7 +90,7 @@ export function createRefunds(deps: RefundDeps) {
       const when = at();
       if (d.kind === 'done') landPart(current, refund, when, d.refundId);
       else if (d.kind === 'failed') {
-        updatePart(db, part.id, { state: 'failed', reason: d.reason }, when);
+        updatePart(db, part.id, { state: 'failed', reason: d.reason, failureUnverified: d.unverified === true }, when);
         appendAudit(db, when, null, 'refund.failed', { refundId: refund.id, partId: part.id, reason: d.reason });
       } else updatePart(db, part.id, { state: d.kind === 'resend' ? 'created' : 'pending', reason: d.reason }, when);
     })();
@@ -231,7 +231,8 @@ export function createRefunds(deps: RefundDeps) {
           // A part only fails on a definite answer (nothing moved under its number); a gateway that never
           // takes a number twice gets a fresh one, the others the same one again.
           const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
-          const fresh = gateway && SINGLE_USE_REFUND_NUMBERS.has(gateway) ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
+          // A refusal nobody signed keeps the number: the gateway either never recorded it or says what it did.
+          const fresh = gateway && SINGLE_USE_REFUND_NUMBERS.has(gateway) && p.failure_unverified !== 1 ? { refund_no: uuidv7(clock.now()).replaceAll('-', '') } : {};
           updatePart(db, p.id, { state: 'created', reason: null, ...fresh }, at());
         }
         appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length, authorizedBy });

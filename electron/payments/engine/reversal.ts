@@ -106,7 +106,8 @@ export function createReversal(deps: ReversalDeps) {
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
-    if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway)) {
+    // Only a signed refusal retires the number; after one nobody signed, the same number goes again.
+    if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway) && d.unverified !== true) {
       // Refused for good under this number (nothing moved), which this gateway will never take again.
       const fresh = uuidv7(clock.now()).replaceAll('-', '');
       deps.log.error('refund of a charge to give back failed; retrying under a new refund number', { attemptId: row.id, reason: d.reason });
