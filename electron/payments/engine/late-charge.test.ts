@@ -9,9 +9,7 @@ import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harne
 import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { countUnresolved } from './unresolved';
 import { type QueryOutcome } from '../channels/types';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { RUN_MARKER_KEY } from './power-loss';
+import { powerCut } from './testing/power-cut';
 import { nextOrderNo } from './order-numbers';
 
 let t: PaymentsTestHost | undefined;
@@ -138,11 +136,7 @@ describe('a number found nowhere after a power loss (burnt), checked late', () =
     await h.must('settings.update', { terminal: { ...s.terminal, mode: 'live' } });
     const saleId = await h.openSale(total);
     const lost = nextOrderNo(h.host.ctx.db, saleId);
-    await h.restart(() => {
-      const db = new Database(path.join(h.dataDir, 'pos.db'));
-      db.prepare("UPDATE settings SET value = 'running' WHERE key = ?").run(RUN_MARKER_KEY);
-      db.close();
-    });
+    await powerCut(h);
     await h.until(() => row(h, lost) !== undefined, { what: 'burnt', advanceMs: 1_000 });
     expect(row(h, lost)).toMatchObject({ state: 'failed', gateway: 'wechat', code_hash: `burnt:${lost}`, late_check_ms: expect.any(Number) });
     return { h, wx, lost };

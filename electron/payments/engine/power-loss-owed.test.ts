@@ -3,10 +3,9 @@
  * uncertain sale, the host restarting again, a sale with no order number left.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { createFakeChannel, paid } from './testing/fake-channel';
 import { type PaymentsTestHost, startPaymentsHost } from './testing/harness';
+import { powerCut } from './testing/power-cut';
 import { MAX_ATTEMPTS_PER_SALE, nextOrderNo, orderNoFor } from './order-numbers';
 import { OWED_CHECKS_KEY, RUN_MARKER_KEY } from './power-loss';
 
@@ -16,14 +15,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** The machine went down: the run was never marked closed; `also` edits the database while it is off. */
-const powerCut = (h: PaymentsTestHost, also?: (db: Database.Database) => void): Promise<void> =>
-  h.restart(() => {
-    const db = new Database(path.join(h.dataDir, 'pos.db'));
-    also?.(db);
-    db.prepare("UPDATE settings SET value = 'running' WHERE key = ?").run(RUN_MARKER_KEY);
-    db.close();
-  });
 
 describe('checks owed after an unclean shutdown', () => {
   it('a voided uncertain sale is still checked after a further restart, and a charge found is given back', async () => {

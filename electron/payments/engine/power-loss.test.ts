@@ -6,6 +6,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { sharedKeys } from '../../sandbox/testing';
 import { isTerminalAttempt } from '../../../shared/sales/views';
 import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { powerCut as cutPower } from './testing/power-cut';
 import { MAX_ATTEMPTS_PER_SALE, nextOrderNo, orderNoFor } from './order-numbers';
 import { RUN_MARKER_KEY } from './power-loss';
 
@@ -32,13 +33,7 @@ describe('after a run that did not end cleanly', () => {
   let t: PaymentsTestHost;
   const marker = (): unknown => t.host.ctx.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(RUN_MARKER_KEY);
   /** The machine went down: the host never marked its run closed (as after a power cut). */
-  const powerCut = async (): Promise<void> => {
-    await t.restart(() => {
-      const db = new Database(path.join(t.dataDir, 'pos.db'));
-      db.prepare("UPDATE settings SET value = 'running' WHERE key = ?").run(RUN_MARKER_KEY);
-      db.close();
-    });
-  };
+  const powerCut = (): Promise<void> => cutPower(t);
   /** What a pay request that left just before the power went would have done at the gateway. */
   const chargeLost = (orderNo: string, amountFen: number, scenario: 'success' | 'password' = 'success'): void => {
     const r = sandbox.ledger.pay({ channel: 'wechat', orderNo, authCode: codes.wechat(), amountFen, subject: 'lost', fingerprint: 'lost' }, scenario);
