@@ -47,6 +47,7 @@ function setup(present: () => boolean) {
     },
     openPort,
     timers: clock,
+    pathExists: present,
   });
   return { clock, opened, states, sup, counts: () => ({ attached, detached }) };
 }
@@ -90,6 +91,28 @@ describe('createPortSupervisor (fake ports, manual clock)', () => {
     expect(opened).toHaveLength(2);
     expect(opened[0]?.isOpen).toBe(false); // never two live handles
     expect(counts()).toEqual({ attached: 2, detached: 1 });
+  });
+
+  it('a device whose path vanishes without a close event is treated as unplugged', async () => {
+    let present = true;
+    const { clock, opened, states, sup, counts } = setup(() => present);
+    sup.start();
+    await flush();
+    clock.advance(3_000); // checked every second while present: nothing happens
+    expect(states.at(-1)?.state).toBe('connected');
+    present = false; // the hang-up never reaches the port (no 'close')
+    clock.advance(1_000);
+    expect(states.at(-1)).toMatchObject({ state: 'reconnecting', retryInMs: 500, reason: 'device /dev/ttyFAKE0 disappeared' });
+    expect(opened[0]?.isOpen).toBe(false); // our handle is closed, its late 'close' changes nothing
+    expect(states.filter((s) => s.state === 'reconnecting')).toHaveLength(1);
+    expect(counts()).toEqual({ attached: 1, detached: 1 });
+    present = true;
+    clock.advance(500);
+    await flush();
+    expect(states.at(-1)?.state).toBe('connected');
+    expect(counts()).toEqual({ attached: 2, detached: 1 });
+    await sup.stop();
+    expect(clock.timerCount).toBe(0); // the presence check stops with the port
   });
 
   it('stop cancels pending retries and closes the open port', async () => {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SerialPort } from 'serialport';
 import { noLog, realTimers, type DeviceLog, type OwnedPort, type Timers } from './port';
@@ -7,6 +7,8 @@ import { noLog, realTimers, type DeviceLog, type OwnedPort, type Timers } from '
  * Opens the configured serial devices by path and keeps them open:
  * - one handle per path, ever (ports are flock-ed; a second config entry for a path is refused);
  * - after an unplug (`close` with `err.disconnected`) or a failed open, retries with backoff 0.5 → 5 s;
+ * - while a port is open, checks every second that its device path still exists: a hang-up whose `close`
+ *   never comes (seen with ptys, and possible with USB adapters) still counts as an unplug;
  * - reports every state change (connecting / connected / reconnecting / error, with a reason);
  * - `stop()` cancels retries and closes every port (call it on quit and before re-configuring).
  * The drivers (SerialScanner, SerialPrinter) are attached in `onConnected` and detached on close.
@@ -32,6 +34,10 @@ export type PortSupervisorOptions = {
   backoff?: { initialMs: number; maxMs: number };
   timers?: Timers;
   log?: DeviceLog;
+  /** How often an open port's path is checked for presence (0 = never). Default PRESENCE_CHECK_MS. */
+  presenceCheckMs?: number;
+  /** Whether a device path exists (tests inject it). Only absolute POSIX paths are checked. */
+  pathExists?: (path: string) => boolean;
 };
 
 export type PortSupervisor = {
@@ -41,6 +47,10 @@ export type PortSupervisor = {
 };
 
 export const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 5_000 };
+export const PRESENCE_CHECK_MS = 1_000;
+
+/** Paths whose absence means the device is gone: absolute POSIX paths (not Windows `COM3` names). */
+const checksPresence = (path: string): boolean => path.startsWith('/');
 
 /** Opens a real port; resolves once open. */
 export const openSerialPort: OpenPort = (config) =>
@@ -85,6 +95,8 @@ type Slot = {
   port: OwnedPort | null;
   detach: (() => void) | null;
   timer: unknown;
+  /** The presence check's timer while the port is open. */
+  watch: unknown;
   attempt: number;
   state: DeviceConnectionState;
   /** A refused config (duplicate path) is never opened. */
@@ -96,6 +108,8 @@ export function createPortSupervisor(options: PortSupervisorOptions): PortSuperv
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const timers = options.timers ?? realTimers;
   const log = options.log ?? noLog;
+  const presenceCheckMs = options.presenceCheckMs ?? PRESENCE_CHECK_MS;
+  const pathExists = options.pathExists ?? existsSync;
   const slots: Slot[] = [];
   let running = false;
 
@@ -108,7 +122,7 @@ export function createPortSupervisor(options: PortSupervisorOptions): PortSuperv
   for (const config of options.devices) {
     const key = resolvePath(config.path);
     const owner = seenPaths.get(key);
-    const slot: Slot = { config, port: null, detach: null, timer: null, attempt: 0, refused: owner !== undefined, state: { id: config.id, path: config.path, state: 'stopped' } };
+    const slot: Slot = { config, port: null, detach: null, timer: null, watch: null, attempt: 0, refused: owner !== undefined, state: { id: config.id, path: config.path, state: 'stopped' } };
     if (owner !== undefined) slot.state = { id: config.id, path: config.path, state: 'error', reason: `path ${config.path} is already used by device ${owner}`, retryInMs: null };
     else seenPaths.set(key, config.id);
     slots.push(slot);
@@ -135,6 +149,32 @@ export function createPortSupervisor(options: PortSupervisorOptions): PortSuperv
     return null;
   };
 
+  /** The port is gone (its `close`, or its path vanished): detach, then retry. Runs once per port. */
+  const closed = (slot: Slot, port: OwnedPort, reason: string, absent: boolean): void => {
+    if (slot.port !== port) return;
+    if (slot.watch !== null) timers.clearTimeout(slot.watch);
+    slot.watch = null;
+    slot.detach?.();
+    slot.detach = null;
+    slot.port = null;
+    if (!running) return;
+    log('warn', 'serial port closed', { deviceId: slot.config.id, reason });
+    scheduleRetry(slot, reason, absent);
+  };
+
+  const watchPresence = (slot: Slot, port: OwnedPort): void => {
+    const { path } = slot.config;
+    if (presenceCheckMs <= 0 || !checksPresence(path)) return;
+    slot.watch = timers.setTimeout(() => {
+      slot.watch = null;
+      if (slot.port !== port || !running) return;
+      if (pathExists(path)) return watchPresence(slot, port);
+      // The hang-up's `close` never came: close our handle (its own `close` is then ignored) and retry.
+      closed(slot, port, `device ${path} disappeared`, true);
+      if (port.isOpen) port.close(() => undefined);
+    }, presenceCheckMs);
+  };
+
   const connect = async (slot: Slot): Promise<void> => {
     if (!running || slot.port) return;
     const { id, path } = slot.config;
@@ -155,15 +195,8 @@ export function createPortSupervisor(options: PortSupervisorOptions): PortSuperv
     slot.port = port;
     slot.attempt = 0;
     port.on('error', (err: Error) => log('warn', 'serial port error', { deviceId: id, error: err.message }));
-    port.on('close', (err?: Error | null) => {
-      slot.detach?.();
-      slot.detach = null;
-      slot.port = null;
-      if (!running) return;
-      const reason = err ? messageOf(err) : 'port closed';
-      log('warn', 'serial port closed', { deviceId: id, reason });
-      scheduleRetry(slot, reason, err ? isAbsence(err) : true);
-    });
+    port.on('close', (err?: Error | null) => closed(slot, port, err ? messageOf(err) : 'port closed', err ? isAbsence(err) : true));
+    watchPresence(slot, port);
     try {
       slot.detach = options.onConnected(slot.config, port) ?? null;
     } catch (err) {
@@ -188,6 +221,8 @@ export function createPortSupervisor(options: PortSupervisorOptions): PortSuperv
       for (const slot of slots) {
         if (slot.timer !== null) timers.clearTimeout(slot.timer);
         slot.timer = null;
+        if (slot.watch !== null) timers.clearTimeout(slot.watch);
+        slot.watch = null;
         slot.detach?.();
         slot.detach = null;
         const port = slot.port;
