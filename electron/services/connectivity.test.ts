@@ -115,11 +115,12 @@ describe('connectivity', () => {
   });
 
   it('HQ down alone is degraded, not offline, while the payment channels answer; both down is offline', async () => {
-    const { c, states } = setup();
+    const { c, clock, states } = setup();
     let recovered = 0;
     c.onOnline(() => recovered++);
     for (let i = 0; i < 5; i++) c.report(false, 'hq', 'ECONNREFUSED');
     expect(c.state()).toBe('offline');
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull(); // HQ alone never refuses a code
     c.report(true, 'payment gateway wechat');
     expect(c.state()).toBe('degraded');
     expect(recovered).toBe(1);
@@ -127,14 +128,82 @@ describe('connectivity', () => {
     c.report(true, 'payment gateway alipay');
     expect(recovered).toBe(1);
     for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat', 'TIMEOUT');
+    expect(c.state()).toBe('degraded'); // Alipay answered last
+    for (let i = 0; i < 3; i++) c.report(false, 'payment gateway alipay', 'TIMEOUT');
     expect(c.state()).toBe('offline');
+    clock.advance(10_000);
     c.report(true, 'probe');
     expect(c.state()).toBe('degraded');
     expect(recovered).toBe(2);
     c.report(true, 'payment gateway wechat');
-    expect(c.state()).toBe('online');
+    expect(recovered).toBe(2); // within 10 s of the last run: folded into one run at its end
+    clock.advance(10_000);
     expect(recovered).toBe(3);
+    c.report(true, 'payment gateway alipay');
+    expect(c.state()).toBe('online');
     expect(states()).toEqual(['degraded', 'offline', 'degraded', 'offline', 'degraded', 'online']);
+    c.stop();
+  });
+
+  it('a gateway refuses codes after three failures in a row, for 30 s after the last one; a gateway not heard from is refused only when nothing answers', () => {
+    const { c, clock } = setup();
+    for (let i = 0; i < 2; i++) c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull();
+    c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.gatewayDown('payment gateway wechat')).toMatch(/3 times in a row/);
+    // Every peer heard from fails: a gateway not tried yet is refused as well.
+    expect(c.state()).toBe('offline');
+    expect(c.gatewayDown('payment gateway alipay')).toMatch(/network is down/);
+    clock.advance(29_999);
+    expect(c.gatewayDown('payment gateway wechat')).not.toBeNull();
+    clock.advance(1);
+    // Half-open: the next scan tries again; its failure refuses for another 30 s.
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull();
+    expect(c.gatewayDown('payment gateway alipay')).toBeNull();
+    c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.gatewayDown('payment gateway wechat')).toMatch(/4 times in a row/);
+    // One gateway down while another answers: only its own codes are refused.
+    c.report(true, 'payment gateway alipay');
+    expect(c.gatewayDown('payment gateway alipay')).toBeNull();
+    expect(c.gatewayDown('payment gateway unionpay')).toBeNull();
+    expect(c.gatewayDown('payment gateway wechat')).not.toBeNull();
+  });
+
+  it('a gateway failing fast for one request and answering the next runs the listeners at most once per 10 s', () => {
+    const { c, clock } = setup();
+    let runs = 0;
+    c.onOnline(() => runs++);
+    for (let i = 0; i < 50; i++) {
+      c.report(false, 'payment gateway wechat', 'ECONNREFUSED'); // e.g. the reverse, its client certificate refused
+      c.report(true, 'payment gateway wechat'); // the query answers
+    }
+    expect(runs).toBe(1);
+    clock.advance(9_999);
+    expect(runs).toBe(1);
+    clock.advance(1);
+    expect(runs).toBe(2); // the folded run at the end of the interval
+    clock.advance(60_000);
+    expect(runs).toBe(2);
+    c.stop();
+  });
+
+  it('with nothing to probe, each probe tick lets the waiting work try while a gateway is failing', async () => {
+    const { c, clock } = setup({ probeIntervalMs: 15_000, answers: [undefined, undefined, undefined, undefined] });
+    let runs = 0;
+    c.onOnline(() => runs++);
+    c.start();
+    await flush();
+    expect(runs).toBe(0); // nothing failing yet
+    c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    clock.advance(15_000);
+    await flush();
+    expect(runs).toBe(1);
+    c.report(true, 'payment gateway wechat');
+    expect(runs).toBe(2); // answered again: a run of its own
+    clock.advance(15_000);
+    await flush();
+    expect(runs).toBe(2); // nothing failing: ticks wake nothing
+    c.stop();
   });
 
   it('offline from channel failures with nothing to probe relaxes to degraded at the next probe, so a payment may try again', async () => {

@@ -6,14 +6,25 @@ export type ConnectivityState = 'online' | 'degraded' | 'offline';
 
 /**
  * Connectivity as observed from real outcomes (channel and HQ requests report here) plus a light periodic
- * probe of HQ. Outcomes are counted per kind of peer (payment channels, HQ): online when every peer heard
- * from last answered; offline when every one failed `offlineAfter` times in a row (nothing answers: the
- * network is down); degraded in between. So HQ being down alone does not stop code payments while the
- * channels answer. Listeners (payment recovery, sync) run when a peer answers again after failing.
+ * probe of HQ. Outcomes are counted per peer (HQ, and each payment gateway on its own): online when every
+ * peer heard from last answered; offline when every one failed `offlineAfter` times in a row (nothing
+ * answers: the network is down); degraded in between.
+ *
+ * Code payments are refused at once (`gatewayDown`) only on the gateways' own record, never on HQ's: HQ
+ * being down alone (maintenance, a wrong URL) never stops code payments. A refusal holds `retryAfterMs`
+ * after the gateway's last failure; then the next scan tries again, so a till whose only peer is the
+ * gateway is never shut out for good.
+ *
+ * Listeners (payment recovery, sync) run when a peer answers again after failing, at most once per
+ * `wakeMinIntervalMs` (a later one is folded into one run at the end of the interval), so a gateway that
+ * fails fast for one request and answers the next cannot set off a storm of recovery passes. With no HQ to
+ * probe they also run at each probe tick while a gateway is failing: the waiting work is then the probe.
  */
 export type Connectivity = {
   state(): ConnectivityState;
   report(ok: boolean, source: string, reason?: string): void;
+  /** Why a code payment through this gateway source is refused now, or null to try it. */
+  gatewayDown(source: string): string | null;
   onOnline(listener: () => void): () => void;
   probeNow(): Promise<ConnectivityState>;
   start(): void;
@@ -33,22 +44,33 @@ export type ConnectivityOptions = {
   probeIntervalMs?: number | (() => number);
   offlineAfter?: number;
   initial?: ConnectivityState;
+  /** How long a gateway's failures refuse code payments after the last one (default 30 s). */
+  retryAfterMs?: number;
+  /** Listeners run at most once per this interval (default 10 s). */
+  wakeMinIntervalMs?: number;
 };
 
 export const DEFAULT_PROBE_INTERVAL_MS = 15_000;
+export const GATEWAY_RETRY_AFTER_MS = 30_000;
+export const WAKE_MIN_INTERVAL_MS = 10_000;
 
-/** The probe checks HQ; every payment gateway counts as one peer kind (their network path is the same). */
-const peerKind = (source: string): string => (source === 'probe' || source === 'hq' ? 'hq' : source.startsWith('payment') ? 'channel' : source);
+/** The probe checks HQ; each payment gateway is its own peer (one failing says little about another). */
+const peerOf = (source: string): string => (source === 'probe' || source === 'hq' ? 'hq' : source);
+const isGateway = (peer: string): boolean => peer.startsWith('payment');
 
 export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   let state: ConnectivityState = opts.initial ?? 'online';
-  /** Consecutive failures per peer kind; a kind appears once it has reported. */
-  const failures = new Map<string, number>();
+  /** Consecutive failures per peer and when the last one was; a peer appears once it has reported. */
+  const failures = new Map<string, { n: number; lastMs: number }>();
   let timer: { cancel(): void } | undefined;
   let running = false;
   let stopped = false;
   const onlineListeners = new Set<() => void>();
   const offlineAfter = opts.offlineAfter ?? 3;
+  const retryAfterMs = opts.retryAfterMs ?? GATEWAY_RETRY_AFTER_MS;
+  const wakeMinIntervalMs = opts.wakeMinIntervalMs ?? WAKE_MIN_INTERVAL_MS;
+  let lastWakeMs: number | null = null;
+  let wakeTimer: { cancel(): void } | undefined;
 
   const setState = (next: ConnectivityState, reason: string): void => {
     if (next === state) return;
@@ -59,27 +81,62 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   };
 
   const derive = (): ConnectivityState => {
-    const counts = [...failures.values()];
+    const counts = [...failures.values()].map((f) => f.n);
     if (counts.every((n) => n === 0)) return 'online';
     return counts.every((n) => n >= offlineAfter) ? 'offline' : 'degraded';
   };
 
+  const runListeners = (): void => {
+    for (const l of [...onlineListeners]) l();
+  };
+
+  /**
+   * A peer answered again: runs the listeners now, or once at the end of the interval if they ran for this
+   * reason within it (a peer flapping between failing and answering).
+   */
+  const wake = (): void => {
+    if (stopped || wakeTimer) return;
+    const wait = lastWakeMs === null ? 0 : lastWakeMs + wakeMinIntervalMs - opts.clock.now();
+    const run = (): void => {
+      lastWakeMs = opts.clock.now();
+      runListeners();
+    };
+    if (wait <= 0) return run();
+    wakeTimer = opts.clock.setTimeout(() => {
+      wakeTimer = undefined;
+      if (!stopped) run();
+    }, wait);
+  };
+
   const report = (ok: boolean, source: string, reason = ''): void => {
-    const kind = peerKind(source);
-    const before = failures.get(kind) ?? 0;
-    failures.set(kind, ok ? 0 : before + 1);
+    const peer = peerOf(source);
+    const before = failures.get(peer)?.n ?? 0;
+    failures.set(peer, ok ? { n: 0, lastMs: 0 } : { n: before + 1, lastMs: opts.clock.now() });
     const was = state;
     setState(derive(), ok ? `${source} answered` : `${source}: ${reason || 'no answer'}`);
     // A peer answering again after failing (or anything answering while offline): drive what waited for the
     // network (recovery, sync), even if another peer is still down.
-    if (ok && (before > 0 || was === 'offline')) for (const l of [...onlineListeners]) l();
+    if (ok && (before > 0 || was === 'offline')) wake();
   };
 
-  /** Nothing to probe while offline (no HQ configured): let the next real request decide again. */
+  const recentlyDown = (f: { n: number; lastMs: number } | undefined): boolean => f !== undefined && f.n >= offlineAfter && opts.clock.now() - f.lastMs < retryAfterMs;
+
+  const gatewayDown = (source: string): string | null => {
+    const peer = peerOf(source);
+    if (recentlyDown(failures.get(peer))) return `${source} did not answer ${failures.get(peer)?.n ?? 0} times in a row`;
+    // A gateway not heard from yet, while nothing answers (every peer failing, a gateway among them lately).
+    if (!failures.has(peer) && state === 'offline' && [...failures].some(([p, f]) => isGateway(p) && recentlyDown(f))) return 'nothing answers: the network is down';
+    return null;
+  };
+
+  /** Nothing to probe (no HQ configured): let the next real request decide again, and let waiting work try. */
   const relax = (): void => {
-    if (state !== 'offline') return;
-    for (const [kind, n] of failures) if (n >= offlineAfter) failures.set(kind, offlineAfter - 1);
-    setState(derive(), 'no probe target: the next request will try again');
+    if (state === 'offline') {
+      for (const [peer, f] of failures) if (f.n >= offlineAfter) failures.set(peer, { ...f, n: offlineAfter - 1 });
+      setState(derive(), 'no probe target: the next request will try again');
+    }
+    // No probe can say the network is back: the waiting work tries (at most once per probe interval).
+    if (!stopped && [...failures].some(([p, f]) => isGateway(p) && f.n > 0)) runListeners();
   };
 
   const interval = (): number => {
@@ -123,6 +180,7 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   return {
     state: () => state,
     report,
+    gatewayDown,
     onOnline(listener) {
       onlineListeners.add(listener);
       return () => void onlineListeners.delete(listener);
@@ -138,6 +196,8 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
       running = false;
       stopped = true;
       timer?.cancel();
+      wakeTimer?.cancel();
+      wakeTimer = undefined;
     },
   };
 }

@@ -3,8 +3,8 @@ import { type PaymentsTestHost, codes, startPaymentsHost } from '../payments/eng
 import { SECRETS, type TestHq, startTestHq } from '../hq/test-hq';
 
 /**
- * Issue #4 on the host: HQ failing makes connectivity offline (code payments refused at once, cash goes
- * on and queues); HQ answering again makes it online, which drains the queue without anyone pressing
+ * Issue #4 on the host: HQ failing makes connectivity offline (cash goes on and queues; code payments
+ * are refused at once only when the gateways fail too); HQ answering again makes it online, which drains the queue without anyone pressing
  * "sync now". The host's manual clock drives the probe and the worker's backoff.
  */
 let t: PaymentsTestHost | undefined;
@@ -44,10 +44,22 @@ describe('offline → online with the reference HQ', () => {
     expect(connectivityEvents(t)).toEqual(['degraded', 'offline']);
   });
 
-  it('offline: payment codes are refused at once, cash sales go on and queue; HQ back: online and drained by itself', async () => {
+  it('HQ down alone never refuses a payment code: the gateway is asked, and its answer ends "offline"', async () => {
+    const { t } = await hostWithHqDown();
+    await t.until(() => t.host.ctx.connectivity.state() === 'offline', { advanceMs: 1000, what: 'offline from probes' });
+    const saleId = await t.openSale(300);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid through the sandbox' });
+    expect((await t.must('sale.get', { saleId })).status).toBe('paid');
+    expect(t.host.ctx.connectivity.state()).toBe('degraded');
+  });
+
+  it('offline (HQ and the gateway): payment codes are refused at once, cash sales go on and queue; HQ back: online and drained by itself', async () => {
     const { t, port, dir } = await hostWithHqDown();
     const first = await sellCash(t, 1250);
     await t.until(() => t.host.ctx.connectivity.state() === 'offline', { advanceMs: 1000, what: 'offline' });
+    // The network is down for the gateway too: its requests fail as the engine reports them.
+    for (let i = 0; i < 3; i++) t.host.ctx.connectivity.report(false, 'payment gateway wechat', 'ECONNREFUSED');
 
     const saleId = await t.openSale(300);
     const refused = await t.call('payment.start', { saleId, code: codes.wechat() });
@@ -60,6 +72,7 @@ describe('offline → online with the reference HQ', () => {
     expect(down.lastError).not.toBeNull();
     expect(down.oldestUnsentAgeMs).toBeGreaterThan(0);
 
+    t.host.ctx.connectivity.report(true, 'payment gateway wechat'); // the gateway answers again first
     hq = await startTestHq({ port, clock: () => t.clock.now() }, dir);
     const online = connectivityEvents(t).length;
     const back = t.clock.now();

@@ -7,8 +7,11 @@ import { type Connectivity } from '../../services/connectivity';
  */
 const NO_ANSWER = /^(TIMEOUT|CONNECT_TIMEOUT|TRUNCATED|SEND_FAILED|E[A-Z]+|RESPONSE_ERROR|NETWORK_ERROR)\b/;
 
+/** The peer name a gateway reports under (connectivity.ts counts each gateway on its own). */
+export const gatewaySource = (gateway: string): string => `payment gateway ${gateway}`;
+
 export function reportOutcome(connectivity: Connectivity, gateway: string, outcome: { status: string; reason?: string; code?: string }): void {
-  const source = `payment gateway ${gateway}`;
+  const source = gatewaySource(gateway);
   if (outcome.status === 'not_sent') connectivity.report(false, source, outcome.reason);
   else if (outcome.status === 'unknown') {
     if (outcome.code === undefined && NO_ANSWER.test(outcome.reason ?? '')) connectivity.report(false, source, outcome.reason);

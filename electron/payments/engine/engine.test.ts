@@ -230,8 +230,13 @@ describe('payment engine: refusals before anything is sent', () => {
     for (const amountFen of [0, -1, 1.5]) expect(await t.call('payment.start', { saleId, code: codes.wechat(), amountFen })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     await t.must('settings.update', { payments: { ...t.host.ctx.settings().payments, maxAmountFen: { wechat: 999, alipay: 100_000, unionpay: 100_000, jeepay: 100_000 } } });
     expect(await t.call('payment.start', { saleId, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'AMOUNT_INVALID' } });
-    for (let i = 0; i < 3; i++) t.host.ctx.connectivity.report(false, 'test');
-    expect(await t.call('payment.start', { saleId, code: codes.alipay() })).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
+    // HQ down alone refuses nothing; the gateway's own failures do.
+    for (let i = 0; i < 3; i++) t.host.ctx.connectivity.report(false, 'hq', 'ECONNREFUSED');
+    expect(t.host.ctx.connectivity.gatewayDown('payment gateway alipay')).toBeNull();
+    for (let i = 0; i < 3; i++) t.host.ctx.connectivity.report(false, 'payment gateway alipay', 'ECONNREFUSED');
+    expect(await t.call('payment.start', { saleId, code: codes.alipay() })).toMatchObject({ ok: false, error: { code: 'OFFLINE', message: expect.stringContaining('alipay') } });
+    // Nothing answers (HQ and a gateway): a gateway not tried yet is refused at once too.
+    expect(await t.call('payment.start', { saleId, code: codes.wechat(), amountFen: 500 })).toMatchObject({ ok: false, error: { code: 'OFFLINE', message: expect.stringContaining('network is down') } });
     expect(wx.calls).toEqual([]);
     expect(ali.calls).toEqual([]);
     expect((await t.must('sale.get', { saleId })).status).toBe('open');

@@ -21,7 +21,7 @@ import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
 import { createScheduler } from './scheduler';
-import { reportOutcome } from './connectivity-report';
+import { gatewaySource, reportOutcome } from './connectivity-report';
 import { createReversal } from './reversal';
 import { orderNoAfter } from './order-numbers';
 import { UNCERTAIN_MESSAGE, createPowerLossCheck } from './power-loss';
@@ -276,7 +276,6 @@ export function createPaymentEngine(deps: EngineDeps) {
 
   return {
     async start(input: StartInput): Promise<AttemptView> {
-      if (deps.connectivity.state() === 'offline') throw new PosError('OFFLINE', 'no network: a payment code cannot be charged now; take cash or try again when online');
       const version = deps.channelsVersion?.();
       const channels = await channelsOrNone();
       if (!channels || stopped) throw new PosError('CHANNEL_ERROR', `payment gateways are not available${!stopped && channelsProblem ? `: ${channelsProblem}` : ''}`);
@@ -288,6 +287,9 @@ export function createPaymentEngine(deps: EngineDeps) {
       const due = sale.total_fen - sale.paid_fen;
       const amount = input.amountFen ?? due;
       const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
+      // Only the gateway's own record refuses at once (HQ down alone never does); see connectivity.ts.
+      const down = deps.connectivity.gatewayDown(gatewaySource(route.gateway));
+      if (down) throw new PosError('OFFLINE', `no network to the ${route.gateway} gateway (${down}): the code cannot be charged now; take cash or try again in a moment`);
       const hash = hashCode(route.code);
       const now = clock.now();
       const id = uuidv7(now);
