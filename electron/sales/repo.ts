@@ -73,9 +73,16 @@ export function insertSale(db: Db, row: Omit<SaleRow, 'paid_fen' | 'refunded_fen
 
 export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
 
-export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number): SaleRow[] {
-  if (status) return stmt(db, 'SELECT * FROM sales WHERE business_date = ? AND status = ? ORDER BY rowid DESC LIMIT ?').all(date, status, limit) as SaleRow[];
-  return stmt(db, 'SELECT * FROM sales WHERE business_date = ? ORDER BY rowid DESC LIMIT ?').all(date, limit) as SaleRow[];
+/**
+ * The day's sales, newest first, and with them any sale of an earlier day still unfinished: money moving on it
+ * (`paying`) or in `alsoIds` (a sale a power-loss check holds). A sale open across midnight is never lost
+ * from the till's list.
+ */
+export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number, alsoIds: readonly string[] = []): SaleRow[] {
+  const also = JSON.stringify(alsoIds);
+  const where = "(business_date = @date OR (business_date < @date AND (status = 'paying' OR id IN (SELECT value FROM json_each(@also)))))";
+  if (status) return stmt(db, `SELECT * FROM sales WHERE ${where} AND status = @status ORDER BY rowid DESC LIMIT @limit`).all({ date, also, status, limit }) as SaleRow[];
+  return stmt(db, `SELECT * FROM sales WHERE ${where} ORDER BY rowid DESC LIMIT @limit`).all({ date, also, limit }) as SaleRow[];
 }
 
 export function updateSale(db: Db, id: string, patch: Partial<Omit<SaleRow, 'id'>>, at: string): void {

@@ -52,6 +52,19 @@ describe('sales', () => {
     expect((await t.must('sale.list')).map((x) => x.receiptNo)).toEqual(['T01-20261126-0001']);
   });
 
+  it('a sale with money on it is still listed after midnight (the checkout resumes it); an empty one is not', async () => {
+    const { t } = await setup();
+    const part = await t.openSale(1000);
+    await t.must('sale.tenderCash', { saleId: part, givenFen: 400 });
+    await t.openSale(500); // left open, nothing paid
+    t.clock.advance(24 * 3600_000);
+    const today = await t.must('sale.open');
+    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([today.id, part]);
+    expect((await t.must('sale.list', { status: 'paying' })).map((x) => [x.id, x.dueFen])).toEqual([[part, 600]]);
+    await t.must('sale.tenderCash', { saleId: part, givenFen: 600 });
+    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([today.id]); // finished: back on its own day
+  });
+
   it('cash with change completes the sale and writes it to the outbox once', async () => {
     const { t } = await setup();
     const saleId = await t.openSale(1850);

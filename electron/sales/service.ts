@@ -22,6 +22,8 @@ export type SalesDeps = {
   settings: () => Settings;
   /** True while a code payment of the sale may have left unrecorded (checked after an unclean shutdown). */
   paymentUncertain?: (saleId: string) => boolean;
+  /** Every sale such a check holds (listed whatever its day). */
+  uncertainSaleIds?: () => readonly string[];
 };
 
 export type AddLineInput = {
@@ -135,7 +137,7 @@ export function createSalesService(deps: SalesDeps) {
     get: (saleId: string): SaleView => saleView(db, saleId),
 
     list(status: SaleStatus | undefined, limit: number): SaleView[] {
-      return listSales(db, businessDate(clock.now()), status, limit).map((s) => saleView(db, s));
+      return listSales(db, businessDate(clock.now()), status, limit, deps.uncertainSaleIds?.() ?? []).map((s) => saleView(db, s));
     },
 
     /** Cash over the counter: settles what is due (with change) or part of it (mixed payment). */

@@ -13,7 +13,7 @@ import { type Gateway } from '../../../shared/sales/views';
 export function createPayments(ctx: HostContext, channels: () => Promise<Channels>, channelsVersion?: () => string) {
   const deps = { db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels, channelsVersion };
   // Sales refuse money for a sale whose payment state is being checked after an unclean shutdown.
-  const sales = createSalesService({ ...deps, paymentUncertain: (saleId) => engine.isUncertain(saleId) });
+  const sales = createSalesService({ ...deps, paymentUncertain: (saleId) => engine.isUncertain(saleId), uncertainSaleIds: () => engine.uncertainSaleIds() });
   const engine = createPaymentEngine(deps);
   const refunds = createRefunds(deps);
   return {

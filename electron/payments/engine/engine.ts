@@ -360,6 +360,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     isUncertain: (saleId: string): boolean => powerLoss.isUncertain(saleId),
     /** How many sales are being checked after an unclean shutdown. */
     uncertainCount: (): number => powerLoss.uncertainCount(),
+    uncertainSaleIds: (): string[] => powerLoss.uncertainSaleIds(),
 
     /** Resolves with the attempt once final, or after `waitMs` on the engine's clock. */
     async waitFor(id: string, waitMs: number): Promise<AttemptView> {

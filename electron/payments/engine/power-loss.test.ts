@@ -127,6 +127,9 @@ describe('after a run that did not end cleanly', () => {
     await t.flush(20);
     expect(await t.call('payment.start', { saleId, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
     expect(await t.call('sale.tenderCash', { saleId, givenFen: 700 })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
+    // Past midnight the held sale (open, nothing recorded on it) is still on the till's list, to void or finish.
+    t.clock.advance(24 * 3600_000);
+    expect((await t.must('sale.list')).map((s) => s.id)).toContain(saleId);
     await t.until(async () => (await attempts(saleId)).some((a) => a.orderNo === lost && a.state === 'reversed'), { advanceMs: 5_000, timeoutMs: 20_000, what: 'reversed once the gateway answers' });
     const paid = await t.must('sale.tenderCash', { saleId, givenFen: 700 });
     expect(paid.status).toBe('paid');

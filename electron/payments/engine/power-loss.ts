@@ -217,6 +217,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     },
     isUncertain: (saleId: string): boolean => uncertain.has(saleId),
     uncertainCount: (): number => uncertain.size,
+    uncertainSaleIds: (): string[] => [...uncertain.keys()],
     check,
     /** Clean shutdown: the run is marked closed unless a check is still owed (then the next start redoes it). */
     stop(): void {
