@@ -36,3 +36,21 @@ test('a malformed or unknown code is refused with a clear message and nothing is
   await expect(page.getByTestId('checkout-error')).toContainText('无法识别的付款码');
   await expect(page.getByTestId('due')).toHaveText('￥5.00');
 });
+
+test('amounts: a wrong one says how to type it, full-width digits are taken, refused cash stays in its field', async ({ page, pos }) => {
+  await signInAsManager(page, pos.url);
+  for (const bad of ['12.345', '-1', '1e5', '0']) {
+    await page.getByTestId('amount-input').fill(bad);
+    await expect(page.getByTestId('amount-hint'), bad).toContainText('如 5 或 5.50');
+    await expect(page.getByTestId('add-line')).toBeDisabled();
+  }
+  await page.getByTestId('amount-input').fill('１２．５'); // a Chinese IME's full-width digits
+  await expect(page.getByTestId('amount-hint')).toHaveCount(0);
+  await page.getByTestId('amount-input').press('Enter');
+  await expect(page.getByTestId('total')).toHaveText('￥12.50');
+  // More cash than the till takes: refused with the reason, and what was typed is still there to correct.
+  await page.getByTestId('cash-input').fill('999999999');
+  await page.getByTestId('cash-input').press('Enter');
+  await expect(page.getByTestId('checkout-error')).toBeVisible();
+  await expect(page.getByTestId('cash-input')).toHaveValue('999999999');
+});

@@ -3,7 +3,7 @@ import { useApp } from '../stores/app';
 import { addAmountLine, cancelPayment, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
-import { formatFen, parseYuanInput } from '../format';
+import { amountInputProblem, formatFen, parseYuanInput } from '../format';
 import { PaymentBanner } from '../components/PaymentBanner';
 import { CheckoutCameraButton, useCheckoutScans } from '../scan/CheckoutScan';
 import { VoidSale, VoidedBanner } from '../components/VoidSale';
@@ -88,8 +88,10 @@ export function Checkout() {
   const submitCash = async () => {
     const fen = parseYuanInput(cash);
     if (fen === null || fen <= 0) return;
+    const keyed = cash;
     setCash('');
-    await tenderCash(fen);
+    // Refused (the reason is shown): what was keyed comes back, unless something new was typed since.
+    if (!(await tenderCash(fen))) setCash((c) => (c === '' ? keyed : c));
   };
 
   const errorText = error ? `${t((`error.${error.code}`) as MessageKey) ?? t('error.generic')} — ${error.message}` : null;
@@ -142,9 +144,14 @@ export function Checkout() {
           >
             <input ref={amountRef} data-testid="amount-input" inputMode="decimal" placeholder={t('checkout.amount')} value={amount} onChange={(e) => setAmount(e.target.value)} autoFocus />
             <input data-testid="name-input" placeholder={t('checkout.itemName')} value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />
-            <button type="submit" data-testid="add-line" disabled={parseYuanInput(amount) === null}>
+            <button type="submit" data-testid="add-line" disabled={amountInputProblem(amount) !== null || amount.trim() === ''}>
               {t('checkout.addLine')}
             </button>
+            {amountInputProblem(amount) && (
+              <p className="hint" role="status" data-testid="amount-hint">
+                {t('checkout.amountFormat')}
+              </p>
+            )}
           </form>
         )}
         <dl className="totals">
@@ -208,9 +215,14 @@ export function Checkout() {
             >
               <label htmlFor="cash-input">{t('checkout.cashGiven')}</label>
               <input id="cash-input" data-testid="cash-input" inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} />
-              <button type="submit" data-testid="cash-submit" disabled={busy || parseYuanInput(cash) === null}>
+              <button type="submit" data-testid="cash-submit" disabled={busy || amountInputProblem(cash) !== null || cash.trim() === ''}>
                 {t('checkout.takeCash')}
               </button>
+              {amountInputProblem(cash) && (
+                <p className="hint" role="status" data-testid="cash-hint">
+                  {t('checkout.amountFormat')}
+                </p>
+              )}
             </form>
           </>
         )}

@@ -114,10 +114,13 @@ export async function removeLine(lineId: string): Promise<void> {
   applySale(await run(() => api().call('sale.removeLine', { saleId: sale.id, lineId })));
 }
 
-export async function tenderCash(givenFen: number, amountFen?: number): Promise<void> {
+/** False when the host refused it (the reason is shown). */
+export async function tenderCash(givenFen: number, amountFen?: number): Promise<boolean> {
   const { sale, run } = useCheckout.getState();
-  if (!sale) return;
-  applySale(await run(() => api().call('sale.tenderCash', { saleId: sale.id, givenFen, amountFen })));
+  if (!sale) return false;
+  const next = await run(() => api().call('sale.tenderCash', { saleId: sale.id, givenFen, amountFen }));
+  applySale(next);
+  return next !== null;
 }
 
 export async function startCodePayment(code: string, amountFen?: number): Promise<void> {

@@ -100,7 +100,8 @@ describe('refund amount field', () => {
   });
 
   it('refuses malformed, zero and too large amounts with the reason', () => {
-    for (const bad of ['', 'abc', '1.234', '-1', '1e3', '1,00', '５']) expect(checkRefundAmount(bad, 750)).toEqual({ ok: false, problem: 'format' });
+    for (const bad of ['', 'abc', '1.234', '-1', '1e3', '1,00']) expect(checkRefundAmount(bad, 750)).toEqual({ ok: false, problem: 'format' });
+    expect(checkRefundAmount('５', 750)).toEqual({ ok: true, fen: 500 }); // full-width, from a Chinese IME
     expect(checkRefundAmount('0', 750)).toEqual({ ok: false, problem: 'zero' });
     expect(checkRefundAmount('0.00', 750)).toEqual({ ok: false, problem: 'zero' });
     expect(checkRefundAmount('7.51', 750)).toEqual({ ok: false, problem: 'exceeds' });
