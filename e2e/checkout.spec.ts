@@ -1,3 +1,4 @@
+import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { signInAsManager, addAmount } from './ui';
 
@@ -54,3 +55,32 @@ test('amounts: a wrong one says how to type it, full-width digits are taken, ref
   await expect(page.getByTestId('checkout-error')).toBeVisible();
   await expect(page.getByTestId('cash-input')).toHaveValue('999999999');
 });
+
+test('a refused or cancelled payment tells the cashier what to do next, in words', async ({ page, pos }) => {
+  await signInAsManager(page, pos.url);
+  // Insufficient funds (sandbox .53): nothing charged, ask for another method.
+  await addAmount(page, '1.53');
+  await page.getByTestId('code-input').fill('284567890123456789');
+  await page.getByTestId('code-input').press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'failed', { timeout: 20_000 });
+  await expect(page.getByTestId('payment-advice')).toHaveAttribute('data-advice', 'insufficient_funds');
+  await expect(page.getByTestId('payment-advice')).toContainText('余额不足');
+  await payCashAndNext(page, '1.53');
+  // The customer never finishes the password (.63) and the cashier cancels: reversed, nothing was taken.
+  await addAmount(page, '1.63');
+  await page.getByTestId('code-input').fill('284567890123456790');
+  await page.getByTestId('code-input').press('Enter');
+  await expect(page.getByTestId('payment-advice')).toHaveAttribute('data-advice', 'enter_password', { timeout: 20_000 });
+  await expect(page.getByTestId('payment-advice')).toContainText('输入支付密码');
+  await page.getByTestId('payment-cancel').click();
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'reversed', { timeout: 30_000 });
+  await expect(page.getByTestId('payment-advice')).toHaveAttribute('data-advice', 'reversed_nothing_taken');
+  await expect(page.getByTestId('payment-advice')).toHaveText('没有扣顾客的钱');
+});
+
+async function payCashAndNext(page: Page, yuan: string): Promise<void> {
+  await page.getByTestId('cash-input').fill(yuan);
+  await page.getByTestId('cash-input').press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid');
+  await page.getByTestId('next-sale').click();
+}

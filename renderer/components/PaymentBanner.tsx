@@ -2,6 +2,7 @@ import { type AttemptView, type SaleStatus } from '../../shared/sales/views';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
 import { formatFen } from '../format';
+import { paymentAdvice } from '../../shared/payments/advice';
 
 /** The one big state the cashier reads at a glance: is the customer paying, has the money arrived. */
 export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | null; saleStatus: SaleStatus }) {
@@ -14,12 +15,18 @@ export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | 
     );
   }
   if (!attempt) return null;
+  const advice = paymentAdvice(attempt);
   return (
     <div className={`banner phase-${attempt.phase}`} data-testid="payment-banner" data-phase={attempt.phase} data-state={attempt.state}>
       <strong>{t(`phase.${attempt.phase}` as MessageKey)}</strong>
       <span>
         {t(`wallet.${attempt.wallet}` as MessageKey)} · {formatFen(attempt.amountFen)} · {attempt.maskedCode}
       </span>
+      {advice && (
+        <p className="advice" data-testid="payment-advice" data-advice={advice}>
+          {t(`advice.${advice}` as MessageKey)}
+        </p>
+      )}
       {attempt.reason && <small data-testid="payment-reason">{attempt.reason}</small>}
     </div>
   );

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { decidePay, decideReverse } from './decide';
+import { paymentAdvice, reasonCode } from '../../../shared/payments/advice';
+
+/** The engine's stored reasons (built by its own decision code) as the checkout's advice reads them. */
+
+const timing = { firstQueryMs: 5_000, queryIntervalMs: 10_000, payDeadlineMs: 45_000, minReverseAfterMs: 15_000, reverseRetryMs: 10_000 };
+const ctx = { now: 0, sentMs: 0, amountFen: 100, timing } as Parameters<typeof decidePay>[1];
+/** The reason the engine stores for a refusal, built by the engine's own decision code. */
+const failedFor = (code: string, message = 'x'): string => {
+  const d = decidePay({ status: 'failed', code, message }, ctx);
+  if (d.kind !== 'fail') throw new Error('expected a refusal');
+  return d.reason;
+};
+const failed = (reason: string, transactionId: string | null = null) => paymentAdvice({ state: 'failed', phase: 'failed', reason, transactionId });
+
+describe('what the cashier should do next', () => {
+  it('reads the channel code at the head of a reason', () => {
+    expect(reasonCode('ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足')).toBe('ACQ.BUYER_BALANCE_NOT_ENOUGH');
+    expect(reasonCode('51: Insufficient funds')).toBe('51');
+    expect(reasonCode('not sent: ECONNREFUSED: connect')).toBeNull();
+    expect(reasonCode(null)).toBeNull();
+  });
+
+  it('refusals: another method for no money, a fresh code for a bad one, cash for the merchant side', () => {
+    for (const code of ['NOTENOUGH', 'ACQ.BUYER_BALANCE_NOT_ENOUGH', 'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH', '51']) expect(failed(failedFor(code)), code).toBe('insufficient_funds');
+    for (const code of ['AUTHCODEEXPIRE', 'AUTH_CODE_INVALID', 'ACQ.PAYMENT_AUTH_CODE_INVALID', '54']) expect(failed(failedFor(code)), code).toBe('code_invalid');
+    for (const code of ['SIGNERROR', 'APPID_MCHID_NOT_MATCH', 'ACQ.INVALID_STORE_ID']) expect(failed(failedFor(code)), code).toBe('merchant_setup');
+    for (const code of ['ORDERCLOSED', 'ACQ.PAYMENT_REQUEST_HAS_RISK', 'BUYER_MISMATCH', 'SOMETHING_NEW']) expect(failed(failedFor(code)), code).toBe('declined');
+    const notSent = decidePay({ status: 'not_sent', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' }, ctx);
+    expect(notSent.kind === 'fail' && failed(notSent.reason)).toBe('not_sent');
+    expect(failed('cancelled before sending')).toBeNull();
+  });
+
+  it('a reversal says whether money was taken and given back, taken at all, or cannot tell', () => {
+    const reversed = (how: ReturnType<typeof decideReverse>, transactionId: string | null = null) =>
+      paymentAdvice({ state: 'reversed', phase: 'reversed', reason: `cancelled by the cashier; ${how.reason}`, transactionId });
+    expect(reversed(decideReverse({ status: 'reversed', action: 'close' }, ctx, 1))).toBe('reversed_nothing_taken');
+    expect(reversed(decideReverse({ status: 'reversed', action: 'refund' }, ctx, 1))).toBe('reversed_given_back');
+    expect(reversed(decideReverse({ status: 'reversed', action: 'unspecified' }, ctx, 1))).toBe('reversed_unclear');
+    // A charge the till saw (paid after the cashier cancelled) is given back even when the reverse says "close".
+    expect(reversed(decideReverse({ status: 'reversed', action: 'close' }, ctx, 1), '4200001234')).toBe('reversed_given_back');
+    expect(paymentAdvice({ state: 'reversed', phase: 'reversed', reason: 'paid, but sale was voided: giving it back; refunded (R1)', transactionId: null })).toBe('reversed_given_back');
+  });
+
+  it('while it runs: the password, the check, the give-back; nothing while sending or once paid', () => {
+    expect(paymentAdvice({ state: 'pending', phase: 'waiting_password', reason: 'USERPAYING: 需要用户输入支付密码', transactionId: null })).toBe('enter_password');
+    expect(paymentAdvice({ state: 'pending', phase: 'querying', reason: 'TIMEOUT: x', transactionId: null })).toBe('checking');
+    expect(paymentAdvice({ state: 'reversing', phase: 'refunding', reason: 'x', transactionId: 'T' })).toBe('giving_back');
+    expect(paymentAdvice({ state: 'sent', phase: 'sending', reason: null, transactionId: null })).toBeNull();
+    expect(paymentAdvice({ state: 'succeeded', phase: 'paid', reason: null, transactionId: 'T' })).toBeNull();
+  });
+});

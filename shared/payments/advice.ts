@@ -1,0 +1,74 @@
+import { type AttemptView } from '../sales/views';
+
+/**
+ * What the cashier should do next, from a payment attempt as the host reports it. The host's `reason` is
+ * the channel's own words (`CODE: message`, or `not sent: …`), for the log and for support; this turns it
+ * into one of a few situations the checkout explains in the cashier's language. Unknown codes fall back to
+ * the general case of their state, never to a guess that money was or was not taken.
+ */
+export type PaymentAdvice =
+  | 'enter_password'
+  | 'checking'
+  | 'giving_back'
+  | 'insufficient_funds'
+  | 'code_invalid'
+  | 'declined'
+  | 'not_sent'
+  | 'merchant_setup'
+  | 'reversed_nothing_taken'
+  | 'reversed_given_back'
+  | 'reversed_unclear';
+
+/** Not enough money on the customer's account or card. */
+const INSUFFICIENT = new Set(['NOTENOUGH', 'ACQ.BUYER_BALANCE_NOT_ENOUGH', 'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH', '51']);
+/** The code itself: expired, already used, mistyped. A fresh code from the customer's app fixes it. */
+const CODE_INVALID = new Set(['AUTHCODEEXPIRE', 'AUTH_CODE_ERROR', 'AUTH_CODE_INVALID', 'ACQ.PAYMENT_AUTH_CODE_INVALID', '54']);
+/** The merchant's side: keys, ids, parameters, the account's state. Another code will not help. */
+const MERCHANT = new Set([
+  'PARAM_ERROR',
+  'SIGNERROR',
+  'LACK_PARAMS',
+  'NOAUTH',
+  'APPID_NOT_EXIST',
+  'MCHID_NOT_EXIST',
+  'APPID_MCHID_NOT_MATCH',
+  'XML_FORMAT_ERROR',
+  'REQUIRE_POST_METHOD',
+  'POST_DATA_EMPTY',
+  'NOT_UTF8',
+  'INVALID_REQUEST',
+  'ACQ.INVALID_PARAMETER',
+  'ACQ.ACCESS_FORBIDDEN',
+  'ACQ.EXIST_FORBIDDEN_WORD',
+  'ACQ.INVALID_STORE_ID',
+  'ACQ.MERCHANT_STATUS_NOT_NORMAL',
+  'ACQ.SELLER_BEEN_BLOCKED',
+  'ACQ.CURRENCY_NOT_SUPPORT',
+  'ACQ.AMOUNT_OR_CURRENCY_ERROR',
+]);
+
+/** The channel's code at the head of a reason (`ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足` → the code). */
+export const reasonCode = (reason: string | null): string | null => (reason === null ? null : (/^([A-Za-z0-9_.]+): /.exec(reason)?.[1] ?? null));
+
+export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' | 'transactionId'>): PaymentAdvice | null {
+  const reason = a.reason ?? '';
+  if (a.state === 'succeeded') return null;
+  if (a.state === 'failed') {
+    if (reason.startsWith('not sent') || reason.startsWith('cancelled before sending')) return reason.startsWith('not sent') ? 'not_sent' : null;
+    const code = reasonCode(a.reason);
+    if (code !== null && INSUFFICIENT.has(code)) return 'insufficient_funds';
+    if (code !== null && CODE_INVALID.has(code)) return 'code_invalid';
+    if (code !== null && MERCHANT.has(code)) return 'merchant_setup';
+    return 'declined';
+  }
+  if (a.state === 'reversed') {
+    // A charge the till saw (its transaction id), a cancel the channel says it refunded, or a refund of it.
+    if (a.transactionId !== null || /reversed \(refund\)|refunded \(/.test(reason)) return 'reversed_given_back';
+    if (/reversed \((close|none)\)/.test(reason)) return 'reversed_nothing_taken';
+    return 'reversed_unclear';
+  }
+  if (a.phase === 'waiting_password') return 'enter_password';
+  if (a.phase === 'reversing' || a.phase === 'refunding' || a.state === 'reversing') return 'giving_back';
+  if (a.phase === 'querying' || a.state === 'pending') return 'checking';
+  return null; // being sent: a moment, nothing to do yet
+}
