@@ -80,6 +80,24 @@ describe('payment.reconcile against the sandbox bill', () => {
     }
   });
 
+  it('a refund asked just before midnight and confirmed after it is matched on its day and missing on neither', async () => {
+    const b = await paid(2_000);
+    const dayD = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const midnight = Date.parse(`${dayD}T00:00:00+08:00`) + 86_400_000;
+    t.clock.advance(midnight - 2_000 - t.clock.now()); // 23:59:58 in China
+    const r = await t.must('refund.request', { saleId: b.saleId, amountFen: 500 });
+    // WeChat takes the refund, and the till learns it is done from a query, after midnight.
+    await t.until(async () => (await t.must('refund.get', { refundId: r.id })).state === 'succeeded', { advanceMs: 1_000, what: 'refund' });
+    expect(t.clock.now()).toBeGreaterThanOrEqual(midnight);
+    const dayD1 = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await paid(1_000); // so the next day has a bill too
+    t.clock.advance(2 * 86_400_000);
+    const onD = await t.must('payment.reconcile', { date: dayD, gateway: 'wechat' });
+    expect(onD).toMatchObject({ bill: 'ok', problems: [] });
+    expect(onD.matchedRefunds).toBeGreaterThanOrEqual(1);
+    expect(await t.must('payment.reconcile', { date: dayD1, gateway: 'wechat' })).toMatchObject({ bill: 'ok', problems: [] });
+  });
+
   it('is for managers only; a date that is not a date is a validation error', async () => {
     expect(await t.call('payment.reconcile', { date: '2026-13-45', gateway: 'wechat' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     await t.must('session.logout');

@@ -20,7 +20,7 @@ const MAX_PROBLEMS_SHOWN = 500;
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
 type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; reverse_refund_fen: number | null; sent_ms: number | null; created_ms: number; resolved_ms: number | null };
-type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; state: string; updated_at: string };
+type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; state: string; created_at: string; updated_at: string };
 
 function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalAttempt[] {
   const found = new Map<string, AttemptRowLite>();
@@ -46,7 +46,7 @@ function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly Bi
 }
 
 function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalRefund[] {
-  const select = `SELECT p.refund_no AS refund_no, a.order_no AS order_no, p.amount_fen AS amount_fen, p.state AS state, p.updated_at AS updated_at
+  const select = `SELECT p.refund_no AS refund_no, a.order_no AS order_no, p.amount_fen AS amount_fen, p.state AS state, p.created_at AS created_at, p.updated_at AS updated_at
     FROM refund_parts p JOIN tenders t ON t.id = p.tender_id JOIN payment_attempts a ON a.id = t.attempt_id
     WHERE p.kind = 'code' AND a.gateway = ?`;
   const found = new Map<string, RefundRowLite>();
@@ -59,8 +59,13 @@ function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly Bil
     if (r) found.set(r.refund_no, r);
   }
   return [...found.values()].map((r) => {
-    const at = Date.parse(r.updated_at);
-    return { refundNo: r.refund_no, orderNo: r.order_no, amountFen: r.amount_fen, state: r.state, onDay: at >= start && at < start + DAY_MS };
+    // Asked and confirmed on the day (as for payments): a refund asked at 23:59 and confirmed after midnight
+    // is on the channel's bill of the day it was asked, so it is only matched, never "missing", on either day.
+    const inDay = (iso: string): boolean => {
+      const at = Date.parse(iso);
+      return at >= start && at < start + DAY_MS;
+    };
+    return { refundNo: r.refund_no, orderNo: r.order_no, amountFen: r.amount_fen, state: r.state, onDay: inDay(r.created_at) && inDay(r.updated_at) };
   });
 }
 
