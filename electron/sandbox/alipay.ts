@@ -8,6 +8,7 @@ import { buildAlipayBillZip } from './alipay-bill';
 import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
+import { MAX_FEN } from '../../shared/payments/amount';
 
 const OPS: Record<string, SandboxOperation> = {
   'alipay.trade.pay': 'pay',
@@ -81,7 +82,7 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
     case 'pay': {
       const amountFen = tryYuanToFen(text('total_amount'));
       const authCode = text('auth_code') ?? '';
-      if (!orderNo || !text('subject') || amountFen === undefined || amountFen <= 0) return invalid('isv.invalid-parameter', '参数无效');
+      if (!orderNo || !text('subject') || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN) return invalid('isv.invalid-parameter', '参数无效');
       const cls = classifyPaymentCode(authCode);
       if (!cls.ok || cls.channel !== 'alipay') return bizFail('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
       const r = ledger.pay(

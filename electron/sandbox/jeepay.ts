@@ -8,6 +8,7 @@ import { isFlatData, JEEPAY_CUSTOM_FAIL, JEEPAY_PATHS, jeepaySign, verifyJeepayS
 import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
+import { MAX_FEN } from '../../shared/payments/amount';
 
 const OPS: Record<string, SandboxOperation> = {
   [JEEPAY_PATHS.pay]: 'pay',
@@ -57,7 +58,7 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
     case 'pay': {
       if (b.wayCode !== 'AUTO_BAR') return error('不支持的支付方式');
       const amount = b.amount;
-      if (!orderNo || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return error('参数有误');
+      if (!orderNo || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_FEN) return error('参数有误');
       let authCode = '';
       try {
         const extra: unknown = JSON.parse(typeof b.channelExtra === 'string' ? b.channelExtra : '{}');

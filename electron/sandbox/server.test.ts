@@ -101,6 +101,14 @@ describe('sandbox server', () => {
     expect(parseWechatXml(await res.text())).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'AUTH_CODE_INVALID' });
   });
 
+  it('refuses an amount no till could send (over the money limit) as a parameter error, so the day\'s bill stays readable', async () => {
+    const k = f.sandbox.keys.wechat;
+    const fields = { appid: k.appId, mch_id: k.mchId, nonce_str: 'n', body: 'x', out_trade_no: 'HUGE1', total_fee: '999999999999999', auth_code: freshCode('wechat'), spbill_create_ip: '127.0.0.1' };
+    const res = await post('/pay/micropay', buildWechatXml({ ...fields, sign: wechatSign(fields, k.apiKey) }), 'text/xml');
+    expect(parseWechatXml(await res.text())).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'PARAM_ERROR' });
+    expect(f.sandbox.ledger.order('wechat', 'HUGE1')).toBeUndefined();
+  });
+
   it('refuses Alipay requests with a bad signature (signed 40002 answer)', async () => {
     const body = new URLSearchParams({ app_id: f.sandbox.keys.alipay.appId, method: 'alipay.trade.query', sign_type: 'RSA2', charset: 'utf-8', version: '1.0', timestamp: '2026-11-25 10:00:00', biz_content: '{"out_trade_no":"X"}', sign: 'AAAA' });
     const res = await post('/gateway.do', body.toString(), 'application/x-www-form-urlencoded');

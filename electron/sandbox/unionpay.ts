@@ -5,6 +5,7 @@ import { parseFlatStringJson, UNIONPAY_BILL_HEADER, UNIONPAY_PATH, unionpaySign,
 import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
+import { MAX_FEN } from '../../shared/payments/amount';
 
 const OPS: Record<string, SandboxOperation> = { pay: 'pay', query: 'query', reverse: 'reverse', refund: 'refund', refundQuery: 'refundQuery', bill: 'bill' };
 export { UNIONPAY_PATH };
@@ -43,7 +44,7 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
   switch (operation) {
     case 'pay': {
       const amountFen = parseFenField(m.txnAmt);
-      if (!orderId || amountFen === undefined || amountFen <= 0 || !m.qrNo) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
+      if (!orderId || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN || !m.qrNo) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
       const cls = classifyPaymentCode(m.qrNo);
       if (!cls.ok || cls.channel !== 'unionpay') return { ...base, respCode: '54', respMsg: 'invalid payment code' };
       const r = ledger.pay({ channel: 'unionpay', orderNo: orderId, authCode: cls.code, amountFen, subject: m.orderDesc ?? '', fingerprint: JSON.stringify([amountFen, cls.code]), ...(m.termId ? { terminalId: m.termId } : {}) }, opts.scenario);

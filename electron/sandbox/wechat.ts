@@ -8,6 +8,7 @@ import { buildWechatXml, parseWechatXml, type WechatFields } from '../payments/c
 import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
+import { MAX_FEN } from '../../shared/payments/amount';
 
 const OPS: Record<string, SandboxOperation> = {
   '/pay/micropay': 'pay',
@@ -101,7 +102,7 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
   switch (operation) {
     case 'pay': {
       const total = parseFenField(f.total_fee);
-      if (!f.out_trade_no || !f.auth_code || !f.body || total === undefined || total <= 0) return fail('PARAM_ERROR');
+      if (!f.out_trade_no || !f.auth_code || !f.body || total === undefined || total <= 0 || total > MAX_FEN) return fail('PARAM_ERROR');
       const cls = classifyPaymentCode(f.auth_code);
       if (!cls.ok || cls.channel !== 'wechat') return fail('AUTH_CODE_INVALID', { out_trade_no: f.out_trade_no });
       const r = ledger.pay(

@@ -10,7 +10,7 @@ import {
   resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
 } from '../common';
 import { WECHAT_PAY_FAILURES } from '../definite-failures';
-import { transportOutcome, type TlsClientOptions } from '../transport';
+import { BILL_MAX_RESPONSE_BYTES, transportOutcome, type TlsClientOptions } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type QueryOutcome,
   type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown, type PayRequest,
@@ -63,7 +63,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
     return buildWechatXml({ ...all, sign: wechatSign(all, config.apiKey, signType) });
   }
 
-  async function post(path: string, xml: string, useCert: boolean): Promise<RawExchange> {
+  async function post(path: string, xml: string, useCert: boolean, maxResponseBytes?: number): Promise<RawExchange> {
     try {
       const res = await d.send({
         method: 'POST',
@@ -71,6 +71,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
         headers: { 'content-type': 'text/xml; charset=utf-8' },
         body: xml,
         timeoutMs,
+        ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
         ...(useCert && config.tls ? { tls: config.tls } : {}),
       });
       if (res.status < 200 || res.status >= 300) return { ok: false, outcome: unknown(`HTTP ${res.status} from WeChat`, `HTTP_${res.status}`) };
@@ -258,7 +259,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
 
     async downloadBill(date: string): Promise<BillOutcome> {
       assertBillDate(date);
-      const raw = await post('/pay/downloadbill', signed({ bill_date: date.replaceAll('-', ''), bill_type: 'ALL' }), false);
+      const raw = await post('/pay/downloadbill', signed({ bill_date: date.replaceAll('-', ''), bill_type: 'ALL' }), false, BILL_MAX_RESPONSE_BYTES);
       if (!raw.ok) return raw.outcome;
       if (raw.text.trimStart().startsWith('<xml>') || raw.text.trimStart().startsWith('<?xml')) {
         // Errors come back as (unsigned) XML.
