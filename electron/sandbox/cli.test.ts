@@ -81,6 +81,19 @@ describe('npm run sandbox -- --config', () => {
     expect(run.stdout()).not.toContain('listening');
   });
 
+  it('a mistyped option or a port that is not a port is a usage error, nothing started', { timeout: 60_000 }, async () => {
+    const cases: [string[], string][] = [
+      [['--prot', '5'], 'unknown option --prot'],
+      [['--port', '70000'], '--port must be an integer from 0 to 65535'],
+      [['--port', ''], '--port must be an integer'],
+    ];
+    for (const [args, message] of cases) {
+      const run = runCli(args);
+      expect(await run.exited, args.join(' ')).toBe(2);
+      expect(run.stderr()).toContain(message);
+    }
+  });
+
   it('--config without a file name is a usage error', { timeout: 30_000 }, async () => {
     const run = runCli(['--config']);
     expect(await run.exited).toBe(2);

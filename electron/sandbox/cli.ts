@@ -24,12 +24,23 @@ function arg(name: string): string | undefined {
   return value;
 }
 
-function intArg(name: string): number | undefined {
+function intArg(name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = arg(name);
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) usage(`--${name} must be a non-negative integer`);
+  const n = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n > max) usage(`--${name} must be an integer from 0 to ${max}`);
   return n;
+}
+
+const FLAGS = new Set(['--port', '--host', '--slow-ms', '--password-queries', '--config']);
+
+/** A mistyped flag (`--prot 5`) is an error, not silently ignored. */
+function checkFlags(): void {
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i] ?? '';
+    if (!FLAGS.has(flag)) usage(`unknown option ${flag}; options: ${[...FLAGS].join(' ')}`);
+  }
 }
 
 /** The config file, if one was asked for: loaded, or created with fresh keys. Exits 2 if it is unusable. */
@@ -48,12 +59,13 @@ function config(portFlag: number | undefined): SandboxConfig | undefined {
 }
 
 async function main(): Promise<void> {
+  checkFlags();
   const host = arg('host') ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '0.0.0.0') {
     console.error('--host must be 127.0.0.1, localhost or 0.0.0.0');
     process.exit(2);
   }
-  const portFlag = intArg('port');
+  const portFlag = intArg('port', 65535);
   const slowDelayMs = intArg('slow-ms') ?? DEFAULT_SLOW_DELAY_MS;
   const passwordQueries = intArg('password-queries') ?? 2;
   const fromFile = config(portFlag);

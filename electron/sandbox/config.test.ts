@@ -41,6 +41,8 @@ describe('sandbox config file', () => {
     expect(c).toEqual({ port: 18080, keys: sharedKeys() });
     const { port: _port, ...noPort } = valid();
     expect(parseSandboxConfig(JSON.stringify(noPort)).port).toBeUndefined();
+    // Saved by an editor that writes a UTF-8 byte order mark.
+    expect(parseSandboxConfig(`\uFEFF${JSON.stringify(valid())}`)).toEqual({ port: 18080, keys: sharedKeys() });
   });
 
   it.each<[string, (c: Json) => unknown, string | RegExp]>([

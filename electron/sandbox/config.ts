@@ -55,7 +55,7 @@ export function parseSandboxConfig(text: string, file = '(config)'): SandboxConf
   };
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, '')); // an editor's UTF-8 byte order mark is not an error
   } catch (e) {
     return bad('(file)', `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

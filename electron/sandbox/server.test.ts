@@ -4,7 +4,7 @@ import { wechatSign } from '../payments/channels/wechat/sign';
 import { buildWechatXml, parseWechatXml } from '../payments/channels/wechat/xml';
 import { freshCode, freshOrderNo, startSandboxFixture, type SandboxFixture } from './testing';
 import { scenarioForAmount } from './scenarios';
-import { DEFAULT_SLOW_DELAY_MS } from './server';
+import { DEFAULT_SLOW_DELAY_MS, linkBase } from './server';
 import { DEFAULT_PAYMENT_SETTINGS } from '../../shared/sales/payment-settings';
 
 let f: SandboxFixture;
@@ -122,6 +122,13 @@ describe('sandbox server', () => {
     expect(jp).toMatchObject({ code: 9999, msg: '验签失败' });
     const up = (await (await post('/unionpay/gateway', JSON.stringify({ merId: f.sandbox.keys.unionpay.merId, msgType: 'query', orderId: 'X', signature: 'bad' }))).json()) as { respCode: string };
     expect(up.respCode).toBe('01');
+  });
+
+  it('links in answers (the Alipay bill URL) use the address the client called, when it is a plain host', () => {
+    expect(linkBase('192.0.2.7:8080', 'http://127.0.0.1:8080')).toBe('http://192.0.2.7:8080');
+    expect(linkBase('[::1]:8080', 'http://127.0.0.1:8080')).toBe('http://[::1]:8080');
+    expect(linkBase('pos-sandbox.lan', 'http://127.0.0.1:80')).toBe('http://pos-sandbox.lan');
+    for (const odd of [undefined, '', 'evil.com/x?', 'a b', 'host:port', 'x@y']) expect(linkBase(odd, 'http://127.0.0.1:1')).toBe('http://127.0.0.1:1');
   });
 
   it('unknown paths are 404; oversized bodies are refused', async () => {

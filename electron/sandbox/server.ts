@@ -87,6 +87,18 @@ export const DEFAULT_LATE_DELAY_MS = 90_000;
 
 const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
 
+/** Bill files kept for download (Alipay's links); older ones answer 404, as an expired real link does. */
+const MAX_DOWNLOADS = 20;
+
+/**
+ * Where links in answers (Alipay's bill URL) point: the address the client used (its Host header), so a
+ * sandbox listening on 0.0.0.0 and called from another machine links back to itself; otherwise the bound one.
+ */
+export function linkBase(hostHeader: string | undefined, bound: string): string {
+  const ok = hostHeader !== undefined && /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(hostHeader);
+  return ok ? `http://${hostHeader}` : bound;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const keys = generateSandboxKeys(options.keys);
@@ -107,6 +119,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     publish(body, contentType) {
       const path = `/__sandbox/download/${randomBytes(12).toString('hex')}`;
       downloads.set(path, { body, contentType });
+      // Bounded like the real short-lived links: only the newest few bills stay downloadable.
+      for (const old of downloads.keys()) {
+        if (downloads.size <= MAX_DOWNLOADS) break;
+        downloads.delete(old);
+      }
       return path;
     },
   };
@@ -226,7 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         query: url.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks),
-        baseUrl,
+        baseUrl: linkBase(req.headers.host, baseUrl),
         socket: req.socket,
       };
       try {
