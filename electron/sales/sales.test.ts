@@ -154,6 +154,18 @@ describe('refunds', () => {
     ]);
   });
 
+  it("a refund goes to HQ under the day the money went back, not the sale's day (a closed day's totals stay put)", async () => {
+    const { t } = await setup();
+    const saleId = await t.openSale(1000);
+    await t.must('sale.tenderCash', { saleId, givenFen: 1000 });
+    t.clock.advance(3 * 24 * 3600_000);
+    await t.must('refund.request', { saleId, amountFen: 300 });
+    const sale = t.records.find((r) => r.kind === 'sale');
+    const refund = t.records.find((r) => r.kind === 'refund');
+    expect(sale?.businessDate).toBe('2026-11-25');
+    expect(refund?.businessDate).toBe('2026-11-28');
+  });
+
   it('needs a manager: a cashier alone is refused, with a manager PIN it passes (and a wrong PIN is refused)', async () => {
     const { t } = await setup();
     const saleId = await t.openSale(100);

@@ -2,7 +2,7 @@ import { isoAt } from '../../clock';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { PosError } from '../../../shared/api/result';
-import { SaleMathError, allocateRefund } from '../../../shared/sales/money';
+import { SaleMathError, allocateRefund, businessDate } from '../../../shared/sales/money';
 import { type RefundView } from '../../../shared/sales/views';
 import { addTenderRefunded, getSale, getTender, listTenders, updateSale } from '../../sales/repo';
 import { settleSale } from '../../sales/settle';
@@ -68,7 +68,8 @@ export function createRefunds(deps: RefundDeps) {
     deps.records.committed(db, {
       kind: 'refund',
       id: part.id,
-      businessDate: sale.business_date,
+      // The day the money went back (as the drawer counts it), not the sale's: a closed day's totals stay put.
+      businessDate: businessDate(Date.parse(when)),
       createdAt: when,
       payload: {
         saleId: sale.id,
