@@ -148,6 +148,27 @@ describe('payment engine: pay outcomes', () => {
     expect(await state(t, a.id)).toBe('reversed');
   });
 
+  it('cancel pressed again while the reverse waits for recall=Y changes nothing: one audit entry, the schedule kept', async () => {
+    const { t, wx } = await setup();
+    wx.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    wx.defaults.query = { status: 'waiting', code: 'USERPAYING', message: '' };
+    wx.queue('reverse', { status: 'retry', reason: 'recall=Y' });
+    wx.defaults.reverse = { status: 'reversed', action: 'close' };
+    const saleId = await t.openSale(710);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.advance(2_000);
+    await t.must('payment.cancel', { attemptId: a.id });
+    await t.advance(14_000); // the first reverse (15 s after pay) answers recall=Y
+    expect(wx.count('reverse')).toBe(1);
+    for (let i = 0; i < 5; i++) await t.must('payment.cancel', { attemptId: a.id });
+    await t.flush();
+    expect(wx.count('reverse')).toBe(1); // the retry waits its interval, whatever is pressed
+    const cancels = t.host.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.cancel'").get() as { n: number };
+    expect(cancels.n).toBe(1);
+    await t.until(async () => (await state(t, a.id)) === 'reversed', { advanceMs: 1_000, what: 'reversed on the retry' });
+    expect(wx.count('reverse')).toBe(2);
+  });
+
   it('a WeChat code through the aggregator keeps WeChat\'s 15 s before the reverse (the aggregator itself has none)', async () => {
     const jp = createFakeChannel('jeepay');
     t = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });

@@ -339,6 +339,9 @@ export function createPaymentEngine(deps: EngineDeps) {
       const row = requireAttempt(id);
       if (row.state === 'succeeded') throw new PosError('INVALID_STATE', 'the payment succeeded: refund it instead');
       if (isTerminalAttempt(row.state)) return attemptView(row);
+      // Pressed again: the cancel is already on record and being carried out on its own schedule (a repeat
+      // press must not skip a recall=Y wait or a backoff, nor fill the audit log).
+      if (row.cancel_requested === 1) return attemptView(row);
       const updated = commit(id, (_r, when) => {
         updateAttempt(db, id, { cancel_requested: 1, ...(row.state === 'reversing' ? {} : { phase: 'reversing' as const, reason: 'cancelled by the cashier' }) }, when);
         appendAudit(db, when, actor, 'payment.cancel', { attemptId: id, orderNo: row.order_no });
