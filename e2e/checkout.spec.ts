@@ -65,6 +65,7 @@ test('a refused or cancelled payment tells the cashier what to do next, in words
   await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'failed', { timeout: 20_000 });
   await expect(page.getByTestId('payment-advice')).toHaveAttribute('data-advice', 'insufficient_funds');
   await expect(page.getByTestId('payment-advice')).toContainText('余额不足');
+  await expect(page.getByTestId('code-input')).toBeFocused(); // ready for the customer's next code
   await payCashAndNext(page, '1.53');
   // The customer never finishes the password (.63) and the cashier cancels: reversed, nothing was taken.
   await addAmount(page, '1.63');

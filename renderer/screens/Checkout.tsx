@@ -65,6 +65,21 @@ export function Checkout() {
   const paymentRunning = attempt !== null && !['succeeded', 'failed', 'reversed'].includes(attempt.state);
   const canPay = sale !== null && sale.dueFen > 0 && !paymentRunning && !done;
 
+  // A payment that has just ended: an error shown before it (a scan refused meanwhile) is about the past, and
+  // when it ended without the money the code field is where the next scan goes.
+  const ended = attempt !== null && !paymentRunning ? `${attempt.id}:${attempt.state}` : null;
+  useEffect(() => {
+    if (ended !== null) useCheckout.getState().setError(null);
+  }, [ended]);
+  // After the sale is back to open too: the amount field reappearing then must not take the focus.
+  const saleStatus = sale?.status;
+  useEffect(() => {
+    if (ended !== null && !ended.endsWith(':succeeded')) codeRef.current?.focus();
+  }, [ended, saleStatus]);
+  useEffect(() => {
+    if (done) useCheckout.getState().setError(null);
+  }, [done]);
+
   const submitAmount = async () => {
     const fen = parseYuanInput(amount);
     if (fen === null || fen <= 0) return;
