@@ -16,6 +16,7 @@ describe('cashier money input', () => {
     expect(parseYuanInput('.5')).toBe(50);
     expect(parseYuanInput('１２．５')).toBe(1250); // a Chinese IME's full-width digits
     expect(parseYuanInput('１００')).toBe(10000);
+    expect(parseYuanInput('12。5')).toBe(1250); // the period key in Chinese punctuation mode
     expect(parseYuanInput('1e5')).toBeNull();
     expect(parseYuanInput('12,5')).toBeNull();
   });

@@ -187,23 +187,31 @@ describe('connectivity', () => {
     c.stop();
   });
 
-  it('with nothing to probe, each probe tick lets the waiting work try while a gateway is failing', async () => {
+  it('with nothing to probe, a tick never runs the listeners (waiting work keeps its own backoff)', async () => {
     const { c, clock } = setup({ probeIntervalMs: 15_000, answers: [undefined, undefined, undefined, undefined] });
     let runs = 0;
     c.onOnline(() => runs++);
     c.start();
     await flush();
-    expect(runs).toBe(0); // nothing failing yet
-    c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
-    clock.advance(15_000);
-    await flush();
-    expect(runs).toBe(1);
-    c.report(true, 'payment gateway wechat');
-    expect(runs).toBe(2); // answered again: a run of its own
-    clock.advance(15_000);
-    await flush();
-    expect(runs).toBe(2); // nothing failing: ticks wake nothing
+    for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat give-back', 'EPROTO: certificate expired');
+    for (let i = 0; i < 4; i++) {
+      clock.advance(15_000);
+      await flush();
+    }
+    expect(runs).toBe(0);
+    c.report(true, 'payment gateway wechat give-back');
+    expect(runs).toBe(1); // answered again: that is what wakes the waiting work
     c.stop();
+  });
+
+  it("a gateway's reverses and refunds failing (its client certificate) never refuse its codes", () => {
+    const { c } = setup();
+    for (let i = 0; i < 10; i++) c.report(false, 'payment gateway wechat give-back', 'EPROTO: certificate expired');
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull();
+    for (let i = 0; i < 5; i++) c.report(false, 'hq', 'ECONNREFUSED');
+    expect(c.state()).toBe('offline');
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull(); // nothing on the payment path failed
+    expect(c.gatewayDown('payment gateway alipay')).toBeNull();
   });
 
   it('offline from channel failures with nothing to probe relaxes to degraded at the next probe, so a payment may try again', async () => {

@@ -10,15 +10,15 @@ export type ConnectivityState = 'online' | 'degraded' | 'offline';
  * peer heard from last answered; offline when every one failed `offlineAfter` times in a row (nothing
  * answers: the network is down); degraded in between.
  *
- * Code payments are refused at once (`gatewayDown`) only on the gateways' own record, never on HQ's: HQ
- * being down alone (maintenance, a wrong URL) never stops code payments. A refusal holds `retryAfterMs`
- * after the gateway's last failure; then the next scan tries again, so a till whose only peer is the
- * gateway is never shut out for good.
+ * Code payments are refused at once (`gatewayDown`) only on the record of the gateways' payment path (pay,
+ * query), never on HQ's nor on their reverses' and refunds' (another path: an expired client certificate
+ * there must not stop the till taking codes). A refusal holds `retryAfterMs` after the gateway's last
+ * failure (with no HQ to probe, until the next probe tick once everything failed); then the next scan tries
+ * again, so a till whose only peer is the gateway is never shut out for good.
  *
  * Listeners (payment recovery, sync) run when a peer answers again after failing, at most once per
  * `wakeMinIntervalMs` (a later one is folded into one run at the end of the interval), so a gateway that
- * fails fast for one request and answers the next cannot set off a storm of recovery passes. With no HQ to
- * probe they also run at each probe tick while a gateway is failing: the waiting work is then the probe.
+ * fails fast for one request and answers the next cannot set off a storm of recovery passes.
  */
 export type Connectivity = {
   state(): ConnectivityState;
@@ -56,7 +56,8 @@ export const WAKE_MIN_INTERVAL_MS = 10_000;
 
 /** The probe checks HQ; each payment gateway is its own peer (one failing says little about another). */
 const peerOf = (source: string): string => (source === 'probe' || source === 'hq' ? 'hq' : source);
-const isGateway = (peer: string): boolean => peer.startsWith('payment');
+/** A gateway's payment path (pay, query); its reverses and refunds report as `… give-back` (connectivity-report.ts). */
+const isChargePath = (peer: string): boolean => peer.startsWith('payment gateway ') && !peer.endsWith(' give-back');
 
 export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   let state: ConnectivityState = opts.initial ?? 'online';
@@ -86,20 +87,16 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
     return counts.every((n) => n >= offlineAfter) ? 'offline' : 'degraded';
   };
 
-  const runListeners = (): void => {
-    for (const l of [...onlineListeners]) l();
-  };
-
   /**
-   * A peer answered again: runs the listeners now, or once at the end of the interval if they ran for this
-   * reason within it (a peer flapping between failing and answering).
+   * A peer answered again: runs the listeners now, or once at the end of the interval if they ran within it
+   * (a peer flapping between failing and answering).
    */
   const wake = (): void => {
     if (stopped || wakeTimer) return;
     const wait = lastWakeMs === null ? 0 : lastWakeMs + wakeMinIntervalMs - opts.clock.now();
     const run = (): void => {
       lastWakeMs = opts.clock.now();
-      runListeners();
+      for (const l of [...onlineListeners]) l();
     };
     if (wait <= 0) return run();
     wakeTimer = opts.clock.setTimeout(() => {
@@ -125,18 +122,19 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
     const peer = peerOf(source);
     if (recentlyDown(failures.get(peer))) return `${source} did not answer ${failures.get(peer)?.n ?? 0} times in a row`;
     // A gateway not heard from yet, while nothing answers (every peer failing, a gateway among them lately).
-    if (!failures.has(peer) && state === 'offline' && [...failures].some(([p, f]) => isGateway(p) && recentlyDown(f))) return 'nothing answers: the network is down';
+    if (!failures.has(peer) && state === 'offline' && [...failures].some(([p, f]) => isChargePath(p) && recentlyDown(f))) return 'nothing answers: the network is down';
     return null;
   };
 
-  /** Nothing to probe (no HQ configured): let the next real request decide again, and let waiting work try. */
+  /**
+   * Nothing to probe (no HQ configured) while offline: let the next real request decide again (a scan is tried
+   * then, before its gateway's 30 s are over). Waiting work keeps its own backoff (at most a minute, decide.ts):
+   * with nothing to probe, its retries are what notice that the network is back.
+   */
   const relax = (): void => {
-    if (state === 'offline') {
-      for (const [peer, f] of failures) if (f.n >= offlineAfter) failures.set(peer, { ...f, n: offlineAfter - 1 });
-      setState(derive(), 'no probe target: the next request will try again');
-    }
-    // No probe can say the network is back: the waiting work tries (at most once per probe interval).
-    if (!stopped && [...failures].some(([p, f]) => isGateway(p) && f.n > 0)) runListeners();
+    if (state !== 'offline') return;
+    for (const [peer, f] of failures) if (f.n >= offlineAfter) failures.set(peer, { ...f, n: offlineAfter - 1 });
+    setState(derive(), 'no probe target: the next request will try again');
   };
 
   const interval = (): number => {

@@ -55,6 +55,9 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
   if (a.state === 'succeeded') return null;
   if (a.state === 'failed') {
     if (reason.startsWith('not sent') || reason.startsWith('cancelled before sending')) return reason.startsWith('not sent') ? 'not_sent' : null;
+    // Ended after a reverse or give-back: the channel holds no payment now. If a charge was seen, it went back.
+    if (a.transactionId !== null) return 'reversed_given_back';
+    if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
     const code = reasonCode(a.reason);
     if (code !== null && INSUFFICIENT.has(code)) return 'insufficient_funds';
     if (code !== null && CODE_INVALID.has(code)) return 'code_invalid';

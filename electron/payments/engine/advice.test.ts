@@ -30,6 +30,10 @@ describe('what the cashier should do next', () => {
     const notSent = decidePay({ status: 'not_sent', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' }, ctx);
     expect(notSent.kind === 'fail' && failed(notSent.reason)).toBe('not_sent');
     expect(failed('cancelled before sending')).toBeNull();
+    // A reverse refused, then the order found holding nothing: a charge seen before went back; else unclear.
+    const afterCheck = 'paid after the cashier cancelled: giving it back; reverse refused: TRADE_STATE_ERROR: x; the channel holds no payment (REVOKED)';
+    expect(failed(afterCheck, '4200000000000777')).toBe('reversed_given_back');
+    expect(failed('cancelled by the cashier; reverse refused: x; the channel holds no payment (no such order)')).toBe('reversed_unclear');
   });
 
   it('a reversal says whether money was taken and given back, taken at all, or cannot tell', () => {

@@ -7,11 +7,19 @@ import { type Connectivity } from '../../services/connectivity';
  */
 const NO_ANSWER = /^(TIMEOUT|CONNECT_TIMEOUT|TRUNCATED|SEND_FAILED|E[A-Z]+|RESPONSE_ERROR|NETWORK_ERROR)\b/;
 
-/** The peer name a gateway reports under (connectivity.ts counts each gateway on its own). */
+/** The peer name a gateway's payments report under (connectivity.ts counts each gateway on its own). */
 export const gatewaySource = (gateway: string): string => `payment gateway ${gateway}`;
 
-export function reportOutcome(connectivity: Connectivity, gateway: string, outcome: { status: string; reason?: string; code?: string }): void {
-  const source = gatewaySource(gateway);
+/**
+ * Reverses and refunds count as a peer of their own (`… give-back`): they take another path (WeChat's
+ * `/secapi/` with the merchant's client certificate), so one failing there (an expired certificate) says
+ * nothing about whether a customer's code can be charged, and never refuses one (connectivity.ts).
+ */
+export type ReportedOperation = 'pay' | 'query' | 'reverse' | 'refund' | 'refundQuery';
+const GIVE_BACK: ReadonlySet<ReportedOperation> = new Set(['reverse', 'refund', 'refundQuery']);
+
+export function reportOutcome(connectivity: Connectivity, gateway: string, outcome: { status: string; reason?: string; code?: string }, operation: ReportedOperation): void {
+  const source = GIVE_BACK.has(operation) ? `${gatewaySource(gateway)} give-back` : gatewaySource(gateway);
   if (outcome.status === 'not_sent') connectivity.report(false, source, outcome.reason);
   else if (outcome.status === 'unknown') {
     if (outcome.code === undefined && NO_ANSWER.test(outcome.reason ?? '')) connectivity.report(false, source, outcome.reason);

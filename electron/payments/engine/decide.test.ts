@@ -35,7 +35,7 @@ describe('decide: reverse and refund answers', () => {
     expect(decideReverse({ status: 'retry', reason: 'recall=Y' }, r, 1)).toEqual({ kind: 'retry', nextAt: timing.reverseRetryMs, reason: 'reverse again: recall=Y' });
     expect(decideReverse({ status: 'failed', code: 'REVERSE_EXPIRE', message: '' }, r, 1)).toMatchObject({ kind: 'check' });
     expect(decideReverse({ status: 'not_sent', reason: 'ECONNREFUSED' }, r, 3)).toMatchObject({ kind: 'retry', nextAt: timing.reverseRetryMs * 4 });
-    expect(backoff(r, 50)).toBe(300_000);
+    expect(backoff(r, 50)).toBe(60_000);
   });
 
   it('refund: accepted is polled, not found is resent with the same number, failure is final', () => {

@@ -71,8 +71,13 @@ export type ReverseDecision =
   /** The channel refused to reverse: look at the order to decide (refund it if paid, done if not). */
   | { kind: 'check'; reason: string };
 
-/** Backoff for answers that did not arrive: the reverse retry interval doubling up to 5 minutes. */
-export const backoff = (c: { now: number; timing: ChannelTiming }, calls: number): number => c.now + Math.min(c.timing.reverseRetryMs * 2 ** Math.min(Math.max(calls - 1, 0), 8), 300_000);
+/**
+ * Backoff for answers that did not arrive: the reverse retry interval doubling up to a minute. A minute, not
+ * more: with no HQ to probe, these retries are what notice the network is back (connectivity.ts), and the
+ * sale they hold waits on them; one request a minute per waiting item is no load on a gateway.
+ */
+export const BACKOFF_MAX_MS = 60_000;
+export const backoff = (c: { now: number; timing: ChannelTiming }, calls: number): number => c.now + Math.min(c.timing.reverseRetryMs * 2 ** Math.min(Math.max(calls - 1, 0), 8), BACKOFF_MAX_MS);
 
 export function decideReverse(o: ReverseOutcome, c: { now: number; timing: ChannelTiming }, calls: number): ReverseDecision {
   switch (o.status) {

@@ -192,7 +192,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       terminalId: s.terminal.id,
     });
     if (stopped) return;
-    reportOutcome(deps.connectivity, row.gateway, outcome);
+    reportOutcome(deps.connectivity, row.gateway, outcome, 'pay');
     const d = decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) });
     // A refusal nobody signed is taken, and checked again once the code has expired (reversal.ts).
     if (d.kind === 'fail' && outcome.status === 'failed' && outcome.unverified === true) fail(row.id, d.reason, false, reversal.lateCheckAt(row));
@@ -207,7 +207,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     }
     const outcome = await channel.query({ orderNo: row.order_no });
     if (stopped) return;
-    reportOutcome(deps.connectivity, row.gateway, outcome);
+    reportOutcome(deps.connectivity, row.gateway, outcome, 'query');
     stmt(db, 'UPDATE payment_attempts SET queries = queries + 1 WHERE id = ?').run(row.id);
     apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: row.sent_ms ?? row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
   }

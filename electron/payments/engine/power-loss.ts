@@ -13,6 +13,7 @@ import { BURNT_CODE_PREFIX, insertAttempt, updateAttempt } from './attempts';
 import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { type Channels } from './engine';
 import { nextOrderNo } from './order-numbers';
+import { BACKOFF_MAX_MS } from './decide';
 
 /**
  * After a run that did not end cleanly, find pay requests that may have left without a record.
@@ -31,7 +32,7 @@ import { nextOrderNo } from './order-numbers';
  * - Found (paid or still waiting): recorded as an attempt in `reversing` and given back by the engine
  *   (the cashier's screen for it is gone; the customer pays again if they are still there).
  * - Found nowhere (or definitely failed): the number is burnt (a failed attempt), never used again.
- * - A gateway that cannot answer: asked again with backoff (5 s doubling to 5 min, and at once when the
+ * - A gateway that cannot answer: asked again with backoff (5 s doubling to a minute, and at once when the
  *   network returns); the sale stays uncertain (PAYMENT_PENDING). A manager can void it and ring the
  *   items up again; the check goes on for the voided sale and gives back whatever it finds.
  * The run is marked `closed` only at a clean shutdown with nothing left uncertain, and the checks still owed
@@ -46,7 +47,7 @@ export const OWED_CHECKS_KEY = 'host.powerLossChecks';
 export const UNCERTAIN_MESSAGE =
   'the POS did not shut down cleanly during this sale: checking with the gateways whether a payment went through; try again in a moment (a manager can void the sale and ring it up again)';
 const RETRY_MIN_MS = 5_000;
-const RETRY_MAX_MS = 300_000;
+const RETRY_MAX_MS = BACKOFF_MAX_MS;
 
 export type PowerLossDeps = SettleDeps & {
   db: Db;

@@ -122,7 +122,7 @@ export function createRefunds(deps: RefundDeps) {
       const refund = getRefund(db, part.refund_id);
       const r = await channel.refund({ ...ref, totalFen: attempt.amount_fen, refundFen: part.amount_fen, reason: (refund?.reason ?? '').slice(0, 80) || undefined });
       if (stopped) return undefined;
-      reportOutcome(deps.connectivity, attempt.gateway, r);
+      reportOutcome(deps.connectivity, attempt.gateway, r, 'refund');
       return decideRefund(r, { now: clock.now(), timing, expectedFen: part.amount_fen }, part.calls + 1);
     };
     let d: RefundDecision | undefined;
@@ -130,7 +130,7 @@ export function createRefunds(deps: RefundDeps) {
     else {
       const q = await channel.queryRefund(ref);
       if (stopped) return;
-      reportOutcome(deps.connectivity, attempt.gateway, q);
+      reportOutcome(deps.connectivity, attempt.gateway, q, 'refundQuery');
       d = decideRefundQuery(q, { now: clock.now(), timing, expectedFen: part.amount_fen }, part.calls + 1);
       if (d.kind === 'resend') d = await send();
     }

@@ -77,7 +77,7 @@ export function createReversal(deps: ReversalDeps) {
   async function check(row: AttemptRow, channel: PaymentChannel, why: string): Promise<void> {
     const q = await channel.query({ orderNo: row.order_no });
     if (deps.stopped()) return;
-    reportOutcome(deps.connectivity, row.gateway, q);
+    reportOutcome(deps.connectivity, row.gateway, q, 'query');
     const t = timingOf(row);
     if (q.status === 'paid') {
       // The refund returns what the channel charged, which may not be what this attempt asked for.
@@ -96,13 +96,13 @@ export function createReversal(deps: ReversalDeps) {
     const ref = { orderNo: row.order_no, refundNo };
     const q = await channel.queryRefund(ref);
     if (deps.stopped()) return;
-    reportOutcome(deps.connectivity, row.gateway, q);
+    reportOutcome(deps.connectivity, row.gateway, q, 'refundQuery');
     const charged = row.reverse_refund_fen ?? row.amount_fen;
     let d = decideRefundQuery(q, { now: clock.now(), timing: t, expectedFen: charged }, row.reverse_calls + 1);
     if (d.kind === 'resend' || d.kind === 'failed') {
       const r = await channel.refund({ ...ref, totalFen: charged, refundFen: charged, reason: 'payment given back' });
       if (deps.stopped()) return;
-      reportOutcome(deps.connectivity, row.gateway, r);
+      reportOutcome(deps.connectivity, row.gateway, r, 'refund');
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
@@ -131,7 +131,7 @@ export function createReversal(deps: ReversalDeps) {
     if (now > row.created_ms + t.reverseWindowHours * 3_600_000) return check(row, channel, 'past the reverse window');
     const outcome = await channel.reverse({ orderNo: row.order_no });
     if (deps.stopped()) return;
-    reportOutcome(deps.connectivity, row.gateway, outcome);
+    reportOutcome(deps.connectivity, row.gateway, outcome, 'reverse');
     const d = decideReverse(outcome, { now: clock.now(), timing: t }, calls(row));
     if (d.kind === 'reversed') return done(row, d.reason, d.nothingThere ? lateCheckAt(row) : null);
     if (d.kind === 'retry') return note(row, d.reason, d.nextAt);
@@ -154,7 +154,7 @@ export function createReversal(deps: ReversalDeps) {
     for (const [gateway, channel] of asked) {
       const q = await channel.query({ orderNo: row.order_no });
       if (deps.stopped()) return;
-      reportOutcome(deps.connectivity, gateway, q);
+      reportOutcome(deps.connectivity, gateway, q, 'query');
       if (q.status === 'paid' && q.refunded === true) {
         // Charged and already refunded (by the channel, or by hand at the merchant platform): nothing is
         // left to give back that the till could know the amount of. For a person to look at, not to repeat.
