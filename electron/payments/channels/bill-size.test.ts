@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxFixture, type SandboxFixture } from '../../sandbox/testing';
-import { BILL_MAX_RESPONSE_BYTES, httpSend, type HttpRequest } from './transport';
+import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, httpSend, type HttpRequest } from './transport';
 import { type ChannelId } from './types';
 
 /**
  * A merchant account shared by several tills and stores has long daily bills: every gateway downloads its
- * bill with the bill limit (64 MiB), not the 4 MiB limit of an ordinary answer.
+ * bill with the bill limits (64 MiB, two minutes), not those of an ordinary answer (4 MiB, the request timeout).
  */
 describe('daily bills larger than an ordinary answer', () => {
   let fx: SandboxFixture;
@@ -48,6 +48,7 @@ describe('daily bills larger than an ordinary answer', () => {
       // Alipay answers with a link: the file is the second request, and it is the long one.
       const last = requests.at(-1);
       expect(last?.maxResponseBytes, id).toBe(BILL_MAX_RESPONSE_BYTES);
+      expect(last?.timeoutMs, id).toBe(BILL_TIMEOUT_MS);
     }
   });
 });

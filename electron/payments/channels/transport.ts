@@ -51,6 +51,8 @@ export class TransportError extends Error {
 const DEFAULT_MAX_RESPONSE = 4 * 1024 * 1024;
 /** A daily bill: one line per order of the whole merchant account (several tills, several stores). */
 export const BILL_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** And the time to fetch one over a shop's line: two minutes, whatever a payment request's deadline is. */
+export const BILL_TIMEOUT_MS = 120_000;
 
 /** The real sender: node:http / node:https with a hard per-request deadline. */
 export const httpSend: SendFn = (req) =>

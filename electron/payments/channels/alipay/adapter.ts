@@ -12,7 +12,7 @@ import {
   securityEvent, type AdapterDeps,
 } from '../common';
 import { ALIPAY_PAY_FAILURES } from '../definite-failures';
-import { BILL_MAX_RESPONSE_BYTES, transportOutcome } from '../transport';
+import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
   type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
@@ -261,7 +261,7 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
       // The URL is valid for about 30 s: fetch it at once. It serves a ZIP of GBK CSV files.
       let body: Buffer;
       try {
-        const res = await d.send({ method: 'GET', url, timeoutMs, maxResponseBytes: BILL_MAX_RESPONSE_BYTES });
+        const res = await d.send({ method: 'GET', url, timeoutMs: Math.max(timeoutMs, BILL_TIMEOUT_MS), maxResponseBytes: BILL_MAX_RESPONSE_BYTES });
         if (res.status !== 200) return unknown(`HTTP ${res.status} downloading the bill`, `HTTP_${res.status}`);
         body = res.body;
       } catch (e) {

@@ -21,7 +21,7 @@
 import { PosError } from '../../../../shared/api/result';
 import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
 import { type BillParse, keepRow } from '../bill-rows';
-import { BILL_MAX_RESPONSE_BYTES, transportOutcome } from '../transport';
+import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type Paid, type PayOutcome, type PaymentChannel,
   type PayRequest, type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
@@ -77,7 +77,7 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
     body.sign = jeepaySign(body, config.apiKey);
     let text: string;
     try {
-      const res = await d.send({ method: 'POST', url: joinUrl(config.baseUrl, path), headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), timeoutMs, ...(op === 'downloadBill' ? { maxResponseBytes: BILL_MAX_RESPONSE_BYTES } : {}) });
+      const res = await d.send({ method: 'POST', url: joinUrl(config.baseUrl, path), headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), ...(op === 'downloadBill' ? { maxResponseBytes: BILL_MAX_RESPONSE_BYTES, timeoutMs: Math.max(timeoutMs, BILL_TIMEOUT_MS) } : { timeoutMs }) });
       if (res.status < 200 || res.status >= 300) return { ok: 'outcome', outcome: unknown(`HTTP ${res.status} from aggregator`, `HTTP_${res.status}`) };
       text = res.body.toString('utf8');
     } catch (e) {

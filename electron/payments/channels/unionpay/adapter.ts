@@ -5,7 +5,7 @@ import {
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstCompact, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps,
 } from '../common';
-import { BILL_MAX_RESPONSE_BYTES, transportOutcome } from '../transport';
+import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import { type BillParse, keepRow } from '../bill-rows';
 import { UNIONPAY_PAY_FAILURES } from '../definite-failures';
 import {
@@ -74,8 +74,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
         url: joinUrl(config.baseUrl, UNIONPAY_PATH),
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify(msg),
-        timeoutMs,
-        ...(op === 'downloadBill' ? { maxResponseBytes: BILL_MAX_RESPONSE_BYTES } : {}),
+        ...(op === 'downloadBill' ? { maxResponseBytes: BILL_MAX_RESPONSE_BYTES, timeoutMs: Math.max(timeoutMs, BILL_TIMEOUT_MS) } : { timeoutMs }),
       });
       if (res.status < 200 || res.status >= 300) return { ok: false, outcome: unknown(`HTTP ${res.status} from UnionPay`, `HTTP_${res.status}`) };
       text = res.body.toString('utf8');

@@ -10,7 +10,7 @@ import {
   resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
 } from '../common';
 import { WECHAT_PAY_FAILURES } from '../definite-failures';
-import { BILL_MAX_RESPONSE_BYTES, transportOutcome, type TlsClientOptions } from '../transport';
+import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome, type TlsClientOptions } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type QueryOutcome,
   type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown, type PayRequest,
@@ -70,8 +70,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
         url: joinUrl(config.baseUrl, path),
         headers: { 'content-type': 'text/xml; charset=utf-8' },
         body: xml,
-        timeoutMs,
-        ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+        ...(maxResponseBytes !== undefined ? { maxResponseBytes, timeoutMs: Math.max(timeoutMs, BILL_TIMEOUT_MS) } : { timeoutMs }),
         ...(useCert && config.tls ? { tls: config.tls } : {}),
       });
       if (res.status < 200 || res.status >= 300) return { ok: false, outcome: unknown(`HTTP ${res.status} from WeChat`, `HTTP_${res.status}`) };
