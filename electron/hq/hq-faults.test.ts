@@ -51,7 +51,7 @@ describe('client classification of HQ faults, and exactly-once across the retry'
 
   it('a hanging HQ → transient timeout (client timeout, not a long wait)', async () => {
     const result = await faultThenRetry({ kind: 'hang' }, 100);
-    expect(result.first).toEqual({ kind: 'transient', reason: 'timeout after 100 ms' });
+    expect(result.first).toEqual({ kind: 'transient', reason: 'timeout after 100 ms', noAnswer: true });
     expect(statuses(result.retry)).toEqual(['stored', 'stored', 'stored', 'stored']);
   });
 
@@ -74,7 +74,7 @@ describe('client classification of HQ faults, and exactly-once across the retry'
 
   it('a late ack after storing (client timed out) → transient; the retry gets duplicates', async () => {
     const result = await faultThenRetry({ kind: 'delay', ms: 400, afterStore: true }, 150);
-    expect(result.first).toEqual({ kind: 'transient', reason: 'timeout after 150 ms' });
+    expect(result.first).toEqual({ kind: 'transient', reason: 'timeout after 150 ms', noAnswer: true });
     expect(result.storedAfterFault).toBe(4);
     expect(statuses(result.retry)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
   });

@@ -169,13 +169,25 @@ describe('connectivity', () => {
     expect(c.gatewayDown('payment gateway wechat')).not.toBeNull();
   });
 
-  it('a gateway failing fast for one request and answering the next runs the listeners at most once per 10 s', () => {
+  it('a peer failing one request and answering the next is not "back": the listeners do not run', () => {
+    const { c } = setup();
+    let runs = 0;
+    c.onOnline(() => runs++);
+    for (let i = 0; i < 50; i++) {
+      c.report(false, 'payment gateway wechat give-back', 'EPROTO'); // e.g. the refund, its certificate refused
+      c.report(true, 'payment gateway wechat give-back'); // another request on that path answers
+    }
+    expect(runs).toBe(0);
+    c.stop();
+  });
+
+  it('a peer going down and coming back again and again runs the listeners at most once per 10 s', () => {
     const { c, clock } = setup();
     let runs = 0;
     c.onOnline(() => runs++);
     for (let i = 0; i < 50; i++) {
-      c.report(false, 'payment gateway wechat', 'ECONNREFUSED'); // e.g. the reverse, its client certificate refused
-      c.report(true, 'payment gateway wechat'); // the query answers
+      for (let k = 0; k < 3; k++) c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+      c.report(true, 'payment gateway wechat');
     }
     expect(runs).toBe(1);
     clock.advance(9_999);
@@ -184,6 +196,24 @@ describe('connectivity', () => {
     expect(runs).toBe(2); // the folded run at the end of the interval
     clock.advance(60_000);
     expect(runs).toBe(2);
+    c.stop();
+  });
+
+  it('a clock stepped back (a time sync when the network returns) neither prolongs a refusal nor delays a wake', () => {
+    const { c, clock } = setup();
+    let runs = 0;
+    c.onOnline(() => runs++);
+    for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(c.gatewayDown('payment gateway wechat')).not.toBeNull();
+    clock.set(clock.now() - 10 * 60_000);
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull(); // the next scan tries
+    c.report(true, 'payment gateway wechat');
+    expect(runs).toBe(1);
+    for (let i = 0; i < 3; i++) c.report(false, 'hq', 'ECONNREFUSED');
+    clock.set(clock.now() - 10 * 60_000);
+    c.report(true, 'hq');
+    clock.advance(10_000);
+    expect(runs).toBe(2); // within the 10 s interval, not 10 min + 10 s
     c.stop();
   });
 

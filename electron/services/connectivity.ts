@@ -16,7 +16,8 @@ export type ConnectivityState = 'online' | 'degraded' | 'offline';
  * failure (with no HQ to probe, until the next probe tick once everything failed); then the next scan tries
  * again, so a till whose only peer is the gateway is never shut out for good.
  *
- * Listeners (payment recovery, sync) run when a peer answers again after failing, at most once per
+ * Listeners (payment recovery, sync) run when a peer answers again after being down (failed `offlineAfter`
+ * times in a row), at most once per
  * `wakeMinIntervalMs` (a later one is folded into one run at the end of the interval), so a gateway that
  * fails fast for one request and answers the next cannot set off a storm of recovery passes.
  */
@@ -61,8 +62,12 @@ const isChargePath = (peer: string): boolean => peer.startsWith('payment gateway
 
 export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   let state: ConnectivityState = opts.initial ?? 'online';
-  /** Consecutive failures per peer and when the last one was; a peer appears once it has reported. */
-  const failures = new Map<string, { n: number; lastMs: number }>();
+  /**
+   * Per peer (appearing once it has reported): consecutive failures, when the last one was, and whether it
+   * has been down (`offlineAfter` in a row) since it last answered (kept when `relax` lowers the count).
+   */
+  type Peer = { n: number; lastMs: number; down: boolean };
+  const failures = new Map<string, Peer>();
   let timer: { cancel(): void } | undefined;
   let running = false;
   let stopped = false;
@@ -93,7 +98,8 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
    */
   const wake = (): void => {
     if (stopped || wakeTimer) return;
-    const wait = lastWakeMs === null ? 0 : lastWakeMs + wakeMinIntervalMs - opts.clock.now();
+    // Never longer than the interval, even if the clock was stepped back since the last run.
+    const wait = lastWakeMs === null ? 0 : Math.min(wakeMinIntervalMs, lastWakeMs + wakeMinIntervalMs - opts.clock.now());
     const run = (): void => {
       lastWakeMs = opts.clock.now();
       for (const l of [...onlineListeners]) l();
@@ -107,16 +113,23 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
 
   const report = (ok: boolean, source: string, reason = ''): void => {
     const peer = peerOf(source);
-    const before = failures.get(peer)?.n ?? 0;
-    failures.set(peer, ok ? { n: 0, lastMs: 0 } : { n: before + 1, lastMs: opts.clock.now() });
+    const prev = failures.get(peer);
+    const n = ok ? 0 : (prev?.n ?? 0) + 1;
+    failures.set(peer, { n, lastMs: ok ? 0 : opts.clock.now(), down: !ok && (prev?.down === true || n >= offlineAfter) });
     const was = state;
     setState(derive(), ok ? `${source} answered` : `${source}: ${reason || 'no answer'}`);
-    // A peer answering again after failing (or anything answering while offline): drive what waited for the
-    // network (recovery, sync), even if another peer is still down.
-    if (ok && (before > 0 || was === 'offline')) wake();
+    // A peer answering again after it was down (failed `offlineAfter` times in a row), or anything answering
+    // while offline: drive what waited for the network (recovery, sync), even if another peer is still down.
+    // A peer that fails one request and answers the next is not "back": waiting work keeps its own backoff.
+    if (ok && (prev?.down === true || was === 'offline')) wake();
   };
 
-  const recentlyDown = (f: { n: number; lastMs: number } | undefined): boolean => f !== undefined && f.n >= offlineAfter && opts.clock.now() - f.lastMs < retryAfterMs;
+  // A clock stepped back (a time sync) makes the elapsed time negative: counted as the window being over.
+  const recentlyDown = (f: Peer | undefined): boolean => {
+    if (f === undefined || f.n < offlineAfter) return false;
+    const since = opts.clock.now() - f.lastMs;
+    return since >= 0 && since < retryAfterMs;
+  };
 
   const gatewayDown = (source: string): string | null => {
     const peer = peerOf(source);

@@ -54,6 +54,8 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
   let lastSuccessAt: string | null = null;
   let lastError: string | null = null;
   let kickQueued = false;
+  /** The last upload failed with no answer at all (not an HQ error answer). */
+  let waitingForNetwork = false;
 
   const iso = (ms: number): string => new Date(ms).toISOString();
   const config = (): SyncClientConfig | null => {
@@ -132,6 +134,7 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
         );
         ctx.connectivity.report(true, 'hq');
         attempt = 0;
+        waitingForNetwork = false;
         backingOff = false;
         lastSuccessAt = at;
         lastError = null;
@@ -150,7 +153,9 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
       }
       case 'transient':
         recordFailure(ctx.db, seqs, result.reason);
-        ctx.connectivity.report(false, 'hq', result.reason);
+        // Connectivity is about the network: HQ answering 503 or garbage is HQ's trouble, and the network works.
+        ctx.connectivity.report(result.noAnswer !== true, 'hq', result.reason);
+        waitingForNetwork = result.noAnswer === true;
         fail(result.reason, backoffDelay(attempt++, { baseMs, maxMs, random }));
         return false;
       case 'auth':
@@ -245,7 +250,9 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
       const s = ctx.settings().sync;
       if (s.hqUrl === '') return undefined;
       const r = await probeHq({ baseUrl: s.hqUrl, timeoutMs: s.timeoutMs, now: () => ctx.clock.now(), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-      if (r.ok && backingOff) setImmediate(() => void runNow());
+      // HQ reachable again after the network failed: upload now. An HQ that answered uploads with errors keeps
+      // its backoff (its health check passing says nothing about them).
+      if (r.ok && backingOff && waitingForNetwork) setImmediate(() => void runNow());
       return r.ok;
     },
   };

@@ -13,10 +13,11 @@ export const gatewaySource = (gateway: string): string => `payment gateway ${gat
 /**
  * Reverses and refunds count as a peer of their own (`… give-back`): they take another path (WeChat's
  * `/secapi/` with the merchant's client certificate), so one failing there (an expired certificate) says
- * nothing about whether a customer's code can be charged, and never refuses one (connectivity.ts).
+ * nothing about whether a customer's code can be charged, and never refuses one (connectivity.ts). Refund
+ * queries need no certificate: they count with the payment path.
  */
 export type ReportedOperation = 'pay' | 'query' | 'reverse' | 'refund' | 'refundQuery';
-const GIVE_BACK: ReadonlySet<ReportedOperation> = new Set(['reverse', 'refund', 'refundQuery']);
+const GIVE_BACK: ReadonlySet<ReportedOperation> = new Set(['reverse', 'refund']);
 
 export function reportOutcome(connectivity: Connectivity, gateway: string, outcome: { status: string; reason?: string; code?: string }, operation: ReportedOperation): void {
   const source = GIVE_BACK.has(operation) ? `${gatewaySource(gateway)} give-back` : gatewaySource(gateway);

@@ -61,6 +61,24 @@ describe('network return and recovery', () => {
     expect(wx.count('reverse') - before).toBeLessThanOrEqual(3 * 62);
   });
 
+  it('a refund asked about while the network is down backs off to a minute, not a fixed interval', async () => {
+    const wx = createFakeChannel('wechat');
+    wx.defaults.pay = paid(100);
+    const h = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    t = h;
+    const saleId = await h.openSale(100);
+    await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.flush();
+    wx.queue('refund', { status: 'unknown', reason: 'TIMEOUT no answer', retryable: true });
+    wx.defaults.queryRefund = { status: 'not_sent', reason: 'ECONNREFUSED: x' };
+    wx.defaults.refund = { status: 'not_sent', reason: 'ECONNREFUSED: x' };
+    await h.must('refund.request', { saleId });
+    await h.advance(5 * 60_000, 1_000);
+    const before = wx.count('queryRefund') + wx.count('refund');
+    await h.advance(30 * 60_000, 1_000);
+    expect(wx.count('queryRefund') + wx.count('refund') - before).toBeLessThanOrEqual(32); // was 180 (every 10 s)
+  });
+
   it('one gateway failing fast while another answers does not re-run recovery on every answer', async () => {
     const wx = createFakeChannel('wechat');
     const ali = createFakeChannel('alipay');

@@ -1,4 +1,5 @@
 import { isoAt } from '../../clock';
+import { stmt } from '../../db/stmt';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { PosError } from '../../../shared/api/result';
@@ -131,6 +132,8 @@ export function createRefunds(deps: RefundDeps) {
       const q = await channel.queryRefund(ref);
       if (stopped) return;
       reportOutcome(deps.connectivity, attempt.gateway, q, 'refundQuery');
+      // Every question counts toward the backoff: one stuck at the bank (CHANGE) is asked less and less often.
+      stmt(db, 'UPDATE refund_parts SET calls = calls + 1 WHERE id = ?').run(partId);
       d = decideRefundQuery(q, { now: clock.now(), timing, expectedFen: part.amount_fen }, part.calls + 1);
       if (d.kind === 'resend') d = await send();
     }

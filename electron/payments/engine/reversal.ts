@@ -98,7 +98,7 @@ export function createReversal(deps: ReversalDeps) {
     if (deps.stopped()) return;
     reportOutcome(deps.connectivity, row.gateway, q, 'refundQuery');
     const charged = row.reverse_refund_fen ?? row.amount_fen;
-    let d = decideRefundQuery(q, { now: clock.now(), timing: t, expectedFen: charged }, row.reverse_calls + 1);
+    let d = decideRefundQuery(q, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     if (d.kind === 'resend' || d.kind === 'failed') {
       const r = await channel.refund({ ...ref, totalFen: charged, refundFen: charged, reason: 'payment given back' });
       if (deps.stopped()) return;

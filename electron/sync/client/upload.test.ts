@@ -109,7 +109,7 @@ describe('uploadBatch', () => {
     const throwing = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED 127.0.0.1:9') });
     }) as typeof fetch;
-    expect(await uploadBatch(config(throwing), entries)).toEqual({ kind: 'transient', reason: 'network error: fetch failed: ECONNREFUSED 127.0.0.1:9' });
+    expect(await uploadBatch(config(throwing), entries)).toEqual({ kind: 'transient', reason: 'network error: fetch failed: ECONNREFUSED 127.0.0.1:9', noAnswer: true });
   });
 });
 

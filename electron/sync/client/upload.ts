@@ -37,7 +37,8 @@ export type SyncClientConfig = {
 
 export type UploadResult =
   | { kind: 'acked'; results: EntryAck[]; missingKeys: string[] }
-  | { kind: 'transient'; reason: string }
+  /** `noAnswer`: nothing came back (network error, timeout); otherwise HQ answered, just not usefully (5xx, garbage). */
+  | { kind: 'transient'; reason: string; noAnswer?: true }
   | { kind: 'auth'; reason: string; status: number }
   | { kind: 'refused'; reason: string; status?: number };
 
@@ -86,8 +87,8 @@ async function send(config: SyncClientConfig, method: 'GET' | 'POST', pathAndQue
     const text = await response.text();
     return { kind: 'response', status: response.status, text };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: 'transient', reason: `timeout after ${config.timeoutMs} ms` };
-    return { kind: 'transient', reason: `network error: ${describe(error)}` };
+    if (controller.signal.aborted) return { kind: 'transient', reason: `timeout after ${config.timeoutMs} ms`, noAnswer: true };
+    return { kind: 'transient', reason: `network error: ${describe(error)}`, noAnswer: true };
   } finally {
     clearTimeout(timer);
   }
