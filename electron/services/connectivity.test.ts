@@ -217,6 +217,23 @@ describe('connectivity', () => {
     c.stop();
   });
 
+  it('an answer from long ago does not hide a full outage: the state goes offline', () => {
+    const { c, clock } = setup();
+    c.report(true, 'payment gateway alipay');
+    c.report(true, 'payment gateway wechat give-back');
+    clock.advance(3 * 60_000);
+    for (let i = 0; i < 3; i++) {
+      c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+      c.report(false, 'hq', 'ECONNREFUSED');
+    }
+    expect(c.state()).toBe('offline');
+    expect(c.gatewayDown('payment gateway unionpay')).toMatch(/network is down/);
+    // A recent answer still counts: degraded, not offline.
+    c.report(true, 'payment gateway alipay');
+    expect(c.state()).toBe('degraded');
+    c.stop();
+  });
+
   it('with nothing to probe, a tick never runs the listeners (waiting work keeps its own backoff)', async () => {
     const { c, clock } = setup({ probeIntervalMs: 15_000, answers: [undefined, undefined, undefined, undefined] });
     let runs = 0;

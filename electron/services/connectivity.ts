@@ -54,6 +54,8 @@ export type ConnectivityOptions = {
 export const DEFAULT_PROBE_INTERVAL_MS = 15_000;
 export const GATEWAY_RETRY_AFTER_MS = 30_000;
 export const WAKE_MIN_INTERVAL_MS = 10_000;
+/** How long a peer's last answer keeps counting toward the state (a failing peer counts until it answers). */
+export const ANSWER_FRESH_MS = 120_000;
 
 /** The probe checks HQ; each payment gateway is its own peer (one failing says little about another). */
 const peerOf = (source: string): string => (source === 'probe' || source === 'hq' ? 'hq' : source);
@@ -66,7 +68,7 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
    * Per peer (appearing once it has reported): consecutive failures, when the last one was, and whether it
    * has been down (`offlineAfter` in a row) since it last answered (kept when `relax` lowers the count).
    */
-  type Peer = { n: number; lastMs: number; down: boolean };
+  type Peer = { n: number; lastMs: number; down: boolean; heardMs: number };
   const failures = new Map<string, Peer>();
   let timer: { cancel(): void } | undefined;
   let running = false;
@@ -86,8 +88,11 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
     opts.events.emit('connectivity.changed', { state: next, reason });
   };
 
+  // A peer failing counts until it answers; one that answered counts while that is recent. A gateway last
+  // heard from OK an hour ago says nothing about now, and must not keep a full outage from showing as one.
   const derive = (): ConnectivityState => {
-    const counts = [...failures.values()].map((f) => f.n);
+    const now = opts.clock.now();
+    const counts = [...failures.values()].filter((f) => f.n > 0 || (now - f.heardMs >= 0 && now - f.heardMs < ANSWER_FRESH_MS)).map((f) => f.n);
     if (counts.every((n) => n === 0)) return 'online';
     return counts.every((n) => n >= offlineAfter) ? 'offline' : 'degraded';
   };
@@ -115,7 +120,7 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
     const peer = peerOf(source);
     const prev = failures.get(peer);
     const n = ok ? 0 : (prev?.n ?? 0) + 1;
-    failures.set(peer, { n, lastMs: ok ? 0 : opts.clock.now(), down: !ok && (prev?.down === true || n >= offlineAfter) });
+    failures.set(peer, { n, lastMs: ok ? 0 : opts.clock.now(), down: !ok && (prev?.down === true || n >= offlineAfter), heardMs: opts.clock.now() });
     const was = state;
     setState(derive(), ok ? `${source} answered` : `${source}: ${reason || 'no answer'}`);
     // A peer answering again after it was down (failed `offlineAfter` times in a row), or anything answering
@@ -181,6 +186,7 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
     }
     if (stopped) return state;
     if (ok === undefined) {
+      setState(derive(), 'what answered last is no longer recent');
       relax();
       return state;
     }
