@@ -261,15 +261,22 @@ describe('connectivity', () => {
     expect(c.gatewayDown('payment gateway alipay')).toBeNull();
   });
 
-  it('offline from channel failures with nothing to probe relaxes to degraded at the next probe, so a payment may try again', async () => {
-    const { c, clock } = setup({ probeIntervalMs: 1000, answers: [undefined, undefined, undefined] });
+  it('offline from channel failures with nothing to probe relaxes to degraded at the first probe 30 s on, so a payment may try again', async () => {
+    const { c, clock } = setup({ probeIntervalMs: 1000, answers: Array.from({ length: 40 }, () => undefined) });
     c.start();
     await flush();
     for (let i = 0; i < 3; i++) c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
     expect(c.state()).toBe('offline');
+    for (let k = 0; k < 29; k++) {
+      clock.advance(1000);
+      await flush();
+    }
+    expect(c.state()).toBe('offline'); // a 1 s probe interval does not cut the refusal short
+    expect(c.gatewayDown('payment gateway wechat')).not.toBeNull();
     clock.advance(1000);
     await flush();
     expect(c.state()).toBe('degraded');
+    expect(c.gatewayDown('payment gateway wechat')).toBeNull();
     c.report(false, 'payment gateway wechat', 'ECONNREFUSED');
     expect(c.state()).toBe('offline');
     c.stop();

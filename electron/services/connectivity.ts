@@ -13,8 +13,8 @@ export type ConnectivityState = 'online' | 'degraded' | 'offline';
  * Code payments are refused at once (`gatewayDown`) only on the record of the gateways' payment path (pay,
  * query), never on HQ's nor on their reverses' and refunds' (another path: an expired client certificate
  * there must not stop the till taking codes). A refusal holds `retryAfterMs` after the gateway's last
- * failure (with no HQ to probe, until the next probe tick once everything failed); then the next scan tries
- * again, so a till whose only peer is the gateway is never shut out for good.
+ * failure; then the next scan tries again (with no HQ to probe, the state leaves "offline" then too), so a
+ * till whose only peer is the gateway is never shut out for good.
  *
  * Listeners (payment recovery, sync) run when a peer answers again after being down (failed `offlineAfter`
  * times in a row), at most once per
@@ -151,7 +151,9 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
    */
   const relax = (): void => {
     if (state !== 'offline') return;
-    for (const [peer, f] of failures) if (f.n >= offlineAfter) failures.set(peer, { ...f, n: offlineAfter - 1 });
+    // Only failures older than a gateway's refusal window: a short probe interval does not shorten it.
+    const now = opts.clock.now();
+    for (const [peer, f] of failures) if (f.n >= offlineAfter && now - f.lastMs >= retryAfterMs) failures.set(peer, { ...f, n: offlineAfter - 1 });
     setState(derive(), 'no probe target: the next request will try again');
   };
 
