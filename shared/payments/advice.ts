@@ -1,4 +1,5 @@
 import { type AttemptView } from '../sales/views';
+import { declineKind } from './decline-codes';
 
 /**
  * What the cashier should do next, from a payment attempt as the host reports it. The host's `reason` is
@@ -19,34 +20,6 @@ export type PaymentAdvice =
   | 'reversed_given_back'
   | 'reversed_unclear';
 
-/** Not enough money on the customer's account or card. */
-const INSUFFICIENT = new Set(['NOTENOUGH', 'ACQ.BUYER_BALANCE_NOT_ENOUGH', 'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH', '51']);
-/** The code itself: expired, already used, mistyped. A fresh code from the customer's app fixes it. */
-const CODE_INVALID = new Set(['AUTHCODEEXPIRE', 'AUTH_CODE_ERROR', 'AUTH_CODE_INVALID', 'ACQ.PAYMENT_AUTH_CODE_INVALID', '54']);
-/** The merchant's side: keys, ids, parameters, the account's state. Another code will not help. */
-const MERCHANT = new Set([
-  'PARAM_ERROR',
-  'SIGNERROR',
-  'LACK_PARAMS',
-  'NOAUTH',
-  'APPID_NOT_EXIST',
-  'MCHID_NOT_EXIST',
-  'APPID_MCHID_NOT_MATCH',
-  'XML_FORMAT_ERROR',
-  'REQUIRE_POST_METHOD',
-  'POST_DATA_EMPTY',
-  'NOT_UTF8',
-  'INVALID_REQUEST',
-  'ACQ.INVALID_PARAMETER',
-  'ACQ.ACCESS_FORBIDDEN',
-  'ACQ.EXIST_FORBIDDEN_WORD',
-  'ACQ.INVALID_STORE_ID',
-  'ACQ.MERCHANT_STATUS_NOT_NORMAL',
-  'ACQ.SELLER_BEEN_BLOCKED',
-  'ACQ.CURRENCY_NOT_SUPPORT',
-  'ACQ.AMOUNT_OR_CURRENCY_ERROR',
-]);
-
 /** The channel's code at the head of a reason (`ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足` → the code). */
 export const reasonCode = (reason: string | null): string | null => (reason === null ? null : (/^([A-Za-z0-9_.]+): /.exec(reason)?.[1] ?? null));
 
@@ -59,10 +32,7 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
     if (a.transactionId !== null) return 'reversed_given_back';
     if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
     const code = reasonCode(a.reason);
-    if (code !== null && INSUFFICIENT.has(code)) return 'insufficient_funds';
-    if (code !== null && CODE_INVALID.has(code)) return 'code_invalid';
-    if (code !== null && MERCHANT.has(code)) return 'merchant_setup';
-    return 'declined';
+    return (code !== null ? declineKind(code) : undefined) ?? 'declined';
   }
   if (a.state === 'reversed') {
     // A charge the till saw (its transaction id), a cancel the channel says it refunded, or a refund of it.
