@@ -59,7 +59,7 @@ export const ANSWER_FRESH_MS = 120_000;
 
 /** The probe checks HQ; each payment gateway is its own peer (one failing says little about another). */
 const peerOf = (source: string): string => (source === 'probe' || source === 'hq' ? 'hq' : source);
-/** A gateway's payment path (pay, query); its reverses and refunds report as `… give-back` (connectivity-report.ts). */
+/** A gateway's payment path (pay, query, refund query); its reverses and refunds report as `… give-back` (connectivity-report.ts). */
 const isChargePath = (peer: string): boolean => peer.startsWith('payment gateway ') && !peer.endsWith(' give-back');
 
 export function createConnectivity(opts: ConnectivityOptions): Connectivity {
@@ -145,9 +145,9 @@ export function createConnectivity(opts: ConnectivityOptions): Connectivity {
   };
 
   /**
-   * Nothing to probe (no HQ configured) while offline: let the next real request decide again (a scan is tried
-   * then, before its gateway's 30 s are over). Waiting work keeps its own backoff (at most a minute, decide.ts):
-   * with nothing to probe, its retries are what notice that the network is back.
+   * Nothing to probe (no HQ configured) while offline: once a gateway's 30 s are over, let the next real
+   * request decide again. Waiting work keeps its own backoff (at most a minute, decide.ts): with nothing to
+   * probe, its retries are what notice that the network is back.
    */
   const relax = (): void => {
     if (state !== 'offline') return;
