@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { type Page } from '@playwright/test';
 import { expect, type RunningHost, startPos, test } from './fixtures';
-import { signInAsManager, addAmount } from './ui';
+import { signInAsManager, addAmount, payCash } from './ui';
 import { dailyTotalsSchema, entriesResponseSchema } from '../shared/sync/protocol';
 
 /**
@@ -60,12 +60,6 @@ async function startHqCli(port: number, dbPath: string): Promise<RunningHq> {
       await exited;
     },
   };
-}
-
-async function payCash(page: Page, yuan: string): Promise<void> {
-  await page.getByTestId('cash-input').fill(yuan);
-  await page.getByTestId('cash-input').press('Enter');
-  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid');
 }
 
 async function openStatus(page: Page): Promise<void> {

@@ -16,6 +16,13 @@ export async function addAmount(page: Page, yuan: string): Promise<void> {
   await page.getByTestId('amount-input').press('Enter');
 }
 
+/** Takes cash for what is due (checkout screen) and waits until the sale is paid. */
+export async function payCash(page: Page, yuan: string): Promise<void> {
+  await page.getByTestId('cash-input').fill(yuan);
+  await page.getByTestId('cash-input').press('Enter');
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'paid');
+}
+
 /** On the Users tab (signed in as a manager): fills the new-user form and submits it. */
 export async function fillNewUser(page: Page, user: { id?: string; name: string; role?: 'cashier' | 'manager'; pin: string; pin2?: string }): Promise<void> {
   await page.getByTestId('user-new-id').fill(user.id ?? '');
