@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SALE_TENDERS } from '../sales/money';
 
 /**
  * The one receipt model: every printed or previewed receipt (sale, refund, reprint) is an instance of it.
@@ -83,7 +84,8 @@ export const receiptSchema = z
     utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
     lines: z.array(receiptLineSchema).max(500),
     totals: z.strictObject({ subtotalFen: fen, discountFen: nonNegativeFen, totalFen: fen }),
-    tenders: z.array(tenderSchema).max(10),
+    // As many as a sale takes (and a refund's parts: one per tender it goes back through).
+    tenders: z.array(tenderSchema).max(MAX_SALE_TENDERS),
     footer: shortText(400).default(''),
     /** QR at the bottom: e-receipt URL or sale reference. */
     qr: z.strictObject({ payload: z.string().min(1).max(300), caption: shortText(32).optional() }).optional(),

@@ -36,6 +36,18 @@ describe('the receipt job of a paid sale', () => {
     expect(jobs.map((j) => [j.kind, j.state, j.attempts])).toEqual([['sale', 'printed', 1]]);
   });
 
+  it('is made for a sale paid in the most payments a sale takes (16), and so is its full refund', async () => {
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 1_600 });
+    for (let i = 0; i < 16; i++) await t.must('sale.tenderCash', { saleId: sale.id, givenFen: 100, amountFen: 100 });
+    await waitFor(() => t.of('print.job').some((j) => j.saleId === sale.id && j.state === 'printed'), 'printed');
+    const receipt = (await t.must('devices.printReceipt', { saleId: sale.id })).preview.map((l) => l.text);
+    expect(receipt.filter((l) => /现金/.test(l)).length).toBeGreaterThanOrEqual(16);
+    const refund = await t.must('refund.request', { saleId: sale.id });
+    expect(refund.parts).toHaveLength(16);
+    await waitFor(() => t.of('print.job').some((j) => j.refundId === refund.id && j.state === 'printed'), 'refund printed');
+  });
+
   it('is not made when auto-print is off, nor for a voided sale', async () => {
     await t.configure({ autoPrint: false });
     const seen = jobsSeenInsideTheSaleTransaction();
