@@ -160,6 +160,25 @@ export function createSalesService(deps: SalesDeps) {
       return saleView(db, saleId);
     },
 
+    /**
+     * Completes a sale with nothing to pay: lines whose total is 0 fen (free items, 100% discounts). It is
+     * recorded (receipt, HQ, totals) like any paid sale, with no tender. A sale with money due is refused.
+     */
+    complete(saleId: string, actor: string): SaleView {
+      const when = at();
+      const sale = db.transaction(() => {
+        const current = requireSale(db, saleId);
+        if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (current.status !== 'open') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
+        if (countLines(db, saleId) === 0) throw new PosError('INVALID_STATE', 'the sale has no lines: add an item first, or start a new sale');
+        if (current.total_fen !== 0 || current.paid_fen !== 0) throw new PosError('INVALID_STATE', `${dueFen(current)} fen is still due: take the payment (only a sale with nothing to pay is completed this way)`);
+        appendAudit(db, when, actor, 'sale.complete', { saleId, totalFen: 0, lines: countLines(db, saleId) });
+        return settleSale(db, deps, saleId, when, { sale: current, attemptActive: false, nothingDue: true });
+      })();
+      changed(sale);
+      return saleView(db, saleId);
+    },
+
     changed,
   };
 }

@@ -14,15 +14,18 @@ export type SettleDeps = { records: RecordBus };
 
 /**
  * What the caller already knows, to save re-reading it on the payment path: `sale`, the row as stored in
- * this transaction; `attemptActive`, whether an attempt is now open on it.
+ * this transaction; `attemptActive`, whether an attempt is now open on it. `nothingDue`: the cashier
+ * completes a sale whose total is 0 fen (free or fully discounted items), which no tender ever completes.
  */
-export type SettleKnown = { sale?: SaleRow; attemptActive?: boolean };
+export type SettleKnown = { sale?: SaleRow; attemptActive?: boolean; nothingDue?: boolean };
 
 /** Recomputes the status; a sale whose tenders now cover its total is completed and recorded for HQ. */
 export function settleSale(db: Db, deps: SettleDeps, saleId: string, at: string, known: SettleKnown = {}): SaleRow {
   const sale = known.sale ?? getSale(db, saleId);
   if (!sale) throw new Error(`sale ${saleId} vanished`);
-  const completing = sale.completed_at === null && sale.status !== 'voided' && sale.total_fen > 0 && sale.paid_fen === sale.total_fen;
+  // A 0-fen sale is never completed by the arithmetic alone: its first free line would end it.
+  const covered = sale.total_fen > 0 ? sale.paid_fen === sale.total_fen : known.nothingDue === true && sale.paid_fen === 0;
+  const completing = sale.completed_at === null && sale.status !== 'voided' && covered;
   const next = { ...sale, completed_at: completing ? at : sale.completed_at };
   const status = deriveStatus(next, known.attemptActive ?? activeAttemptForSale(db, saleId) !== undefined);
   const changed = status !== sale.status || completing;

@@ -14,6 +14,8 @@ describe('checkoutScanAction', () => {
     expect(checkoutScanAction(pay, { sale, attempt: waiting, busy: false })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
     expect(checkoutScanAction(pay, { sale, attempt: null, busy: true })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
     expect(checkoutScanAction(pay, { sale: { ...sale, dueFen: 0 }, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE' });
+    const free = { ...sale, dueFen: 0, totalFen: 0, lines: [{ totalFen: 0 }] } as SaleView;
+    expect(checkoutScanAction(pay, { sale: free, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE', key: 'checkout.scan.freeSale' });
     expect(checkoutScanAction(other, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'CODE_UNSUPPORTED' });
     expect(checkoutScanAction(pay, { sale: null, attempt: null, busy: false })).toBeNull();
   });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../stores/app';
-import { addAmountLine, cancelPayment, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
+import { addAmountLine, cancelPayment, completeFreeSale, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
 import { amountInputProblem, formatFen, parseYuanInput } from '../format';
@@ -240,6 +240,12 @@ export function Checkout() {
               )}
             </form>
           </>
+        )}
+        {/* Free items only (total 0 fen): no tender can end the sale, so it is completed as it is. */}
+        {sale.status === 'open' && sale.totalFen === 0 && sale.lines.length > 0 && (
+          <button type="button" className="primary" data-testid="complete-free" disabled={busy} onClick={() => void completeFreeSale()}>
+            {t('checkout.completeFree')}
+          </button>
         )}
         {errorText && (
           <p className="error" role="alert" data-testid="checkout-error">

@@ -9,7 +9,7 @@ vi.hoisted(() => {
   vi.stubGlobal('document', { documentElement: { lang: 'zh-CN' } });
 });
 const { useApp } = await import('./app');
-const { addAmountLine, newSale, queryPayment, refreshSale, resumeOrNewSale, useCheckout } = await import('./checkout');
+const { addAmountLine, completeFreeSale, newSale, queryPayment, refreshSale, resumeOrNewSale, useCheckout } = await import('./checkout');
 
 const attempt = (over: Partial<AttemptView> = {}): AttemptView => ({
   id: 'att1', saleId: 'saleA', orderNo: 'o1', wallet: 'wechat', gateway: 'wechat', amountFen: 300, maskedCode: '1345**********6789',
@@ -55,6 +55,19 @@ describe('checkout store', () => {
     await refreshSale('saleA');
     expect(useCheckout.getState().attempt).toMatchObject({ state: 'failed' });
     expect(running()).toBe(false);
+  });
+
+  it('a sale with nothing to pay is completed as it is; a refusal is shown and the sale stays', async () => {
+    const free = sale({ lines: [{ id: 'l1', seq: 1, kind: 'product', sku: null, name: '赠品', quantity: 1, unitPriceFen: 0, grossFen: 0, discountFen: 0, totalFen: 0 }], subtotalFen: 0, totalFen: 0, dueFen: 0 });
+    const calls = host({ 'sale.complete': () => ok({ ...free, status: 'paid', completedAt: '2026-11-26T01:01:00.000Z' }) });
+    useCheckout.setState({ sale: free });
+    expect(await completeFreeSale()).toBe(true);
+    expect(calls).toEqual(['sale.complete']);
+    expect(useCheckout.getState().sale?.status).toBe('paid');
+    host({ 'sale.complete': () => ({ ok: false, error: { code: 'INVALID_STATE', message: '500 fen is still due' } }) });
+    useCheckout.setState({ sale: free });
+    expect(await completeFreeSale()).toBe(false);
+    expect(useCheckout.getState()).toMatchObject({ sale: { status: 'open' }, error: { code: 'INVALID_STATE' } });
   });
 
   it('a refused line reports false (what was keyed comes back)', async () => {

@@ -123,6 +123,15 @@ export async function tenderCash(givenFen: number, amountFen?: number): Promise<
   return next !== null;
 }
 
+/** A sale with nothing to pay (its lines cost nothing) is completed as it is; false when refused. */
+export async function completeFreeSale(): Promise<boolean> {
+  const { sale, run } = useCheckout.getState();
+  if (!sale) return false;
+  const next = await run(() => api().call('sale.complete', { saleId: sale.id }));
+  applySale(next);
+  return next !== null;
+}
+
 export async function startCodePayment(code: string, amountFen?: number): Promise<void> {
   const { sale, run } = useCheckout.getState();
   if (!sale) return;

@@ -43,6 +43,8 @@ export const saleMethods = {
     z.strictObject({ saleId: idSchema, givenFen: fenSchema.positive().max(MAX_LINE_FEN), amountFen: fenSchema.positive().max(MAX_LINE_FEN).optional() }),
     saleViewSchema,
   ),
+  /** Completes a sale with nothing to pay (its total is 0 fen: free or fully discounted items): no tender. */
+  'sale.complete': method('cashier', z.strictObject({ saleId: idSchema }), saleViewSchema),
   /** Cancels an unpaid sale (open, or partly paid: what was paid goes back). Needs a manager. */
   'sale.void': method('cashier', z.strictObject({ saleId: idSchema, reason: z.string().trim().max(200).optional(), authorize: authorizeSchema.optional() }), saleViewSchema),
   /**

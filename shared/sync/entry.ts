@@ -74,7 +74,8 @@ export const salePayloadSchema = z
   .superRefine((p, ctx) => {
     if (p.status === 'voided') return;
     if (p.lines.length === 0) ctx.addIssue({ code: 'custom', path: ['lines'], message: 'a completed sale has at least one line' });
-    if (p.tenders.length === 0) ctx.addIssue({ code: 'custom', path: ['tenders'], message: 'a completed sale has at least one tender' });
+    // Only a sale with nothing to pay (free or fully discounted items) is completed without a tender.
+    if (p.tenders.length === 0 && p.totalFen !== 0) ctx.addIssue({ code: 'custom', path: ['tenders'], message: 'a completed sale with a total has at least one tender' });
     tendersMustCover(p.totalFen, p.tenders, ctx, 'totalFen');
   });
 

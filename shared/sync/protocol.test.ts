@@ -51,6 +51,13 @@ describe('outbox entry schema', () => {
     const refund = sampleRefund({ seq: 2, saleId: 's', tenders: [cashTender(100)] });
     expect(outboxEntrySchema.safeParse({ ...refund, payload: { ...refund.payload, amountFen: 99 } }).success).toBe(false);
   });
+
+  it('takes a completed sale without a tender only when it had nothing to pay (total 0 fen)', () => {
+    const withPayload = (payload: object) => outboxEntrySchema.safeParse({ ...sale, payload: { ...sale.payload, ...payload } });
+    expect(withPayload({ tenders: [] }).success).toBe(false);
+    expect(withPayload({ tenders: [], totalFen: 0, lines: [{ name: '赠品', amountFen: 0 }] }).success).toBe(true);
+    expect(withPayload({ tenders: [], totalFen: 0, lines: [] }).success).toBe(false);
+  });
 });
 
 describe('batch schemas', () => {
@@ -107,6 +114,14 @@ describe('computeDailyTotals', () => {
     const t01 = totals.byTerminal.find((t) => t.terminalId === 'T01');
     expect(t01).toMatchObject({ salesCount: 2, salesFen: 3500, voidsFen: 1000, netFen: 2500 });
     expect(totals.byTerminal.map((t) => t.terminalId)).toEqual(['T01', 'T02']);
+  });
+
+  it('counts a sale with nothing to pay (no tender) as a sale of its store and terminal, in no tender group', () => {
+    const free = sampleSale({ seq: 1, tenders: [] });
+    const totals = computeDailyTotals('2024-05-01', 'S001', [free, sampleSale({ seq: 2, tenders: [cashTender(500)] })]);
+    expect(totals.store).toMatchObject({ salesCount: 2, salesFen: 500 });
+    expect(totals.byTender.map((t) => [t.tender, t.salesCount])).toEqual([['cash', 1]]);
+    expect(totals.byTerminal[0]).toMatchObject({ terminalId: 'T01', salesCount: 2, salesFen: 500 });
   });
 
   it('returns zeros for a day without entries', () => {

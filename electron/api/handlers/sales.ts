@@ -2,7 +2,7 @@ import { type HandlerMap, type HostContext, requireSession } from '../context';
 import { authorizeManager } from '../../sales/authorize';
 import { type Payments } from '../../payments/engine/compose';
 
-type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.list' | 'sale.tenderCash' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
+type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.list' | 'sale.tenderCash' | 'sale.complete' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
 
 export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMethods> {
   return {
@@ -12,6 +12,7 @@ export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMeth
     'sale.get': (input) => p.sales.get(input.saleId),
     'sale.list': (input) => p.sales.list(input.status, input.limit),
     'sale.tenderCash': (input, call) => p.sales.tenderCash(input.saleId, input.givenFen, input.amountFen, requireSession(call).user.id),
+    'sale.complete': (input, call) => p.sales.complete(input.saleId, requireSession(call).user.id),
     'sale.void': (input, call) => {
       const by = authorizeManager(ctx, call, input.authorize);
       return p.voidSale(input.saleId, input.reason, requireSession(call).user.id, by);

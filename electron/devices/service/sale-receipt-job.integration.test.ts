@@ -48,6 +48,16 @@ describe('the receipt job of a paid sale', () => {
     await waitFor(() => t.of('print.job').some((j) => j.refundId === refund.id && j.state === 'printed'), 'refund printed');
   });
 
+  it('is made for a sale completed with nothing to pay (free items): total 0, no tender', async () => {
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, name: '赠品', unitPriceFen: 0 });
+    await t.must('sale.complete', { saleId: sale.id });
+    await waitFor(() => t.of('print.job').some((j) => j.saleId === sale.id && j.state === 'printed'), 'printed');
+    const receipt = (await t.must('devices.printReceipt', { saleId: sale.id })).preview.map((l) => l.text);
+    expect(receipt.some((l) => l.includes('赠品'))).toBe(true);
+    expect(receipt.some((l) => /现金|微信|支付宝/.test(l))).toBe(false);
+  });
+
   it('is not made when auto-print is off, nor for a voided sale', async () => {
     await t.configure({ autoPrint: false });
     const seen = jobsSeenInsideTheSaleTransaction();
