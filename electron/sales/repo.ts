@@ -1,6 +1,7 @@
 import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type SaleStatus } from '../../shared/sales/views';
+import { STORE_UTC_OFFSET_MINUTES } from '../../shared/sales/money';
 
 /** Sales, lines, tenders and receipt counters. Functions of (db, ...); callers own the transaction. */
 
@@ -75,12 +76,15 @@ export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SE
 
 /**
  * The day's sales, newest first, and with them any sale of an earlier day still unfinished: money moving on it
- * (`paying`) or in `alsoIds` (a sale a power-loss check holds). A sale open across midnight is never lost
- * from the till's list.
+ * (`paying`) or in `alsoIds` (a sale a power-loss check holds); and a sale of the day before that ended
+ * today (opened before midnight, paid or voided after it). A sale open across midnight is never lost from
+ * the till's list, before or after it ends. `dayStartIso`: the start of `date` in the store's time, as stored.
  */
 export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number, alsoIds: readonly string[] = []): SaleRow[] {
-  // Three parts, each on an index (sales_by_day, sales_paying, the primary key): an OR across them would read
-  // every sale ever made. `@status` NULL means any status.
+  const dayStartMs = Date.parse(`${date}T00:00:00.000Z`) - STORE_UTC_OFFSET_MINUTES * 60_000;
+  const dayBefore = new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
+  // Four parts, each on an index (sales_by_day, sales_paying, the primary key, sales_by_day): an OR across
+  // them would read every sale ever made. `@status` NULL means any status.
   const rows = stmt(
     db,
     `SELECT * FROM (
@@ -89,8 +93,11 @@ export function listSales(db: Db, date: string, status: SaleStatus | undefined, 
        SELECT * FROM sales WHERE business_date < @date AND status = 'paying' AND (@status IS NULL OR @status = 'paying')
        UNION ALL
        SELECT * FROM sales WHERE id IN (SELECT value FROM json_each(@also)) AND business_date < @date AND status <> 'paying' AND (@status IS NULL OR status = @status)
+       UNION ALL
+       SELECT * FROM sales WHERE business_date = @dayBefore AND status <> 'paying' AND (completed_at >= @dayStart OR voided_at >= @dayStart)
+         AND id NOT IN (SELECT value FROM json_each(@also)) AND (@status IS NULL OR status = @status)
      ) ORDER BY created_at DESC, id DESC LIMIT @limit`,
-  ).all({ date, status: status ?? null, also: JSON.stringify(alsoIds), limit });
+  ).all({ date, dayBefore, dayStart: new Date(dayStartMs).toISOString(), status: status ?? null, also: JSON.stringify(alsoIds), limit });
   return rows as SaleRow[];
 }
 

@@ -61,8 +61,25 @@ describe('sales', () => {
     const today = await t.must('sale.open');
     expect((await t.must('sale.list')).map((x) => x.id)).toEqual([today.id, part]);
     expect((await t.must('sale.list', { status: 'paying' })).map((x) => [x.id, x.dueFen])).toEqual([[part, 600]]);
+    // Opened before midnight, paid after it: still on today's list (to reprint or refund it), as paid.
     await t.must('sale.tenderCash', { saleId: part, givenFen: 600 });
-    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([today.id]); // finished: back on its own day
+    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([today.id, part]);
+    expect((await t.must('sale.list', { status: 'paid' })).map((x) => x.id)).toEqual([part]);
+    expect(await t.must('sale.list', { status: 'paying' })).toEqual([]);
+    // The next day it is back on its own day only.
+    t.clock.advance(24 * 3600_000);
+    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([]);
+  });
+
+  it('a sale of the day before that was paid before midnight is not on today\'s list; one voided after midnight is', async () => {
+    const { t } = await setup();
+    const paidYesterday = await t.openSale(300);
+    await t.must('sale.tenderCash', { saleId: paidYesterday, givenFen: 300 });
+    const voidedToday = await t.openSale(500);
+    await t.must('sale.tenderCash', { saleId: voidedToday, givenFen: 200 });
+    t.clock.advance(24 * 3600_000);
+    await t.must('sale.void', { saleId: voidedToday, reason: 'customer left' });
+    expect((await t.must('sale.list')).map((x) => [x.id, x.status])).toEqual([[voidedToday, 'voided']]);
   });
 
   it('cash with change completes the sale and writes it to the outbox once', async () => {

@@ -103,7 +103,10 @@ export function allocateRefund<T extends { id: string; refundableFen: number }>(
   return out;
 }
 
+/** China Standard Time: UTC+8, no DST. */
+export const STORE_UTC_OFFSET_MINUTES = 480;
+
 /** The store's business day (China Standard Time, UTC+8, no DST) as yyyy-mm-dd. */
-export function businessDate(ms: number, utcOffsetMinutes = 480): string {
+export function businessDate(ms: number, utcOffsetMinutes = STORE_UTC_OFFSET_MINUTES): string {
   return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
 }
