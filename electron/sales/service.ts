@@ -8,7 +8,7 @@ import { PosError } from '../../shared/api/result';
 import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, TENDER_LIMIT_MESSAGE, businessDate, cashTender, lineAmounts, overTenderLimit, saleTotals } from '../../shared/sales/money';
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
-import { activeAttemptForSale } from '../payments/engine/attempts';
+import { activeAttemptForSale, payingAttemptForSale } from '../payments/engine/attempts';
 import { type SaleRow, countLines, countTenders, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
@@ -145,7 +145,8 @@ export function createSalesService(deps: SalesDeps) {
       const when = at();
       const sale = db.transaction(() => {
         const current = requireSale(db, saleId);
-        if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        // A code payment the cashier cancelled (or one being given back) can never pay the sale: cash may go on.
+        if (payingAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved: wait for it, or cancel it to take cash');
         if (deps.paymentUncertain?.(saleId)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
         if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (current.total_fen <= 0) throw new PosError('INVALID_STATE', 'the sale has nothing to pay');

@@ -9,15 +9,24 @@ export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | 
   const t = useT();
   if (saleStatus === 'paid') {
     return (
-      <div className="banner paid" data-testid="payment-banner" data-phase="paid">
-        {t('phase.salePaid')}
-      </div>
+      <>
+        <div className="banner paid" data-testid="payment-banner" data-phase="paid">
+          {t('phase.salePaid')}
+        </div>
+        {/* Paid otherwise (cash) while a cancelled code payment goes back: it stays in view until it ends. */}
+        {attempt && attempt.state !== 'succeeded' && <AttemptBanner attempt={attempt} testId="giveback-banner" />}
+      </>
     );
   }
   if (!attempt) return null;
+  return <AttemptBanner attempt={attempt} testId="payment-banner" />;
+}
+
+function AttemptBanner({ attempt, testId }: { attempt: AttemptView; testId: string }) {
+  const t = useT();
   const advice = paymentAdvice(attempt);
   return (
-    <div className={`banner phase-${attempt.phase}`} data-testid="payment-banner" data-phase={attempt.phase} data-state={attempt.state}>
+    <div className={`banner phase-${attempt.phase}`} data-testid={testId} data-phase={attempt.phase} data-state={attempt.state}>
       <strong>{t(`phase.${attempt.phase}` as MessageKey)}</strong>
       <span>
         {t(`wallet.${attempt.wallet}` as MessageKey)} · {formatFen(attempt.amountFen)} · {attempt.maskedCode}

@@ -64,6 +64,9 @@ export function Checkout() {
   const done = sale?.status === 'paid';
   const paymentRunning = attempt !== null && !['succeeded', 'failed', 'reversed'].includes(attempt.state);
   const canPay = sale !== null && sale.dueFen > 0 && !paymentRunning && !done;
+  // A code payment the cashier cancelled, or one being given back, can never pay the sale: cash goes on.
+  const givingBack = attempt !== null && paymentRunning && (attempt.cancelRequested || attempt.state === 'reversing');
+  const canPayCash = sale !== null && sale.dueFen > 0 && !done && sale.status !== 'voided' && (!paymentRunning || givingBack);
 
   // A payment that has just ended: an error shown before it (a scan refused meanwhile) is about the past, and
   // when it ended without the money the code field is where the next scan goes.
@@ -197,9 +200,12 @@ export function Checkout() {
         <PaymentBanner attempt={attempt} saleStatus={sale.status} />
         {paymentRunning && (
           <div className="row">
-            <button type="button" data-testid="payment-cancel" onClick={() => void cancelPayment()}>
-              {t('checkout.cancelPayment')}
-            </button>
+            {/* Once cancelled, pressing it again changes nothing: the reverse keeps its own schedule. */}
+            {!givingBack && (
+              <button type="button" data-testid="payment-cancel" onClick={() => void cancelPayment()}>
+                {t('checkout.cancelPayment')}
+              </button>
+            )}
             <button type="button" data-testid="payment-query" onClick={() => void queryPayment()}>
               {t('checkout.queryPayment')}
             </button>
@@ -221,25 +227,27 @@ export function Checkout() {
               </button>
             </form>
             <CheckoutCameraButton />
-            <form
-              className="entry"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void submitCash();
-              }}
-            >
-              <label htmlFor="cash-input">{t('checkout.cashGiven')}</label>
-              <input id="cash-input" data-testid="cash-input" inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} />
-              <button type="submit" data-testid="cash-submit" disabled={busy || amountInputProblem(cash) !== null || cash.trim() === ''}>
-                {t('checkout.takeCash')}
-              </button>
-              {amountInputProblem(cash) && (
-                <p className="hint" role="status" data-testid="cash-hint">
-                  {t('checkout.amountFormat')}
-                </p>
-              )}
-            </form>
           </>
+        )}
+        {canPayCash && (
+          <form
+            className="entry"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submitCash();
+            }}
+          >
+            <label htmlFor="cash-input">{t('checkout.cashGiven')}</label>
+            <input id="cash-input" data-testid="cash-input" inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} />
+            <button type="submit" data-testid="cash-submit" disabled={busy || amountInputProblem(cash) !== null || cash.trim() === ''}>
+              {t('checkout.takeCash')}
+            </button>
+            {amountInputProblem(cash) && (
+              <p className="hint" role="status" data-testid="cash-hint">
+                {t('checkout.amountFormat')}
+              </p>
+            )}
+          </form>
         )}
         {/* Free items only (total 0 fen): no tender can end the sale, so it is completed as it is. */}
         {sale.status === 'open' && sale.totalFen === 0 && sale.lines.length > 0 && (

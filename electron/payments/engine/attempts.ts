@@ -76,6 +76,16 @@ export const listOpenAttempts = (db: Db): AttemptRow[] =>
 export const listLateChecks = (db: Db): AttemptRow[] =>
   stmt(db, 'SELECT * FROM payment_attempts WHERE late_check_ms IS NOT NULL ORDER BY late_check_ms, id').all() as AttemptRow[];
 
+/**
+ * An open attempt that may still become the sale's payment: neither cancelled by the cashier nor being given
+ * back (`reversing`). Such attempts never land on the sale (a charge they find goes back), so cash may be
+ * taken beside them.
+ */
+export const payingAttemptForSale = (db: Db, saleId: string): AttemptRow | undefined =>
+  stmt(db, "SELECT * FROM payment_attempts WHERE sale_id = ? AND state NOT IN ('succeeded', 'failed', 'reversed', 'reversing') AND cancel_requested = 0 ORDER BY created_ms DESC LIMIT 1").get(saleId) as
+    | AttemptRow
+    | undefined;
+
 export const activeAttemptForSale = (db: Db, saleId: string): AttemptRow | undefined =>
   stmt(db, "SELECT * FROM payment_attempts WHERE sale_id = ? AND state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms DESC LIMIT 1").get(saleId) as AttemptRow | undefined;
 
