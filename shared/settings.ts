@@ -19,12 +19,13 @@ const codeId = z.string().min(1).max(32).regex(/^[0-9A-Za-z_-]+$/, 'letters, dig
 export const settingsSections = {
   store: z.strictObject({
     id: codeId,
-    name: z.string().min(1).max(64),
+    // Trimmed: a blank name would be refused by every receipt (which needs a name to print).
+    name: z.string().trim().min(1).max(64),
     address: z.string().max(128),
   }),
   terminal: z.strictObject({
     id: codeId,
-    name: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(64),
     /** sandbox: payments go to the built-in channel simulator (training); live: to the configured gateways. */
     mode: z.enum(['sandbox', 'live']),
   }),

@@ -58,6 +58,8 @@ describe('shifts', () => {
     await h.must('sale.void', { saleId: voided, reason: 'customer left' }); // its 300 goes back over the counter
     await h.must('shift.cashMovement', { direction: 'in', amountFen: 5_000, reason: '零钱' });
     await h.must('shift.cashMovement', { direction: 'out', amountFen: 10_000, reason: '存银行' });
+    // A reason with a control character (a NUL cuts text short in SQLite) is refused before anything is written.
+    expect(await h.call('shift.cashMovement', { direction: 'in', amountFen: 100, reason: '\u0000x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
     const live = await h.must('shift.current');
     expect(live?.figures).toEqual({ openingFloatFen: 20_000, cashSalesFen: 1_850 + 1_000 + 300, cashRefundsFen: 300 + 500 + 300, cashInFen: 5_000, cashOutFen: 10_000, expectedCashFen: 17_050 });

@@ -105,7 +105,8 @@ export type PreviewLineView = z.infer<typeof previewLineSchema>;
 export const printResultSchema = z.strictObject({
   job: printJobViewSchema,
   /** The receipt as monospace lines (the same layout as the printout). */
-  preview: z.array(previewLineSchema).max(5_000),
+  // 500 lines of long names wrapped on 58 mm paper stay well under this.
+  preview: z.array(previewLineSchema).max(20_000),
   /** Virtual printer: the preview text file written for this job. */
   file: z.string().max(1024).nullable(),
 });

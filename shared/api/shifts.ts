@@ -77,7 +77,8 @@ export const shiftMethods = {
     z.strictObject({
       direction: cashDirectionSchema,
       amountFen: fenSchema.positive().max(MAX_LINE_FEN),
-      reason: z.string().trim().min(1).max(256),
+      // Printable text only: a control character (NUL above all) would be cut or refused by the database.
+      reason: z.string().trim().min(1).max(256).regex(/^[^\p{Cc}]*$/u, 'no control characters'),
       requestId: idSchema.optional(),
       authorize: authorizeSchema.optional(),
     }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelName, formatFen, formatLocalTime } from './format';
+import { PAYMENT_CHANNELS } from '../payments/channel';
 
 describe('formatFen', () => {
   it('formats integer fen', () => {
@@ -26,5 +27,7 @@ describe('channelName', () => {
   it('names known channels, passes unknown ones', () => {
     expect(channelName('alipay', 'zh-CN')).toBe('支付宝');
     expect(channelName('acme', 'en')).toBe('acme');
+    // Every wallet the till can take has a printed name (the optional ones too).
+    for (const wallet of PAYMENT_CHANNELS) expect(channelName(wallet, 'zh-CN')).not.toBe(wallet);
   });
 });

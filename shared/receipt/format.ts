@@ -115,6 +115,8 @@ const CHANNEL_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
   alipay: { 'zh-CN': '支付宝', en: 'Alipay' },
   unionpay: { 'zh-CN': '云闪付', en: 'UnionPay' },
   jdpay: { 'zh-CN': '京东支付', en: 'JD Pay' },
+  qqwallet: { 'zh-CN': 'QQ钱包', en: 'QQ Wallet' },
+  baidu: { 'zh-CN': '百度钱包', en: 'Baidu Wallet' },
   ecny: { 'zh-CN': '数字人民币', en: 'e-CNY' },
   aggregator: { 'zh-CN': '聚合支付', en: 'Aggregated' },
 };

@@ -70,9 +70,10 @@ export const receiptSchema = z
     locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
     store: z.strictObject({ name: requiredText(64), address: shortText(128).default('') }),
     /** The receipt's own number: the sale number, or for a refund the refund number. */
-    saleNo: requiredText(40),
+    // A receipt number is `<terminal id, up to 32>-yyyymmdd-nnnn`: up to 46 characters, printed whole.
+    saleNo: requiredText(64),
     /** For refunds: the sale being refunded. */
-    originalSaleNo: shortText(40).optional(),
+    originalSaleNo: shortText(64).optional(),
     refundReason: shortText(64).optional(),
     cashier: requiredText(32),
     /** For refunds: the manager who authorised it. */
@@ -92,7 +93,7 @@ export const receiptSchema = z
     /** For kind 'copy': what is being reprinted. */
     copyOf: z.enum(['sale', 'refund']).default('sale'),
     /** For kind 'copy': how many times this receipt has been printed before. */
-    copyNumber: z.number().int().min(1).max(999).optional(),
+    copyNumber: z.number().int().min(1).max(1_000_000).optional(),
   })
   .superRefine((r, ctx) => {
     const isRefund = r.kind === 'refund' || (r.kind === 'copy' && r.copyOf === 'refund');

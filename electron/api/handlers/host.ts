@@ -4,6 +4,8 @@ import { saveSettingsPatch } from '../../services/settings-store';
 import { isoAt } from '../../clock';
 import { type HostInfo } from '../../../shared/api/host';
 import { countUnresolved, refuseWhileUnresolved } from '../../payments/engine/unresolved';
+import { outboxCounts } from '../../sync/outbox';
+import { PosError } from '../../../shared/api/result';
 
 export type HostInfoExtras = {
   connectivity(): HostInfo['connectivity'];
@@ -41,6 +43,15 @@ export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerM
         // Sandbox and live gateways know nothing of each other's orders: switch only once everything is final.
         if (saved.terminal.mode !== ctx.settings().terminal.mode) {
           refuseWhileUnresolved(countUnresolved(ctx.db, extras.uncertainSales()), 'switching between training and live mode');
+        }
+        // Queued records carry the ids they were made under, and HQ takes them only from that terminal: a new
+        // id while some still wait would leave them refused for good. Upload first, then rename.
+        const before = ctx.settings();
+        if (saved.terminal.id !== before.terminal.id || saved.store.id !== before.store.id) {
+          const { queued } = outboxCounts(ctx.db);
+          if (queued > 0) {
+            throw new PosError('INVALID_STATE', `${queued} record(s) still wait to go to HQ as terminal ${before.terminal.id} of store ${before.store.id}: let them upload first (Sync), then change the terminal or store id`);
+          }
         }
         appendAudit(ctx.db, isoAt(ctx.clock), session.user.id, 'settings.update', { sections: Object.keys(patch) });
         return saved;

@@ -52,7 +52,7 @@ export function saleReceipt(sale: SaleView, settings: Settings, cashierName: str
     paperWidth: settings.devices.paperWidth,
     locale: settings.ui.locale,
     store: { name: settings.store.name, address: settings.store.address },
-    saleNo: sale.receiptNo.slice(0, 40),
+    saleNo: sale.receiptNo,
     cashier: (cashierName.trim() || sale.cashierId).slice(0, 32),
     terminal: settings.terminal.id,
     time: sale.completedAt ?? sale.createdAt,

@@ -18,7 +18,7 @@ export type RefundSource = { refund: RefundRow; parts: PartRow[]; sale: SaleView
 export function refundNumber(db: Db, refund: RefundRow, saleNo: string): string {
   const n = listRefundsForSale(db, refund.sale_id).filter((r) => r.purpose === 'refund').findIndex((r) => r.id === refund.id) + 1;
   const suffix = `-R${Math.max(1, n)}`;
-  return `${saleNo.slice(0, 40 - suffix.length)}${suffix}`;
+  return `${saleNo.slice(0, 64 - suffix.length)}${suffix}`;
 }
 
 export function loadRefund(db: Db, refundId: string, getSale: (saleId: string) => SaleView): RefundSource {
@@ -76,7 +76,7 @@ export function refundReceipt(src: RefundSource, settings: Settings, userName: (
     locale: settings.ui.locale,
     store: { name: settings.store.name, address: settings.store.address },
     saleNo: src.refundNo,
-    originalSaleNo: sale.receiptNo.slice(0, 40),
+    originalSaleNo: sale.receiptNo,
     ...(refund.reason?.trim() ? { refundReason: refund.reason.trim().slice(0, 64) } : {}),
     cashier: name(refund.requested_by),
     authorizedBy: name(refund.authorized_by),

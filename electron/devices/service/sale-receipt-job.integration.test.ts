@@ -58,6 +58,21 @@ describe('the receipt job of a paid sale', () => {
     expect(receipt.some((l) => /现金|微信|支付宝/.test(l))).toBe(false);
   });
 
+  it('prints the whole receipt number of a terminal with a long id (32 characters), and of its refund', async () => {
+    const id = 'STORE-0001-FRONT-COUNTER-TILL-02';
+    expect(id).toHaveLength(32);
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, id } });
+    const saleId = await t.paidSale(900);
+    const { receiptNo } = await t.must('sale.get', { saleId });
+    expect(receiptNo).toMatch(new RegExp(`^${id}-\\d{8}-0001$`));
+    const receipt = (await t.must('devices.printReceipt', { saleId })).preview.map((l) => l.text).join('\n');
+    expect(receipt.replace(/\s+/g, '')).toContain(receiptNo);
+    const refund = await t.must('refund.request', { saleId, amountFen: 100 });
+    await waitFor(() => t.of('print.job').some((j) => j.refundId === refund.id && j.state === 'printed'), 'refund printed');
+    const slip = (await t.must('devices.printReceipt', { refundId: refund.id })).preview.map((l) => l.text).join('\n');
+    expect(slip.replace(/\s+/g, '')).toContain(`${receiptNo}-R1`);
+  });
+
   it('is not made when auto-print is off, nor for a voided sale', async () => {
     await t.configure({ autoPrint: false });
     const seen = jobsSeenInsideTheSaleTransaction();
