@@ -74,6 +74,10 @@ export function insertSale(db: Db, row: Omit<SaleRow, 'paid_fen' | 'refunded_fen
 
 export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
 
+/** By receipt number (unique, indexed). */
+export const findSaleByReceiptNo = (db: Db, receiptNo: string): SaleRow | undefined =>
+  stmt(db, 'SELECT * FROM sales WHERE receipt_no = ?').get(receiptNo) as SaleRow | undefined;
+
 /**
  * The day's sales, newest first, and with them any sale of an earlier day still unfinished: money moving on it
  * (`paying`) or in `alsoIds` (a sale a power-loss check holds); and a sale of the day before that ended

@@ -9,7 +9,7 @@ import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, T
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
 import { activeAttemptForSale, payingAttemptForSale } from '../payments/engine/attempts';
-import { type SaleRow, countLines, countTenders, deleteLine, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
+import { type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
 import { dueFen, saleView } from './view';
@@ -135,6 +135,21 @@ export function createSalesService(deps: SalesDeps) {
     },
 
     get: (saleId: string): SaleView => saleView(db, saleId),
+
+    /**
+     * A sale of any day by the number on its receipt: typed as printed (any case, spaces around), or a refund
+     * slip's number (`<sale number>-R<n>`), which names its sale.
+     */
+    find(typed: string): SaleView {
+      const wanted = typed.trim();
+      // Terminal ids may have lower-case letters: as typed first, then in capitals (how ids usually are).
+      const candidates = new Set([wanted, wanted.toUpperCase()].flatMap((n) => [n, n.replace(/-R\d+$/i, '')]));
+      for (const no of candidates) {
+        const sale = findSaleByReceiptNo(db, no);
+        if (sale) return saleView(db, sale);
+      }
+      throw new PosError('NOT_FOUND', `no sale with receipt number ${wanted.slice(0, 70)} on this till`);
+    },
 
     list(status: SaleStatus | undefined, limit: number): SaleView[] {
       return listSales(db, businessDate(clock.now()), status, limit, deps.uncertainSaleIds?.() ?? []).map((s) => saleView(db, s));

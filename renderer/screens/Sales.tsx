@@ -1,8 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { type SaleView } from '../../shared/sales/views';
 import { useApp } from '../stores/app';
 import { useDevices } from '../stores/devices';
-import { connectSales, refreshSales, selectSale, useSales } from '../stores/sales';
+import { connectSales, findSale, refreshSales, selectSale, useSales } from '../stores/sales';
 import { listedSales } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
@@ -59,6 +59,29 @@ function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: stri
   );
 }
 
+/** A sale of any day by the number on its receipt: a customer back with a receipt from another day. */
+function FindSale() {
+  const t = useT();
+  const findError = useSales((s) => s.findError);
+  const [receiptNo, setReceiptNo] = useState('');
+  return (
+    <form
+      className="entry"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (receiptNo.trim() !== '') void findSale(receiptNo).then((ok) => ok && setReceiptNo(''));
+      }}
+    >
+      <label htmlFor="sale-find-input">{t('sales.find.label')}</label>
+      <input id="sale-find-input" data-testid="sale-find-input" autoComplete="off" maxLength={70} placeholder="T01-20261125-0001" value={receiptNo} onChange={(e) => setReceiptNo(e.target.value)} />
+      <button type="submit" data-testid="sale-find" disabled={receiptNo.trim() === ''}>
+        {t('sales.find.submit')}
+      </button>
+      <ApiErrorLine error={findError} testId="sale-find-error" />
+    </form>
+  );
+}
+
 /** The receipt printed last from this screen, as it came out (or is queued to), beside the sale. */
 function ReceiptPanel() {
   const t = useT();
@@ -108,7 +131,8 @@ export function Sales() {
   useEffect(() => (api ? connectSales() : undefined), [api]);
 
   const sales = listedSales(all);
-  const selected = all.find((s) => s.id === selectedId) ?? null;
+  const found = useSales((s) => s.found);
+  const selected = all.find((s) => s.id === selectedId) ?? (found !== null && found.id === selectedId ? found : null);
 
   return (
     <main className="sales" data-testid="sales-screen">
@@ -119,6 +143,7 @@ export function Sales() {
             {t('sales.refresh')}
           </button>
         </div>
+        <FindSale />
         <ApiErrorLine error={listError} testId="sales-error" />
         {!loaded ? (
           <p className="hint left">{t('sales.loading')}</p>

@@ -31,6 +31,9 @@ type SalesState = {
   /** A refused `refund.retry`, with the refund it was for (the channel's own failure shows on the refund). */
   retryError: { refundId: string; error: ApiError } | null;
   printError: ApiError | null;
+  /** A sale looked up by its receipt number (any day): shown while selected, even when not on today's list. */
+  found: SaleView | null;
+  findError: ApiError | null;
 };
 
 const initial: SalesState = {
@@ -47,6 +50,8 @@ const initial: SalesState = {
   refundError: null,
   retryError: null,
   printError: null,
+  found: null,
+  findError: null,
 };
 
 export const useSales = create<SalesState>(() => initial);
@@ -87,8 +92,22 @@ export function refreshSales(): Promise<void> {
 async function refreshSale(saleId: string): Promise<void> {
   const [sale, refunds] = await Promise.all([api().call('sale.get', { saleId }), api().call('refund.list', { saleId })]);
   const st = useSales.getState();
-  if (sale.ok) useSales.setState({ sales: upsertSale(st.sales, sale.value) });
+  // A sale looked up from an earlier day stays out of today's list.
+  if (sale.ok && st.found?.id === saleId && !st.sales.some((s) => s.id === saleId)) useSales.setState({ found: sale.value });
+  else if (sale.ok) useSales.setState({ sales: upsertSale(st.sales, sale.value) });
   if (refunds.ok && useSales.getState().selectedId === saleId) useSales.setState({ refunds: refunds.value, refundsFor: saleId });
+}
+
+/** Looks a sale up by the number on its receipt (a customer back another day) and selects it; false if none. */
+export async function findSale(receiptNo: string): Promise<boolean> {
+  const r = await api().call('sale.find', { receiptNo });
+  if (!r.ok) {
+    useSales.setState({ findError: r.error });
+    return false;
+  }
+  useSales.setState({ found: r.value, findError: null });
+  await selectSale(r.value.id);
+  return true;
 }
 
 export async function selectSale(saleId: string | null): Promise<void> {

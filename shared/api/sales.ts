@@ -31,6 +31,8 @@ export const saleMethods = {
   ),
   'sale.removeLine': method('cashier', z.strictObject({ saleId: idSchema, lineId: idSchema }), saleViewSchema),
   'sale.get': method('cashier', z.strictObject({ saleId: idSchema }), saleViewSchema),
+  /** A sale of any day by its receipt number (as printed; a refund slip's `-R<n>` is ignored): NOT_FOUND if none. */
+  'sale.find': method('cashier', z.strictObject({ receiptNo: z.string().trim().min(1).max(70) }), saleViewSchema),
   /** Today's sales on this terminal, newest first. */
   'sale.list': method(
     'cashier',

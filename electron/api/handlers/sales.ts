@@ -2,7 +2,7 @@ import { type HandlerMap, type HostContext, requireSession } from '../context';
 import { authorizeManager } from '../../sales/authorize';
 import { type Payments } from '../../payments/engine/compose';
 
-type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.list' | 'sale.tenderCash' | 'sale.complete' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
+type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.find' | 'sale.list' | 'sale.tenderCash' | 'sale.complete' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
 
 export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMethods> {
   return {
@@ -10,6 +10,7 @@ export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMeth
     'sale.addLine': (input) => p.sales.addLine(input),
     'sale.removeLine': (input) => p.sales.removeLine(input.saleId, input.lineId),
     'sale.get': (input) => p.sales.get(input.saleId),
+    'sale.find': (input) => p.sales.find(input.receiptNo),
     'sale.list': (input) => p.sales.list(input.status, input.limit),
     'sale.tenderCash': (input, call) => p.sales.tenderCash(input.saleId, input.givenFen, input.amountFen, requireSession(call).user.id),
     'sale.complete': (input, call) => p.sales.complete(input.saleId, requireSession(call).user.id),
