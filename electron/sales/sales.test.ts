@@ -96,11 +96,12 @@ describe('sales', () => {
     const { t } = await setup();
     const saleId = await t.openSale(3000);
     expect(await t.must('sale.tenderCash', { saleId, givenFen: 1000 })).toMatchObject({ status: 'paying', dueFen: 2000 });
-    expect(await t.call('sale.addLine', { saleId, kind: 'amount', unitPriceFen: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    // The customer adds an item after paying part: the code then pays the rest, the new item included.
+    expect(await t.must('sale.addLine', { saleId, kind: 'amount', unitPriceFen: 5 })).toMatchObject({ status: 'paying', dueFen: 2005 });
     await paidByCode(t, saleId);
     const s = await t.must('sale.get', { saleId });
-    expect(s).toMatchObject({ status: 'paid', paidFen: 3000 });
-    expect(t.records[0]?.payload).toMatchObject({ tenders: [{ kind: 'cash', amountFen: 1000 }, { kind: 'code', channel: 'wechat', amountFen: 2000 }] });
+    expect(s).toMatchObject({ status: 'paid', paidFen: 3005 });
+    expect(t.records[0]?.payload).toMatchObject({ tenders: [{ kind: 'cash', amountFen: 1000 }, { kind: 'code', channel: 'wechat', amountFen: 2005 }] });
   });
 });
 

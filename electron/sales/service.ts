@@ -8,7 +8,7 @@ import { PosError } from '../../shared/api/result';
 import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, TENDER_LIMIT_MESSAGE, businessDate, cashTender, lineAmounts, overTenderLimit, saleTotals } from '../../shared/sales/money';
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
-import { activeAttemptForSale, payingAttemptForSale } from '../payments/engine/attempts';
+import { payingAttemptForSale } from '../payments/engine/attempts';
 import { type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
@@ -52,11 +52,16 @@ export function requireSale(db: Db, saleId: string): SaleRow {
   return sale;
 }
 
-/** Lines can change only while nothing has been paid or is being paid. */
-function requireEditable(db: Db, saleId: string): SaleRow {
+/**
+ * Lines can change until the sale ends, but never while a code payment may still pay it (its amount was
+ * what was due when it started) nor while a power-loss check holds the sale. With part already paid, the
+ * total may not drop below it (removeLine).
+ */
+function requireEditable(db: Db, saleId: string, uncertain: boolean): SaleRow {
   const sale = requireSale(db, saleId);
-  if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
-  if (sale.status !== 'open' || sale.paid_fen > 0) throw new PosError('INVALID_STATE', `the sale is ${sale.status}: lines can no longer change`);
+  if (payingAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+  if (uncertain) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
+  if (sale.status !== 'open' && sale.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${sale.status}: lines can no longer change`);
   return sale;
 }
 
@@ -104,7 +109,7 @@ export function createSalesService(deps: SalesDeps) {
       if (!name) throw new PosError('VALIDATION', 'a product line needs a name or a sku');
       const when = at();
       db.transaction(() => {
-        requireEditable(db, input.saleId);
+        requireEditable(db, input.saleId, deps.paymentUncertain?.(input.saleId) ?? false);
         if (countLines(db, input.saleId) >= MAX_SALE_LINES) throw new PosError('INVALID_STATE', LINE_LIMIT_MESSAGE);
         insertLine(db, {
           id: uuidv7(clock.now()),
@@ -126,11 +131,20 @@ export function createSalesService(deps: SalesDeps) {
 
     removeLine(saleId: string, lineId: string): SaleView {
       const when = at();
-      db.transaction(() => {
-        requireEditable(db, saleId);
-        if (!deleteLine(db, saleId, lineId)) throw new PosError('NOT_FOUND', 'no such line on this sale');
+      const sale = db.transaction(() => {
+        const current = requireEditable(db, saleId, deps.paymentUncertain?.(saleId) ?? false);
+        const line = listLines(db, saleId).find((l) => l.id === lineId);
+        if (!line) throw new PosError('NOT_FOUND', 'no such line on this sale');
+        if (current.total_fen - line.total_fen < current.paid_fen) {
+          throw new PosError('INVALID_STATE', `without this line the sale comes to ${current.total_fen - line.total_fen} fen, less than the ${current.paid_fen} fen already paid: give money back with a void instead`);
+        }
+        deleteLine(db, saleId, lineId);
         recomputeTotals(saleId, when);
+        const after = requireSale(db, saleId);
+        // Part paid and the rest just removed: what was paid covers the sale now, which completes it.
+        return after.paid_fen > 0 ? settleSale(db, deps, saleId, when, { sale: after }) : after;
       })();
+      changed(sale);
       return saleView(db, saleId);
     },
 
@@ -184,7 +198,7 @@ export function createSalesService(deps: SalesDeps) {
       const when = at();
       const sale = db.transaction(() => {
         const current = requireSale(db, saleId);
-        if (activeAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (payingAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
         if (current.status !== 'open') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (countLines(db, saleId) === 0) throw new PosError('INVALID_STATE', 'the sale has no lines: add an item first, or start a new sale');
         if (current.total_fen !== 0 || current.paid_fen !== 0) throw new PosError('INVALID_STATE', `${dueFen(current)} fen is still due: take the payment (only a sale with nothing to pay is completed this way)`);

@@ -66,6 +66,9 @@ export function Checkout() {
   const canPay = sale !== null && sale.dueFen > 0 && !paymentRunning && !done;
   // A code payment the cashier cancelled, or one being given back, can never pay the sale: cash goes on.
   const givingBack = attempt !== null && paymentRunning && (attempt.cancelRequested || attempt.state === 'reversing');
+  // Lines change until the sale ends, but not while a code payment may still pay it; with part paid, a line
+  // goes only if what is left still covers what was paid (the host checks the same).
+  const editable = sale !== null && (sale.status === 'open' || sale.status === 'paying') && (!paymentRunning || givingBack);
   const canPayCash = sale !== null && sale.dueFen > 0 && !done && sale.status !== 'voided' && (!paymentRunning || givingBack);
 
   // A payment that has just ended: an error shown before it (a scan refused meanwhile) is about the past, and
@@ -142,7 +145,7 @@ export function Checkout() {
                 <td className="qty">×{l.quantity}</td>
                 <td className="num">{formatFen(l.totalFen)}</td>
                 <td>
-                  {sale.status === 'open' && sale.paidFen === 0 && (
+                  {editable && sale.totalFen - l.totalFen >= sale.paidFen && (
                     <button type="button" className="link" onClick={() => void removeLine(l.id)} aria-label={t('checkout.removeLine')}>
                       ✕
                     </button>
@@ -152,7 +155,7 @@ export function Checkout() {
             ))}
           </tbody>
         </table>
-        {sale.status === 'open' && sale.paidFen === 0 && (
+        {editable && (
           <form
             className="entry"
             onSubmit={(e) => {
