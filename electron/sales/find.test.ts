@@ -24,6 +24,16 @@ describe('sale.find', () => {
     expect(await t.must('refund.request', { saleId, amountFen: 200, reason: '退货' })).toMatchObject({ state: 'succeeded' });
   });
 
+  it('finds a sale of a till whose id has mixed-case letters, typed in any case', async () => {
+    t = await startPaymentsHost();
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, id: 'Till-a' } });
+    const saleId = await t.openSale(300);
+    const { receiptNo } = await t.must('sale.get', { saleId });
+    expect(receiptNo).toMatch(/^Till-a-/);
+    expect((await t.must('sale.find', { receiptNo: receiptNo.toUpperCase() })).id).toBe(saleId);
+    expect((await t.must('sale.find', { receiptNo: receiptNo.toLowerCase() })).id).toBe(saleId);
+  });
+
   it('says clearly when there is no such sale, and refuses an empty number', async () => {
     t = await startPaymentsHost();
     expect(await t.call('sale.find', { receiptNo: 'T01-20200101-0001' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('T01-20200101-0001') } });

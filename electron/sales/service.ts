@@ -156,8 +156,12 @@ export function createSalesService(deps: SalesDeps) {
      */
     find(typed: string): SaleView {
       const wanted = typed.trim();
-      // Terminal ids may have lower-case letters: as typed first, then in capitals (how ids usually are).
-      const candidates = new Set([wanted, wanted.toUpperCase()].flatMap((n) => [n, n.replace(/-R\d+$/i, '')]));
+      // Terminal ids may have lower-case letters: as typed, in capitals (how ids usually are), in small
+      // letters, and with this till's own id spelled as it is set.
+      const own = deps.settings().terminal.id;
+      const spellings = [wanted, wanted.toUpperCase(), wanted.toLowerCase()];
+      if (wanted.toLowerCase().startsWith(`${own.toLowerCase()}-`)) spellings.push(own + wanted.slice(own.length));
+      const candidates = new Set(spellings.flatMap((n) => [n, n.replace(/-R\d+$/i, '')]));
       for (const no of candidates) {
         const sale = findSaleByReceiptNo(db, no);
         if (sale) return saleView(db, sale);
@@ -199,6 +203,7 @@ export function createSalesService(deps: SalesDeps) {
       const sale = db.transaction(() => {
         const current = requireSale(db, saleId);
         if (payingAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
+        if (deps.paymentUncertain?.(saleId)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
         if (current.status !== 'open') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (countLines(db, saleId) === 0) throw new PosError('INVALID_STATE', 'the sale has no lines: add an item first, or start a new sale');
         if (current.total_fen !== 0 || current.paid_fen !== 0) throw new PosError('INVALID_STATE', `${dueFen(current)} fen is still due: take the payment (only a sale with nothing to pay is completed this way)`);

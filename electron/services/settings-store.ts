@@ -5,17 +5,28 @@ import { DEFAULT_SETTINGS, mergeSettings, type Settings, type SettingsPatch, set
 /**
  * Settings persisted one row per section (JSON). Reading merges stored sections over the defaults, so a
  * section added by a later version appears with its defaults, and a stored field that no longer
- * validates falls back to the default instead of bricking the till.
+ * validates falls back to the default instead of bricking the till: that field alone. A whole section
+ * falling back would silently turn a live till's terminal (id, mode) into the default training one because
+ * of, say, a name a newer version no longer takes.
  */
 export function loadSettings(db: Db): Settings {
   const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
   let settings = DEFAULT_SETTINGS;
   for (const row of rows) {
     if (!Object.hasOwn(settingsSections, row.key)) continue;
+    let stored: unknown;
     try {
-      settings = mergeSettings(settings, { [row.key]: JSON.parse(row.value) as unknown });
+      stored = JSON.parse(row.value) as unknown;
+      settings = mergeSettings(settings, { [row.key]: stored });
     } catch {
-      // keep the default for this section; the next save rewrites it
+      if (typeof stored !== 'object' || stored === null) continue; // unreadable: the section's defaults
+      for (const [field, value] of Object.entries(stored)) {
+        try {
+          settings = mergeSettings(settings, { [row.key]: { [field]: value } });
+        } catch {
+          // this field keeps its default; the next save rewrites it
+        }
+      }
     }
   }
   return settings;

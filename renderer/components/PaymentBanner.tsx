@@ -13,8 +13,9 @@ export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | 
         <div className="banner paid" data-testid="payment-banner" data-phase="paid">
           {t('phase.salePaid')}
         </div>
-        {/* Paid otherwise (cash) while a cancelled code payment goes back: it stays in view until it ends. */}
-        {attempt && attempt.state !== 'succeeded' && <AttemptBanner attempt={attempt} testId="giveback-banner" />}
+        {/* Paid otherwise (cash) while a cancelled code payment goes back: it stays in view until it ends. A
+            payment that simply failed is not shown: its advice ("pay another way") is about the past. */}
+        {attempt && (attempt.cancelRequested || attempt.state === 'reversing' || attempt.state === 'reversed') && <AttemptBanner attempt={attempt} testId="giveback-banner" />}
       </>
     );
   }
