@@ -16,6 +16,36 @@ import { canVoid } from '../stores/sales-logic';
  * A sale that cannot go on (the customer leaves, a sale left uncertain by a power loss) is voided here with
  * a manager's approval; the voided state says what goes back, then the next customer.
  */
+/**
+ * Only part of what is due on the next code (the customer's wallet holds less): the rest is paid after it,
+ * in cash or with another code. Empty: the code pays all that is due. Typed and scanned codes both use it.
+ */
+function CodePartField({ dueFen }: { dueFen: number }) {
+  const t = useT();
+  const text = useCheckout((s) => s.codePart);
+  const fen = text.trim() === '' ? null : parseYuanInput(text);
+  const problem: MessageKey | null = text.trim() === '' ? null : fen === null || fen <= 0 ? 'checkout.amountFormat' : fen > dueFen ? 'checkout.codePartTooMuch' : null;
+  return (
+    <div className="entry">
+      <label htmlFor="code-part">{t('checkout.codePart')}</label>
+      <input
+        id="code-part"
+        data-testid="code-part"
+        inputMode="decimal"
+        autoComplete="off"
+        value={text}
+        placeholder={formatFen(dueFen)}
+        onChange={(e) => useCheckout.getState().setCodePart(e.target.value)}
+      />
+      {problem && (
+        <p className="hint" role="status" data-testid="code-part-hint">
+          {t(problem)}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function Checkout() {
   const api = useApp((s) => s.api);
   const sale = useCheckout((s) => s.sale);
@@ -230,6 +260,7 @@ export function Checkout() {
               </button>
             </form>
             <CheckoutCameraButton />
+            <CodePartField dueFen={sale.dueFen} />
           </>
         )}
         {canPayCash && (

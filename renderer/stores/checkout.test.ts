@@ -9,7 +9,7 @@ vi.hoisted(() => {
   vi.stubGlobal('document', { documentElement: { lang: 'zh-CN' } });
 });
 const { useApp } = await import('./app');
-const { addAmountLine, completeFreeSale, newSale, queryPayment, refreshSale, resumeOrNewSale, useCheckout } = await import('./checkout');
+const { addAmountLine, completeFreeSale, newSale, queryPayment, refreshSale, resumeOrNewSale, startCodePayment, useCheckout } = await import('./checkout');
 
 const attempt = (over: Partial<AttemptView> = {}): AttemptView => ({
   id: 'att1', saleId: 'saleA', orderNo: 'o1', wallet: 'wechat', gateway: 'wechat', amountFen: 300, maskedCode: '1345**********6789',
@@ -46,7 +46,7 @@ const running = (): boolean => {
   return a !== null && !['succeeded', 'failed', 'reversed'].includes(a.state);
 };
 
-beforeEach(() => useCheckout.setState({ sale: null, attempt: null, error: null, busy: false }));
+beforeEach(() => useCheckout.setState({ sale: null, attempt: null, error: null, busy: false, codePart: '' }));
 
 describe('checkout store', () => {
   it('a payment that ended while the screen was away is read again, not left "waiting for the password"', async () => {
@@ -68,6 +68,26 @@ describe('checkout store', () => {
     useCheckout.setState({ sale: free });
     expect(await completeFreeSale()).toBe(false);
     expect(useCheckout.getState()).toMatchObject({ sale: { status: 'open' }, error: { code: 'INVALID_STATE' } });
+  });
+
+  it('a part amount goes with the next code only, and a wrong one sends nothing', async () => {
+    const sent: unknown[] = [];
+    host({ 'payment.start': (input) => (sent.push(input), ok(attempt({ amountFen: 120 }))) });
+    useCheckout.setState({ sale: sale({ dueFen: 300 }), codePart: '1.2' });
+    await startCodePayment('134567890123456789');
+    expect(sent).toEqual([{ saleId: 'saleA', code: '134567890123456789', amountFen: 120 }]);
+    expect(useCheckout.getState().codePart).toBe('');
+    await startCodePayment('134567890123456780');
+    expect(sent[1]).toEqual({ saleId: 'saleA', code: '134567890123456780', amountFen: undefined });
+    for (const wrong of ['4元', '0', '3.01']) {
+      useCheckout.setState({ codePart: wrong, error: null });
+      await startCodePayment('134567890123456781');
+      expect(useCheckout.getState().error?.code).toBe('AMOUNT_INVALID');
+    }
+    expect(sent).toHaveLength(2);
+    // Another sale on screen: the part amount does not carry over.
+    useCheckout.getState().setSale(sale({ id: 'saleB' }));
+    expect(useCheckout.getState().codePart).toBe('');
   });
 
   it('a refused line reports false (what was keyed comes back)', async () => {

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { type AttemptView, type SaleView } from '../../shared/sales/views';
 import { type ApiError } from '../../shared/api/result';
 import { useApp } from './app';
+import { parseYuanInput } from '../format';
 
 /**
  * The cashier's current sale and its payment attempt. The host is the source of truth: every action
@@ -12,6 +13,13 @@ type CheckoutState = {
   attempt: AttemptView | null;
   error: ApiError | null;
   busy: boolean;
+  /**
+   * What the next code charges when only part of what is due goes on it (the customer's wallet holds less,
+   * the rest in cash or another code), as keyed in yuan; empty: all that is due. Typed and scanned codes
+   * alike use it.
+   */
+  codePart: string;
+  setCodePart(text: string): void;
   setSale(sale: SaleView | null): void;
   setAttempt(attempt: AttemptView | null): void;
   setError(error: ApiError | null): void;
@@ -23,7 +31,10 @@ export const useCheckout = create<CheckoutState>((set) => ({
   attempt: null,
   error: null,
   busy: false,
-  setSale: (sale) => set({ sale }),
+  codePart: '',
+  setCodePart: (codePart) => set({ codePart }),
+  // Another sale on screen: a part amount keyed for the previous one does not carry over.
+  setSale: (sale) => set((s) => (s.sale?.id === sale?.id ? { sale } : { sale, codePart: '' })),
   setAttempt: (attempt) => set({ attempt }),
   setError: (error) => set({ error }),
   async run(fn) {
@@ -37,6 +48,12 @@ export const useCheckout = create<CheckoutState>((set) => ({
     return r.value;
   },
 }));
+
+/** A keyed part amount in fen when it is usable (above 0, at most what is due); null otherwise. */
+export function codePartFen(text: string, dueFen: number): number | null {
+  const fen = parseYuanInput(text);
+  return fen !== null && fen > 0 && fen <= dueFen ? fen : null;
+}
 
 const api = () => {
   const a = useApp.getState().api;
@@ -133,9 +150,18 @@ export async function completeFreeSale(): Promise<boolean> {
 }
 
 export async function startCodePayment(code: string, amountFen?: number): Promise<void> {
-  const { sale, run } = useCheckout.getState();
+  const { sale, run, codePart, setError } = useCheckout.getState();
   if (!sale) return;
-  applyAttempt(await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen })));
+  let part = amountFen;
+  if (part === undefined && codePart.trim() !== '') {
+    part = codePartFen(codePart, sale.dueFen) ?? undefined;
+    // A part amount keyed wrongly never turns into "charge everything": nothing is sent until it is fixed.
+    if (part === undefined) return setError({ code: 'AMOUNT_INVALID', message: 'the part amount for the code is not valid: fix it or clear it, then scan again' });
+  }
+  const started = await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen: part }));
+  // The part amount was for this code: the next one charges what is then due, unless keyed again.
+  if (started) useCheckout.getState().setCodePart('');
+  applyAttempt(started);
 }
 
 export async function cancelPayment(): Promise<void> {
