@@ -11,12 +11,6 @@ import { useManagers } from '../components/ManagerApproval';
 import { canVoid } from '../stores/sales-logic';
 
 /**
- * The cashier's screen: key amounts (or scan), take the customer's payment code or cash, see one big
- * unmistakable payment state, next customer. Keyboard first: the focused field always says what Enter does.
- * A sale that cannot go on (the customer leaves, a sale left uncertain by a power loss) is voided here with
- * a manager's approval; the voided state says what goes back, then the next customer.
- */
-/**
  * Only part of what is due on the next code (the customer's wallet holds less): the rest is paid after it,
  * in cash or with another code. Empty: the code pays all that is due. Typed and scanned codes both use it.
  */
@@ -46,6 +40,12 @@ function CodePartField({ dueFen }: { dueFen: number }) {
   );
 }
 
+/**
+ * The cashier's screen: key amounts (or scan), take the customer's payment code or cash, see one big
+ * unmistakable payment state, next customer. Keyboard first: the focused field always says what Enter does.
+ * A sale that cannot go on (the customer leaves, a sale left uncertain by a power loss) is voided here with
+ * a manager's approval; the voided state says what goes back, then the next customer.
+ */
 export function Checkout() {
   const api = useApp((s) => s.api);
   const sale = useCheckout((s) => s.sale);
