@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeChannel, createFakeChannel, deferred, paid } from './testing/fake-channel';
-import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type FakeChannel, deferred, paid } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startWechatHost } from './testing/harness';
 import { type PayOutcome } from '../channels/types';
 
 // The customer gives up on the wallet and pays cash: once the cashier has cancelled the code payment (or it
@@ -14,9 +14,9 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<{ t: PaymentsTestHost; wx: FakeChannel }> {
-  const wx = createFakeChannel('wechat');
-  t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
-  return { t, wx };
+  const started = await startWechatHost();
+  t = started.t;
+  return started;
 }
 const waiting: PayOutcome = { status: 'waiting', code: 'USERPAYING', message: '' };
 const state = async (h: PaymentsTestHost, id: string) => (await h.must('payment.get', { attemptId: id })).state;

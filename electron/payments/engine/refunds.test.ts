@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeChannel, createFakeChannel, paid } from './testing/fake-channel';
-import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes, startPaymentsHost, startWechatHost } from './testing/harness';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -14,9 +14,9 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<{ t: PaymentsTestHost; wx: FakeChannel }> {
-  const wx = createFakeChannel('wechat');
-  t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
-  return { t, wx };
+  const started = await startWechatHost();
+  t = started.t;
+  return started;
 }
 
 /** A sale of `fen`, paid in full by a WeChat code. */

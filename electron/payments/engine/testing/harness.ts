@@ -5,6 +5,7 @@ import { type AnyEvent } from '../../../../shared/api/contract';
 import { type SettingsPatch } from '../../../../shared/settings';
 import { type ChannelTiming } from '../../../../shared/sales/payment-settings';
 import { type Clock } from '../../../clock';
+import { type FakeChannel, createFakeChannel } from './fake-channel';
 
 /** Test host with payments: captured outbox records and events, clock + I/O driving helpers, code factories. */
 export type PaymentsTestHost = TestHost & {
@@ -18,6 +19,12 @@ export type PaymentsTestHost = TestHost & {
   until(pred: () => boolean | Promise<boolean>, opts?: { advanceMs?: number; timeoutMs?: number; what?: string }): Promise<void>;
   openSale(totalFen: number): Promise<string>;
 };
+
+/** A payments host whose WeChat gateway is a scriptable fake (the common setup of engine tests). */
+export async function startWechatHost(): Promise<{ t: PaymentsTestHost; wx: FakeChannel }> {
+  const wx = createFakeChannel('wechat');
+  return { t: await startPaymentsHost({ payments: { fakes: { wechat: wx } } }), wx };
+}
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
