@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../stores/app';
-import { addAmountLine, cancelPayment, completeFreeSale, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
+import { addAmountLine, cancelPayment, codePartFen, completeFreeSale, followAttempt, newSale, queryPayment, refreshSale, removeLine, resumeOrNewSale, startCodePayment, tenderCash, useCheckout } from '../stores/checkout';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
 import { amountInputProblem, formatFen, parseYuanInput } from '../format';
@@ -17,8 +17,9 @@ import { canVoid } from '../stores/sales-logic';
 function CodePartField({ dueFen }: { dueFen: number }) {
   const t = useT();
   const text = useCheckout((s) => s.codePart);
-  const fen = text.trim() === '' ? null : parseYuanInput(text);
-  const problem: MessageKey | null = text.trim() === '' ? null : fen === null || fen <= 0 ? 'checkout.amountFormat' : fen > dueFen ? 'checkout.codePartTooMuch' : null;
+  // Usable as the store takes it (codePartFen); otherwise say whether it is too much or mistyped.
+  const problem: MessageKey | null =
+    text.trim() === '' || codePartFen(text, dueFen) !== null ? null : (parseYuanInput(text) ?? 0) > dueFen ? 'checkout.codePartTooMuch' : 'checkout.amountFormat';
   return (
     <div className="entry">
       <label htmlFor="code-part">{t('checkout.codePart')}</label>
