@@ -78,13 +78,17 @@ export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SE
 export const findSaleByReceiptNo = (db: Db, receiptNo: string): SaleRow | undefined =>
   stmt(db, 'SELECT * FROM sales WHERE receipt_no = ?').get(receiptNo) as SaleRow | undefined;
 
+/** Where a page of the sales list starts: just past this sale (the last one of the page before). */
+export type SalePageCursor = { createdAt: string; id: string };
+
 /**
  * The day's sales, newest first, and with them any sale of an earlier day still unfinished: money moving on it
  * (`paying`) or in `alsoIds` (a sale a power-loss check holds); and a sale of the day before that ended
  * today (opened before midnight, paid or voided after it). A sale open across midnight is never lost from
  * the till's list, before or after it ends. `dayStartIso`: the start of `date` in the store's time, as stored.
+ * `before`: the next page, after the last sale of the page before (newest first: opened earlier, then id).
  */
-export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number, alsoIds: readonly string[] = []): SaleRow[] {
+export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number, alsoIds: readonly string[] = [], before?: SalePageCursor): SaleRow[] {
   const dayStartMs = Date.parse(`${date}T00:00:00.000Z`) - STORE_UTC_OFFSET_MINUTES * 60_000;
   const dayBefore = new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
   // Four parts, each on an index (sales_by_day, sales_paying, the primary key, sales_by_day): an OR across
@@ -100,8 +104,18 @@ export function listSales(db: Db, date: string, status: SaleStatus | undefined, 
        UNION ALL
        SELECT * FROM sales WHERE business_date = @dayBefore AND status <> 'paying' AND (completed_at >= @dayStart OR voided_at >= @dayStart)
          AND id NOT IN (SELECT value FROM json_each(@also)) AND (@status IS NULL OR status = @status)
-     ) ORDER BY created_at DESC, id DESC LIMIT @limit`,
-  ).all({ date, dayBefore, dayStart: new Date(dayStartMs).toISOString(), status: status ?? null, also: JSON.stringify(alsoIds), limit });
+     ) WHERE @beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId)
+     ORDER BY created_at DESC, id DESC LIMIT @limit`,
+  ).all({
+    date,
+    dayBefore,
+    dayStart: new Date(dayStartMs).toISOString(),
+    status: status ?? null,
+    also: JSON.stringify(alsoIds),
+    limit,
+    beforeAt: before?.createdAt ?? null,
+    beforeId: before?.id ?? null,
+  });
   return rows as SaleRow[];
 }
 

@@ -82,6 +82,33 @@ describe('sales', () => {
     expect((await t.must('sale.list')).map((x) => [x.id, x.status])).toEqual([[voidedToday, 'voided']]);
   });
 
+  it('pages through a busy day: each page starts after the last sale of the one before, none twice, none missed', async () => {
+    const { t } = await setup();
+    const yesterday = await t.openSale(300);
+    t.clock.advance(24 * 3600_000);
+    await t.must('sale.tenderCash', { saleId: yesterday, givenFen: 300 }); // opened yesterday, paid today: listed last
+    // Several sales opened in the same millisecond: the id breaks the tie, and no page loses one of them.
+    for (let i = 0; i < 3; i++) await t.openSale(100 + i);
+    t.clock.advance(1000);
+    for (let i = 0; i < 4; i++) await t.openSale(200 + i);
+    const all = (await t.must('sale.list')).map((x) => x.id);
+    expect(all).toHaveLength(8);
+    expect(all.at(-1)).toBe(yesterday);
+    const paged: string[] = [];
+    let before: { createdAt: string; id: string } | undefined;
+    for (;;) {
+      const page = await t.must('sale.list', { limit: 3, ...(before ? { before } : {}) });
+      paged.push(...page.map((x) => x.id));
+      const last = page.at(-1);
+      if (page.length < 3 || !last) break;
+      before = { createdAt: last.createdAt, id: last.id };
+    }
+    expect(paged).toEqual(all);
+    // A status filter pages the same way; a malformed cursor is refused, not ignored.
+    expect((await t.must('sale.list', { status: 'paid', limit: 1 })).map((x) => x.id)).toEqual([yesterday]);
+    expect(await t.call('sale.list', { before: { createdAt: 'yesterday', id: yesterday } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
   it('cash with change completes the sale and writes it to the outbox once', async () => {
     const { t } = await setup();
     const saleId = await t.openSale(1850);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { type SaleView } from '../../shared/sales/views';
 import { useApp } from '../stores/app';
 import { useDevices } from '../stores/devices';
-import { connectSales, findSale, refreshSales, selectSale, useSales } from '../stores/sales';
+import { connectSales, findSale, loadMoreSales, refreshSales, selectSale, useSales } from '../stores/sales';
 import { listedSales } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
@@ -56,6 +56,25 @@ function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: stri
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A busy day has more sales than one page: the older ones come on request, after those shown. */
+function MoreSales() {
+  const t = useT();
+  const more = useSales((s) => s.more);
+  const loadingMore = useSales((s) => s.loadingMore);
+  const shown = listedSales(useSales((s) => s.sales)).length;
+  if (!more) return null;
+  return (
+    <p className="row">
+      <button type="button" data-testid="sales-more" disabled={loadingMore} onClick={() => void loadMoreSales()}>
+        {loadingMore ? t('sales.loading') : t('sales.more')}
+      </button>
+      <span className="hint left" data-testid="sales-shown">
+        {t('sales.shown').replace('{n}', String(shown))}
+      </span>
+    </p>
   );
 }
 
@@ -154,6 +173,7 @@ export function Sales() {
         ) : (
           <SalesTable sales={sales} selectedId={selectedId} />
         )}
+        {loaded && <MoreSales />}
         <p className="hint left">{t('sales.hint')}</p>
         {isManager && <ReconcilePanel />}
       </section>

@@ -61,6 +61,30 @@ export function refundFailure(refund: RefundView): string | null {
 }
 
 /** Sales worth listing: everything but the empty cart the checkout keeps open for the next customer. */
+/** The sales list comes a page at a time (the host's `sale.list`), newest first. */
+export const SALES_PAGE = 200;
+
+/** The host's list order, newest first: opened later, then the greater id. True when `a` comes after `b`. */
+const listedAfter = (a: SaleView, b: SaleView): boolean => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+
+/**
+ * The first page reloaded, with the older pages already shown kept behind it (a refresh must not take away
+ * what the manager scrolled to). A short first page is the whole day: nothing older is left.
+ */
+export function withFirstPage(shown: readonly SaleView[], page: readonly SaleView[], more: boolean): { sales: SaleView[]; more: boolean } {
+  const last = page.at(-1);
+  if (page.length < SALES_PAGE || !last) return { sales: [...page], more: false };
+  const ids = new Set(page.map((s) => s.id));
+  const older = shown.filter((s) => !ids.has(s.id) && listedAfter(s, last));
+  return { sales: [...page, ...older], more: older.length > 0 ? more : true };
+}
+
+/** The next page appended (a sale already shown is not shown twice); a short page is the last. */
+export function withNextPage(shown: readonly SaleView[], page: readonly SaleView[]): { sales: SaleView[]; more: boolean } {
+  const ids = new Set(shown.map((s) => s.id));
+  return { sales: [...shown, ...page.filter((s) => !ids.has(s.id))], more: page.length === SALES_PAGE };
+}
+
 export const listedSales = (sales: readonly SaleView[]): SaleView[] => sales.filter((s) => !(s.status === 'open' && s.lines.length === 0));
 
 /**

@@ -3,6 +3,7 @@ import { type PrintResult } from '../../shared/api/devices';
 import { type ApiError, type Result } from '../../shared/api/result';
 import { type RefundView, type SaleView } from '../../shared/sales/views';
 import { useApp } from './app';
+import { SALES_PAGE, withFirstPage, withNextPage } from './sales-logic';
 
 /**
  * The Sales screen: today's sales on this terminal, the one selected with its refunds, the refund being
@@ -12,8 +13,12 @@ import { useApp } from './app';
 export type ReceiptTarget = { saleId: string } | { refundId: string };
 
 type SalesState = {
+  /** Today's sales as loaded so far, newest first: the first page, and the older ones asked for. */
   sales: SaleView[];
   loaded: boolean;
+  /** The last page loaded was full: older sales of the day may be left. */
+  more: boolean;
+  loadingMore: boolean;
   selectedId: string | null;
   /** Refunds of the selected sale, oldest first. */
   refunds: RefundView[];
@@ -39,6 +44,8 @@ type SalesState = {
 const initial: SalesState = {
   sales: [],
   loaded: false,
+  more: false,
+  loadingMore: false,
   selectedId: null,
   refunds: [],
   refundsFor: null,
@@ -69,7 +76,7 @@ const upsertRefund = (refunds: RefundView[], refund: RefundView): RefundView[] =
 let listing: Promise<void> | null = null;
 let listAgain = false;
 
-/** Reloads today's sales; calls arriving while one runs are folded into one more run. */
+/** Reloads today's newest sales (older pages shown stay); calls arriving while one runs are folded into one more run. */
 export function refreshSales(): Promise<void> {
   if (listing) {
     listAgain = true;
@@ -78,14 +85,25 @@ export function refreshSales(): Promise<void> {
   listing = (async () => {
     do {
       listAgain = false;
-      const r = await api().call('sale.list', { limit: 200 });
-      if (r.ok) useSales.setState({ sales: r.value, loaded: true, listError: null });
+      const r = await api().call('sale.list', { limit: SALES_PAGE });
+      if (r.ok) useSales.setState((st) => ({ ...withFirstPage(st.sales, r.value, st.more), loaded: true, listError: null }));
       else useSales.setState({ listError: r.error, loaded: true });
     } while (listAgain);
   })().finally(() => {
     listing = null;
   });
   return listing;
+}
+
+/** Loads the next page of today's sales, older than the last one shown (a busy till has more than a page). */
+export async function loadMoreSales(): Promise<void> {
+  const st = useSales.getState();
+  const last = st.sales.at(-1);
+  if (!last || !st.more || st.loadingMore) return;
+  useSales.setState({ loadingMore: true });
+  const r = await api().call('sale.list', { limit: SALES_PAGE, before: { createdAt: last.createdAt, id: last.id } });
+  if (r.ok) useSales.setState((now) => ({ ...withNextPage(now.sales, r.value), loadingMore: false, listError: null }));
+  else useSales.setState({ loadingMore: false, listError: r.error });
 }
 
 /** Reloads one sale (and, when it is the selected one, its refunds). */

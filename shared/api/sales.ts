@@ -33,10 +33,19 @@ export const saleMethods = {
   'sale.get': method('cashier', z.strictObject({ saleId: idSchema }), saleViewSchema),
   /** A sale of any day by its receipt number (as printed; a refund slip's `-R<n>` is ignored): NOT_FOUND if none. */
   'sale.find': method('cashier', z.strictObject({ receiptNo: z.string().trim().min(1).max(70) }), saleViewSchema),
-  /** Today's sales on this terminal, newest first. */
+  /**
+   * Today's sales on this terminal, newest first, a page at a time: `before` (the last sale of the page
+   * before: its createdAt and id) asks for the next one. A page shorter than `limit` is the last.
+   */
   'sale.list': method(
     'cashier',
-    z.strictObject({ status: saleStatusSchema.optional(), limit: z.number().int().min(1).max(500).default(200) }).default({ limit: 200 }),
+    z
+      .strictObject({
+        status: saleStatusSchema.optional(),
+        limit: z.number().int().min(1).max(500).default(200),
+        before: z.strictObject({ createdAt: z.iso.datetime(), id: idSchema }).optional(),
+      })
+      .default({ limit: 200 }),
     z.array(saleViewSchema),
   ),
   /** Cash handed over: settles what is due (change computed) or, when less, part of it (mixed payment). */

@@ -11,7 +11,7 @@ export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMeth
     'sale.removeLine': (input) => p.sales.removeLine(input.saleId, input.lineId),
     'sale.get': (input) => p.sales.get(input.saleId),
     'sale.find': (input) => p.sales.find(input.receiptNo),
-    'sale.list': (input) => p.sales.list(input.status, input.limit),
+    'sale.list': (input) => p.sales.list(input.status, input.limit, input.before),
     'sale.tenderCash': (input, call) => p.sales.tenderCash(input.saleId, input.givenFen, input.amountFen, requireSession(call).user.id),
     'sale.complete': (input, call) => p.sales.complete(input.saleId, requireSession(call).user.id),
     'sale.void': (input, call) => {
