@@ -104,3 +104,37 @@ describe('page merging', () => {
     expect(withFirstPage(next.sales, first, next.more).sales.map((s) => s.id)).toEqual(next.sales.map((s) => s.id));
   });
 });
+
+describe('keeping the list up to date', () => {
+  it('a change to a listed sale reloads that sale only; a sale not listed yet reloads the newest page', async () => {
+    const all = day(3);
+    const calls: string[] = [];
+    const handlers = new Map<string, (p: unknown) => void>();
+    const api: PosApi = {
+      call: (async (method: string, input?: unknown) => {
+        calls.push(method);
+        if (method === 'sale.list') return { ok: true, value: page(all, input) };
+        if (method === 'sale.get') return { ok: true, value: { ...(all.find((s) => s.id === (input as { saleId: string }).saleId) as SaleView), status: 'refunded' } };
+        return { ok: true, value: [] };
+      }) as PosApi['call'],
+      on: ((event: string, fn: (p: unknown) => void) => {
+        handlers.set(event, fn);
+        return () => handlers.delete(event);
+      }) as PosApi['on'],
+    };
+    useApp.setState({ api });
+    const { connectSales } = await import('./sales');
+    const off = connectSales();
+    await vi.waitFor(() => expect(useSales.getState().loaded).toBe(true));
+    calls.length = 0;
+    handlers.get('sale.changed')?.({ saleId: 's0002', status: 'refunded', dueFen: 0 });
+    await vi.waitFor(() => expect(useSales.getState().sales.find((s) => s.id === 's0002')?.status).toBe('refunded'));
+    expect(calls).toEqual(['sale.get']); // not selected: its refunds are not asked for either
+    calls.length = 0;
+    all.unshift(sale(4));
+    handlers.get('sale.changed')?.({ saleId: 's0004', status: 'open', dueFen: 100 });
+    await vi.waitFor(() => expect(useSales.getState().sales.map((s) => s.id)).toEqual(['s0004', 's0003', 's0002', 's0001']));
+    expect(calls).toEqual(['sale.list']);
+    off();
+  });
+});

@@ -108,12 +108,14 @@ export async function loadMoreSales(): Promise<void> {
 
 /** Reloads one sale (and, when it is the selected one, its refunds). */
 async function refreshSale(saleId: string): Promise<void> {
-  const [sale, refunds] = await Promise.all([api().call('sale.get', { saleId }), api().call('refund.list', { saleId })]);
+  // Refunds only for the sale on screen: any other sale's are not shown.
+  const refundsWanted = useSales.getState().selectedId === saleId;
+  const [sale, refunds] = await Promise.all([api().call('sale.get', { saleId }), refundsWanted ? api().call('refund.list', { saleId }) : null]);
   const st = useSales.getState();
   // A sale looked up from an earlier day stays out of today's list.
   if (sale.ok && st.found?.id === saleId && !st.sales.some((s) => s.id === saleId)) useSales.setState({ found: sale.value });
   else if (sale.ok) useSales.setState({ sales: upsertSale(st.sales, sale.value) });
-  if (refunds.ok && useSales.getState().selectedId === saleId) useSales.setState({ refunds: refunds.value, refundsFor: saleId });
+  if (refunds?.ok && useSales.getState().selectedId === saleId) useSales.setState({ refunds: refunds.value, refundsFor: saleId });
 }
 
 /** Looks a sale up by the number on its receipt (a customer back another day) and selects it; false if none. */
@@ -142,8 +144,13 @@ export function connectSales(): () => void {
   if (selected) void refreshSale(selected);
   const offs = [
     a.on('sale.changed', (p) => {
+      // A sale on the list: reload that one (a busy till sends this for every scan and payment step, and
+      // reloading a page of sales each time would take the host's time from the cashier). A sale not on it
+      // (a new one, or a new day): the newest page again.
+      const st = useSales.getState();
+      if (st.sales.some((s) => s.id === p.saleId)) return void refreshSale(p.saleId);
       void refreshSales();
-      if (useSales.getState().selectedId === p.saleId) void refreshSale(p.saleId);
+      if (st.selectedId === p.saleId) void refreshSale(p.saleId);
     }),
     a.on('refund.progress', (refund) => {
       if (useSales.getState().selectedId !== refund.saleId) return;
