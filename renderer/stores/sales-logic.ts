@@ -60,7 +60,6 @@ export function refundFailure(refund: RefundView): string | null {
   return reasons.filter((r) => r !== '').join('; ') || null;
 }
 
-/** Sales worth listing: everything but the empty cart the checkout keeps open for the next customer. */
 /** The sales list comes a page at a time (the host's `sale.list`), newest first. */
 export const SALES_PAGE = 200;
 
@@ -85,6 +84,7 @@ export function withNextPage(shown: readonly SaleView[], page: readonly SaleView
   return { sales: [...shown, ...page.filter((s) => !ids.has(s.id))], more: page.length === SALES_PAGE };
 }
 
+/** Sales worth listing: everything but the empty cart the checkout keeps open for the next customer. */
 export const listedSales = (sales: readonly SaleView[]): SaleView[] => sales.filter((s) => !(s.status === 'open' && s.lines.length === 0));
 
 /**
