@@ -24,6 +24,8 @@ export type SaleRow = {
   completed_at: string | null;
   voided_at: string | null;
   void_reason: string | null;
+  /** 1: made in training mode (payments to the sandbox): never real money. */
+  training: 0 | 1;
 };
 
 export type LineRow = {
@@ -67,8 +69,8 @@ export const receiptNo = (terminalId: string, date: string, seq: number): string
 
 export function insertSale(db: Db, row: Omit<SaleRow, 'paid_fen' | 'refunded_fen' | 'completed_at' | 'voided_at' | 'void_reason'>): void {
   stmt(db, 
-    `INSERT INTO sales (id, terminal_id, store_id, business_date, receipt_seq, receipt_no, cashier_id, status, subtotal_fen, discount_fen, total_fen, created_at, updated_at)
-     VALUES (@id, @terminal_id, @store_id, @business_date, @receipt_seq, @receipt_no, @cashier_id, @status, @subtotal_fen, @discount_fen, @total_fen, @created_at, @updated_at)`,
+    `INSERT INTO sales (id, terminal_id, store_id, business_date, receipt_seq, receipt_no, cashier_id, status, subtotal_fen, discount_fen, total_fen, created_at, updated_at, training)
+     VALUES (@id, @terminal_id, @store_id, @business_date, @receipt_seq, @receipt_no, @cashier_id, @status, @subtotal_fen, @discount_fen, @total_fen, @created_at, @updated_at, @training)`,
   ).run(row);
 }
 

@@ -97,6 +97,7 @@ export function createSalesService(deps: SalesDeps) {
           total_fen: 0,
           created_at: isoAt(clock),
           updated_at: isoAt(clock),
+          training: s.terminal.mode === 'sandbox' ? 1 : 0,
         });
       })();
       return saleView(db, id);

@@ -65,6 +65,7 @@ export function saleView(db: Db, saleOrId: string | SaleRow): SaleView {
     createdAt: sale.created_at,
     completedAt: sale.completed_at,
     voidedAt: sale.voided_at,
+    training: sale.training === 1,
   };
 }
 

@@ -31,6 +31,17 @@ export function ApiErrorLine({ error, testId }: { error: ApiError | null; testId
   );
 }
 
+/** A sale made in training mode: practice, never real money. Nothing for a live sale. */
+export function TrainingBadge({ training }: { training: boolean }) {
+  const t = useT();
+  if (!training) return null;
+  return (
+    <span className="badge training" data-testid="sale-training">
+      {t('sales.training')}
+    </span>
+  );
+}
+
 export function SaleStatusBadge({ status }: { status: SaleStatus }) {
   const t = useT();
   return (

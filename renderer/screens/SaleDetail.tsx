@@ -5,7 +5,7 @@ import { useSales } from '../stores/sales';
 import { canRefund, canVoid, refundableFen } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
-import { ApiErrorLine, SaleStatusBadge, tenderText, timeOf } from '../components/SaleBits';
+import { ApiErrorLine, SaleStatusBadge, TrainingBadge, tenderText, timeOf } from '../components/SaleBits';
 import { PrintButtons } from '../components/PrintButtons';
 import { VoidSale, VoidedBanner } from '../components/VoidSale';
 import { RefundForm } from './RefundForm';
@@ -37,7 +37,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
   return (
     <section className="sale-detail" data-testid="sale-detail" data-sale-id={sale.id}>
       <h2>
-        <span data-testid="detail-receipt-no">{sale.receiptNo}</span> <SaleStatusBadge status={sale.status} />
+        <span data-testid="detail-receipt-no">{sale.receiptNo}</span> <SaleStatusBadge status={sale.status} /> <TrainingBadge training={sale.training} />
       </h2>
       <p className="hint left">{timeOf(sale.completedAt ?? sale.createdAt)}</p>
       {sale.status === 'voided' && <VoidedBanner sale={sale} handBack={justVoided} />}

@@ -7,7 +7,7 @@ import { listedSales } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
 import { ReceiptPreview } from '../components/ReceiptPreview';
-import { ApiErrorLine, SaleStatusBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
+import { ApiErrorLine, SaleStatusBadge, TrainingBadge, refundLabel, tenderText, timeOf } from '../components/SaleBits';
 import { useManagers } from '../components/ManagerApproval';
 import { SaleDetail } from './SaleDetail';
 import { ReconcilePanel } from './ReconcilePanel';
@@ -49,7 +49,7 @@ function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: stri
               {formatFen(s.totalFen)}
             </td>
             <td>
-              <SaleStatusBadge status={s.status} />
+              <SaleStatusBadge status={s.status} /> <TrainingBadge training={s.training} />
             </td>
             <td data-testid="sale-tenders">{s.tenders.map((tn) => tenderText(t, tn)).join(' + ')}</td>
           </tr>

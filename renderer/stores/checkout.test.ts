@@ -19,7 +19,7 @@ const attempt = (over: Partial<AttemptView> = {}): AttemptView => ({
 const sale = (over: Partial<SaleView> = {}): SaleView => ({
   id: 'saleA', receiptNo: 'T01-20261126-0001', businessDate: '2026-11-26', terminalId: 'T01', cashierId: 'u1', status: 'open',
   lines: [], tenders: [], subtotalFen: 300, discountFen: 0, totalFen: 300, paidFen: 0, dueFen: 300, refundedFen: 0,
-  activeAttempt: null, createdAt: '2026-11-26T01:00:00.000Z', completedAt: null, voidedAt: null, ...over,
+  activeAttempt: null, createdAt: '2026-11-26T01:00:00.000Z', completedAt: null, voidedAt: null, training: false, ...over,
 });
 const ok = <T>(value: T) => ({ ok: true as const, value });
 function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {

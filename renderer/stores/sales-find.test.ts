@@ -14,7 +14,7 @@ const { findSale, useSales } = await import('./sales');
 const sale = (over: Partial<SaleView> = {}): SaleView => ({
   id: 'old1', receiptNo: 'T01-20261120-0007', businessDate: '2026-11-20', terminalId: 'T01', cashierId: 'u1', status: 'paid',
   lines: [], tenders: [], subtotalFen: 300, discountFen: 0, totalFen: 300, paidFen: 300, dueFen: 0, refundedFen: 0,
-  activeAttempt: null, createdAt: '2026-11-20T01:00:00.000Z', completedAt: '2026-11-20T01:01:00.000Z', voidedAt: null, ...over,
+  activeAttempt: null, createdAt: '2026-11-20T01:00:00.000Z', completedAt: '2026-11-20T01:01:00.000Z', voidedAt: null, training: false, ...over,
 });
 
 function host(handlers: Record<string, (input: unknown) => unknown>): void {

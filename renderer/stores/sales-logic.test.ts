@@ -43,6 +43,7 @@ function sale(tenders: TenderView[], over: Partial<SaleView> = {}): SaleView {
     createdAt: T0,
     completedAt: T0,
     voidedAt: null,
+    training: false,
     ...over,
   };
 }

@@ -16,7 +16,7 @@ const { loadMoreSales, refreshSales, useSales } = await import('./sales');
 const sale = (n: number, over: Partial<SaleView> = {}): SaleView => ({
   id: `s${String(n).padStart(4, '0')}`, receiptNo: `T01-20261127-${String(n).padStart(4, '0')}`, businessDate: '2026-11-27', terminalId: 'T01', cashierId: 'u1', status: 'paid',
   lines: [], tenders: [], subtotalFen: 100, discountFen: 0, totalFen: 100, paidFen: 100, dueFen: 0, refundedFen: 0, activeAttempt: null,
-  createdAt: new Date(Date.UTC(2026, 10, 27, 1, 0, n)).toISOString(), completedAt: null, voidedAt: null, ...over,
+  createdAt: new Date(Date.UTC(2026, 10, 27, 1, 0, n)).toISOString(), completedAt: null, voidedAt: null, training: false, ...over,
 });
 /** The host's list: sales 1..count, newest first, a page at a time after `before`. */
 const day = (count: number): SaleView[] => Array.from({ length: count }, (_, i) => sale(count - i));

@@ -27,6 +27,8 @@ export type ReceiptLabels = {
   saleTitle: string;
   refundTitle: string;
   copyMark: string;
+  /** A receipt made in training mode. */
+  trainingMark: string;
   saleNo: string;
   originalSaleNo: string;
   refundReason: string;
@@ -58,6 +60,7 @@ export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
     saleTitle: '销售小票',
     refundTitle: '退款 / REFUND',
     copyMark: '重印',
+    trainingMark: '培训模式 非正式交易',
     saleNo: '单号',
     originalSaleNo: '原单号',
     refundReason: '原因',
@@ -85,6 +88,7 @@ export const LABELS: Record<'zh-CN' | 'en', ReceiptLabels> = {
     saleTitle: 'SALES RECEIPT',
     refundTitle: 'REFUND',
     copyMark: 'COPY',
+    trainingMark: 'TRAINING - NOT A SALE',
     saleNo: 'No.',
     originalSaleNo: 'Orig. No.',
     refundReason: 'Reason',

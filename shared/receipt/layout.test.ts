@@ -87,6 +87,12 @@ describe('preview', () => {
     expect(copy.join('\n')).toContain('退款 / REFUND');
     expect(copy.join('\n')).toContain('原单号');
   });
+  it('marks a training receipt under its title, in either language, and only a training one', () => {
+    expect(previewReceipt(parse(SAMPLE_SALE)).join('\n')).not.toContain('培训');
+    const zh = previewReceipt(parse({ ...SAMPLE_SALE, training: true }));
+    expect(zh.findIndex((l) => l.includes('*** 培训模式 非正式交易 ***'))).toBe(zh.findIndex((l) => l.includes('销售小票')) + 1);
+    expect(previewReceipt(parse({ ...SAMPLE_REFUND, locale: 'en', training: true })).join('\n')).toContain('*** TRAINING - NOT A SALE ***');
+  });
   it('shows money with ￥ and two decimals, negatives for discounts', () => {
     const text = previewReceipt(parse(SAMPLE_SALE)).join('\n');
     expect(text).toContain('￥48.40');

@@ -78,6 +78,7 @@ function addHeader(b: LayoutBuilder, r: Receipt, l: ReceiptLabels, isRefund: boo
     const n = r.copyNumber === undefined ? '' : ` #${r.copyNumber}`;
     b.text(`*** ${l.copyMark}${n} ***`, { align: 'center', bold: true });
   }
+  if (r.training) b.text(`*** ${l.trainingMark} ***`, { align: 'center', bold: true });
   b.push({ op: 'separator', char: '=' });
   b.row(`${isRefund ? l.refundNo : l.saleNo}:`, r.saleNo);
   if (r.originalSaleNo) b.row(`${l.originalSaleNo}:`, r.originalSaleNo);

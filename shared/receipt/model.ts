@@ -94,6 +94,8 @@ export const receiptSchema = z
     copyOf: z.enum(['sale', 'refund']).default('sale'),
     /** For kind 'copy': how many times this receipt has been printed before. */
     copyNumber: z.number().int().min(1).max(1_000_000).optional(),
+    /** Made in training mode: marked at the top, so it can never pass for a real receipt. */
+    training: z.boolean().default(false),
   })
   .superRefine((r, ctx) => {
     const isRefund = r.kind === 'refund' || (r.kind === 'copy' && r.copyOf === 'refund');

@@ -98,6 +98,8 @@ export const saleViewSchema = z.strictObject({
   createdAt: time,
   completedAt: time.nullable(),
   voidedAt: time.nullable(),
+  /** Made in training mode (payments to the sandbox): practice, never real money. */
+  training: z.boolean(),
 });
 export type SaleView = z.infer<typeof saleViewSchema>;
 

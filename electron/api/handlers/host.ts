@@ -5,6 +5,7 @@ import { isoAt } from '../../clock';
 import { type HostInfo } from '../../../shared/api/host';
 import { countUnresolved, refuseWhileUnresolved } from '../../payments/engine/unresolved';
 import { outboxCounts } from '../../sync/outbox';
+import { switchTrainingMode } from '../../sales/training';
 import { PosError } from '../../../shared/api/result';
 
 export type HostInfoExtras = {
@@ -43,6 +44,7 @@ export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerM
         // Sandbox and live gateways know nothing of each other's orders: switch only once everything is final.
         if (saved.terminal.mode !== ctx.settings().terminal.mode) {
           refuseWhileUnresolved(countUnresolved(ctx.db, extras.uncertainSales()), 'switching between training and live mode');
+          switchTrainingMode(ctx.db, saved.terminal.mode === 'sandbox', isoAt(ctx.clock));
         }
         // Queued records carry the ids they were made under, and HQ takes them only from that terminal: a new
         // id while some still wait would leave them refused for good. Upload first, then rename.

@@ -59,6 +59,7 @@ export function saleReceipt(sale: SaleView, settings: Settings, cashierName: str
     lines: sale.lines.map((l) => ({ name: l.name.trim() || '-', qty: l.quantity, unitPriceFen: l.unitPriceFen, lineTotalFen: l.totalFen, discountFen: l.discountFen })),
     totals: { subtotalFen: sale.subtotalFen, discountFen: sale.discountFen, totalFen: sale.totalFen },
     tenders: sale.tenders.map(tender),
+    training: sale.training,
   });
 }
 

@@ -87,5 +87,6 @@ export function refundReceipt(src: RefundSource, settings: Settings, userName: (
       ? { subtotalFen: sale.subtotalFen, discountFen: sale.discountFen, totalFen: sale.totalFen }
       : { subtotalFen: refund.amount_fen, discountFen: 0, totalFen: refund.amount_fen },
     tenders: parts.map((p) => partTender(p, sale)),
+    training: sale.training,
   });
 }

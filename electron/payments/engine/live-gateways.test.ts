@@ -130,11 +130,15 @@ describe('live gateways', () => {
   it('a payment whose gateways change while they are being built is refused before anything is sent', async () => {
     t = await startPaymentsHost();
     const saleId = await t.openSale(1_000);
-    // The first payment starts the in-process sandbox; the mode changes while it binds its port.
+    // Training and live never meet on one sale: the mode stays while this one holds a line.
+    const s = t.host.ctx.settings();
+    expect(await t.call('settings.update', { terminal: { ...s.terminal, mode: 'live' } })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: expect.stringContaining('not finished') } });
+    // The first payment starts the in-process sandbox; a request timeout changes while it binds its port.
     const started = t.call('payment.start', { saleId, code: codes.wechat() });
-    const switched = t.call('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
-    expect(await switched).toMatchObject({ ok: true });
-    expect(await started).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR', message: expect.stringMatching(/changed just now|left training mode/) } });
+    const timings = { ...s.payments.timings, wechat: { ...s.payments.timings.wechat, requestTimeoutMs: s.payments.timings.wechat.requestTimeoutMs + 1000 } };
+    const changed = t.call('settings.update', { payments: { ...s.payments, timings } });
+    expect(await changed).toMatchObject({ ok: true });
+    expect(await started).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR', message: expect.stringMatching(/changed just now/) } });
     expect(await t.must('payment.listForSale', { saleId })).toEqual([]);
   });
 

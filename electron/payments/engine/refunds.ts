@@ -6,6 +6,7 @@ import { PosError } from '../../../shared/api/result';
 import { SaleMathError, allocateRefund, businessDate } from '../../../shared/sales/money';
 import { type RefundView } from '../../../shared/sales/views';
 import { addTenderRefunded, getSale, getTender, listTenders, updateSale } from '../../sales/repo';
+import { refuseOtherModeRefund } from '../../sales/training';
 import { settleSale } from '../../sales/settle';
 import { dueFen } from '../../sales/view';
 import { getAttempt } from './attempts';
@@ -161,6 +162,7 @@ export function createRefunds(deps: RefundDeps) {
       }
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
+      refuseOtherModeRefund(sale.training === 1, deps.settings().terminal.mode === 'live');
       if (input.purpose === 'refund' && sale.completed_at === null) throw new PosError('INVALID_STATE', `the sale is ${sale.status}: only a paid sale can be refunded (void an unpaid one)`);
       const reserved = reservedByTender(db, sale.id);
       const tenders = listTenders(db, sale.id)
@@ -226,6 +228,8 @@ export function createRefunds(deps: RefundDeps) {
     async retry(refundId: string, actor: string, authorizedBy: string = actor): Promise<RefundView> {
       const refund = requireRefund(refundId);
       db.transaction(() => {
+        const sale = getSale(db, refund.sale_id);
+        if (sale) refuseOtherModeRefund(sale.training === 1, deps.settings().terminal.mode === 'live');
         const failed = listParts(db, refundId).filter((p) => p.state === 'failed');
         const reserved = reservedByTender(db, refund.sale_id);
         for (const p of failed) {

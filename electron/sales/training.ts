@@ -1,0 +1,34 @@
+import { stmt } from '../db/stmt';
+import { type Db } from '../db/open';
+import { PosError } from '../../shared/api/result';
+import { getOpenShift } from '../shifts/repo';
+
+/**
+ * Training and live never mix. A sale belongs to the mode it was opened in (`sales.training`): its
+ * payments, refunds and receipt follow it. So the till switches between training and live mode only when
+ * nothing of the other mode is under way: no sale holding a line or money and not finished, and no open
+ * shift (a drawer count is all practice or all real). The empty sale the checkout keeps ready for the next
+ * customer simply moves to the new mode. Call inside the settings transaction.
+ */
+export function switchTrainingMode(db: Db, training: boolean, at: string): void {
+  const unfinished = stmt(
+    db,
+    `SELECT receipt_no FROM sales
+     WHERE status IN ('open', 'paying') AND (paid_fen > 0 OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = sales.id))
+     ORDER BY created_at LIMIT 4`,
+  )
+    .pluck()
+    .all() as string[];
+  if (unfinished.length > 0) {
+    const named = unfinished.slice(0, 3).join(', ') + (unfinished.length > 3 ? ', …' : '');
+    throw new PosError('INVALID_STATE', `sales not finished (${named}): finish or void them before switching between training and live mode`);
+  }
+  if (getOpenShift(db)) throw new PosError('INVALID_STATE', 'a shift is open: close it before switching between training and live mode');
+  stmt(db, "UPDATE sales SET training = ?, updated_at = ? WHERE status = 'open' AND training <> ?").run(training ? 1 : 0, at, training ? 1 : 0);
+}
+
+/** A refund goes back through the mode the sale was paid in: a training sale has no real money to give back. */
+export function refuseOtherModeRefund(saleTraining: boolean, liveNow: boolean): void {
+  if (saleTraining && liveNow) throw new PosError('INVALID_STATE', 'this sale was made in training mode: nothing real to refund (switch to training mode to practise refunds)');
+  if (!saleTraining && !liveNow) throw new PosError('INVALID_STATE', 'this sale was paid in live mode: switch back to live mode to refund it');
+}
