@@ -16,6 +16,8 @@ test('a sale is found by its receipt number on the Sales tab; an unknown number 
   await page.getByTestId('sale-find-input').press('Enter');
   await expect(page.getByTestId('sale-find-error')).toHaveCount(0);
   await expect(page.getByTestId('detail-receipt-no')).toHaveText(receiptNo);
+  // Sold in training mode (the first-start default): said beside its status.
+  await expect(page.getByTestId('sale-detail').getByTestId('sale-training')).toHaveText('培训');
   await expect(page.getByTestId('sale-refundable')).toHaveText('￥6.50');
   await expect(page.getByTestId('sale-find-input')).toHaveValue('');
 });

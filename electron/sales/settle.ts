@@ -64,6 +64,7 @@ export function saleRecord(db: Db, sale: SaleRow, at: string) {
       })),
       // What a voided sale took went back to the customer: it keeps no tender.
       tenders: tenders.map((t) => (t.kind === 'cash' ? { kind: 'cash', amountFen: t.amount_fen } : { kind: 'code', channel: t.wallet ?? 'code', amountFen: t.amount_fen })),
+      ...(sale.training === 1 ? { training: true } : {}),
     },
   };
 }

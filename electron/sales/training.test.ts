@@ -75,4 +75,28 @@ describe('training and live mode never mix', () => {
     // Back in its own mode, the training sale refunds as before.
     expect(await h.call('refund.request', { saleId: practice })).toMatchObject({ ok: true });
   });
+
+  it('every record for HQ made in training mode says so (sales, refunds, shifts, cash movements); a live one does not', async () => {
+    const started = await startWechatHost();
+    t = started.t;
+    await t.must('shift.open', { openingFloatFen: 5_000 });
+    const practice = await cashSale(t, 900);
+    await t.must('refund.request', { saleId: practice, amountFen: 300 });
+    await t.must('shift.cashMovement', { direction: 'in', amountFen: 1_000, reason: 'float', requestId: '0190a6d0-0000-7000-8000-000000000001' });
+    await t.must('shift.close', { countedCashFen: 6_600 });
+    expect(t.records.map((r) => [r.kind, (r.payload as { training?: boolean }).training])).toEqual([
+      ['sale', true],
+      ['refund', true],
+      ['cash_movement', true],
+      ['shift_close', true],
+    ]);
+    t.records.length = 0;
+    expect(await switchTo(t, 'live')).toMatchObject({ ok: true });
+    const real = await cashSale(t, 400);
+    await t.must('refund.request', { saleId: real, amountFen: 100 });
+    expect(t.records.map((r) => [r.kind, 'training' in (r.payload as object)])).toEqual([
+      ['sale', false],
+      ['refund', false],
+    ]);
+  });
 });

@@ -7,7 +7,8 @@ import { type MovementRow, type ShiftRow } from './repo';
  * `shiftClosePayloadSchema`). Required fields first; the rest is the record as kept on the terminal.
  */
 
-export function cashMovementRecord(m: MovementRow): CommittedRecord {
+/** `training`: made in training mode (a shift never spans a switch between training and live, sales/training.ts). */
+export function cashMovementRecord(m: MovementRow, training: boolean): CommittedRecord {
   return {
     kind: 'cash_movement',
     id: m.id,
@@ -20,6 +21,7 @@ export function cashMovementRecord(m: MovementRow): CommittedRecord {
       shiftId: m.shift_id,
       actor: m.actor,
       ...(m.authorized_by === null ? {} : { authorizedBy: m.authorized_by }),
+      ...(training ? { training: true } : {}),
     },
   };
 }
@@ -28,7 +30,7 @@ export function cashMovementRecord(m: MovementRow): CommittedRecord {
  * A closed shift. Its business date is the day it opened (a shift past midnight still reports with the
  * day it started, as a Z report does); the record id is the shift id, unique like every other key.
  */
-export function shiftCloseRecord(s: ShiftRow, f: ShiftFigures, closed: { at: string; by: string; countedCashFen: number; differenceFen: number; note: string | null }): CommittedRecord {
+export function shiftCloseRecord(s: ShiftRow, f: ShiftFigures, closed: { at: string; by: string; countedCashFen: number; differenceFen: number; note: string | null }, training: boolean): CommittedRecord {
   return {
     kind: 'shift_close',
     id: s.id,
@@ -49,6 +51,7 @@ export function shiftCloseRecord(s: ShiftRow, f: ShiftFigures, closed: { at: str
       cashInFen: f.cashInFen,
       cashOutFen: f.cashOutFen,
       ...(closed.note === null ? {} : { note: closed.note }),
+      ...(training ? { training: true } : {}),
     },
   };
 }

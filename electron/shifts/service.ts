@@ -111,7 +111,7 @@ export function createShiftService(deps: ShiftDeps) {
           reason: movement.reason,
           authorizedBy: movement.authorized_by,
         });
-        deps.records.committed(db, cashMovementRecord(movement));
+        deps.records.committed(db, cashMovementRecord(movement, deps.settings().terminal.mode === 'sandbox'));
         return { movement, fresh: true };
       })();
       const shift = viewOf(result.movement.shift_id);
@@ -140,7 +140,7 @@ export function createShiftService(deps: ShiftDeps) {
         });
         if (!closed) throw new Error(`shift ${shift.id} was not open`);
         appendAudit(db, at, actor, 'shift.close', { shiftId: shift.id, expectedCashFen: figures.expectedCashFen, countedCashFen, differenceFen });
-        deps.records.committed(db, shiftCloseRecord(shift, figures, { at, by: actor, countedCashFen, differenceFen, note: kept }));
+        deps.records.committed(db, shiftCloseRecord(shift, figures, { at, by: actor, countedCashFen, differenceFen, note: kept }, deps.settings().terminal.mode === 'sandbox'));
         return shift.id;
       })();
       const view = viewOf(id);

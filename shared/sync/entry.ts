@@ -49,6 +49,12 @@ export const saleLineSchema = z.looseObject({
   amountFen: fenSchema,
 });
 
+/**
+ * Set on every record made in training mode (payments to a sandbox): practice, never real money. HQ keeps
+ * such records out of every total and counts them apart. Absent means a real record (older terminals too).
+ */
+const trainingField = { training: z.boolean().optional() };
+
 const sumFen = (tenders: readonly Tender[]): number => tenders.reduce((sum, t) => sum + t.amountFen, 0);
 
 function tendersMustCover(total: number, tenders: readonly Tender[], ctx: z.RefinementCtx, field: string): void {
@@ -70,6 +76,7 @@ export const salePayloadSchema = z
     // A voided sale may have no tenders (nothing was paid, or what was paid went back to the customer).
     tenders: z.array(tenderSchema).max(MAX_SALE_TENDERS),
     status: z.enum(['completed', 'voided']),
+    ...trainingField,
   })
   .superRefine((p, ctx) => {
     if (p.status === 'voided') return;
@@ -85,6 +92,7 @@ export const refundPayloadSchema = z
     saleId: idSchema,
     amountFen: fenSchema.positive(),
     tenders: tendersSchema,
+    ...trainingField,
   })
   .superRefine((p, ctx) => tendersMustCover(p.amountFen, p.tenders, ctx, 'amountFen'));
 
@@ -96,12 +104,14 @@ export const shiftClosePayloadSchema = z.looseObject({
   closedAt: createdAtSchema.optional(),
   expectedCashFen: fenSchema.optional(),
   countedCashFen: fenSchema.optional(),
+  ...trainingField,
 });
 
 export const cashMovementPayloadSchema = z.looseObject({
   direction: z.enum(['in', 'out']),
   amountFen: fenSchema.positive(),
   reason: z.string().max(256).optional(),
+  ...trainingField,
 });
 
 const entryBase = {

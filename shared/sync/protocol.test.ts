@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json';
-import { batchRequestSchema, batchResponseSchema, MAX_BATCH_ENTRIES, outboxEntrySchema } from './protocol';
+import { batchRequestSchema, batchResponseSchema, dailyTotalsSchema, MAX_BATCH_ENTRIES, outboxEntrySchema } from './protocol';
 import { cashTender, codeTender, sampleRefund, sampleSale } from './sample-entries';
 import { computeDailyTotals } from './totals';
 
@@ -122,6 +122,24 @@ describe('computeDailyTotals', () => {
     expect(totals.store).toMatchObject({ salesCount: 2, salesFen: 500 });
     expect(totals.byTender.map((t) => [t.tender, t.salesCount])).toEqual([['cash', 1]]);
     expect(totals.byTerminal[0]).toMatchObject({ terminalId: 'T01', salesCount: 2, salesFen: 500 });
+  });
+
+  it('counts records made in training mode apart, in no store, tender or terminal figure', () => {
+    const practice = sampleSale({ seq: 1, tenders: [cashTender(700)] });
+    const practiceRefund = sampleRefund({ seq: 2, saleId: 'T01-1', tenders: [cashTender(200)] });
+    const entries = [
+      outboxEntrySchema.parse({ ...practice, payload: { ...practice.payload, training: true } }),
+      outboxEntrySchema.parse({ ...practiceRefund, payload: { ...practiceRefund.payload, training: true } }),
+      sampleSale({ seq: 3, tenders: [codeTender('wechat', 500)] }),
+    ];
+    const totals = computeDailyTotals('2024-05-01', 'S001', entries);
+    expect(totals.store).toMatchObject({ salesCount: 1, salesFen: 500, refundsCount: 0, netFen: 500 });
+    expect(totals.byTender.map((t) => t.tender)).toEqual(['wechat']);
+    expect(totals.byTerminal).toEqual([expect.objectContaining({ terminalId: 'T01', salesCount: 1, netFen: 500 })]);
+    expect(totals.training).toEqual({ salesCount: 1, salesFen: 700, refundsCount: 1, refundsFen: 200, voidsCount: 0, voidsFen: 0, netFen: 500 });
+    expect(dailyTotalsSchema.parse(totals)).toEqual(totals);
+    // Anything but a boolean there is refused, not guessed.
+    expect(outboxEntrySchema.safeParse({ ...practice, payload: { ...practice.payload, training: 'yes' } }).success).toBe(false);
   });
 
   it('returns zeros for a day without entries', () => {

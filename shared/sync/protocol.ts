@@ -142,6 +142,8 @@ export const dailyTotalsSchema = z.strictObject({
   store: totalsFiguresSchema,
   byTender: z.array(tenderTotalsSchema),
   byTerminal: z.array(terminalTotalsSchema),
+  /** The store's records made in training mode, counted apart (in none of the figures above). */
+  training: totalsFiguresSchema.optional(),
 });
 export type DailyTotals = z.infer<typeof dailyTotalsSchema>;
 

@@ -4,6 +4,7 @@ import { type DailyTotals, type TenderTotals, type TerminalTotals, type TotalsFi
 /**
  * Store-wide daily totals from stored entries (pure; HQ feeds it the entries of one store and business
  * date). Sales with status 'completed' count as sales; refunds and voids count separately and reduce net.
+ * Records made in training mode count in `training` only.
  * Shift closes and cash movements are not sales figures and are ignored here.
  */
 export const emptyFigures = (): TotalsFigures => ({
@@ -80,10 +81,16 @@ export function computeDailyTotals(date: string, storeId: string, entries: Itera
   const storeByTender = new Map<string, TotalsFigures>();
   const terminals = new Map<string, { figures: TotalsFigures; byTender: Map<string, TotalsFigures> }>();
 
+  const training = emptyFigures();
   for (const entry of entries) {
     if (entry.businessDate !== date || entry.storeId !== storeId) continue;
     const movement = movementOf(entry);
     if (movement === null) continue;
+    // Practice, never real money: counted apart, in no other figure.
+    if (entry.payload.training === true) {
+      add(training, movement.kind, movement.amountFen);
+      continue;
+    }
     const terminal = getOrCreate(terminals, entry.terminalId, () => ({ figures: emptyFigures(), byTender: new Map() }));
     add(store, movement.kind, movement.amountFen);
     add(terminal.figures, movement.kind, movement.amountFen);
@@ -96,5 +103,5 @@ export function computeDailyTotals(date: string, storeId: string, entries: Itera
   const byTerminal: TerminalTotals[] = [...terminals.entries()]
     .sort(byKey)
     .map(([terminalId, t]) => ({ terminalId, ...t.figures, byTender: sortedTenders(t.byTender) }));
-  return { date, storeId, store, byTender: sortedTenders(storeByTender), byTerminal };
+  return { date, storeId, store, byTender: sortedTenders(storeByTender), byTerminal, training };
 }

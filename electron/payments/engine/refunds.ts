@@ -81,6 +81,7 @@ export function createRefunds(deps: RefundDeps) {
         reason: refund.reason ?? '',
         authorizedBy: refund.authorized_by,
         tenders: [part.kind === 'cash' ? { kind: 'cash', amountFen: part.amount_fen } : { kind: 'code', channel: wallet ?? 'code', amountFen: part.amount_fen }],
+        ...(sale.training === 1 ? { training: true } : {}),
       },
     });
   }
