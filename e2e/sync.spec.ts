@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { type Page } from '@playwright/test';
-import { expect, type RunningHost, startPos, test } from './fixtures';
+import { expect, MANAGER_PIN, type RunningHost, startPos, test } from './fixtures';
+import { apiClient } from './api';
 import { signInAsManager, addAmount, payCash } from './ui';
 import { dailyTotalsSchema, entriesResponseSchema } from '../shared/sync/protocol';
 
@@ -168,6 +169,24 @@ test('offline → online (issue #4): cash sales queue while HQ is down, drain wh
     expect(totals.store).toEqual({ salesCount: 0, salesFen: 0, ...none, netFen: 0 });
     expect(totals.byTender).toEqual([]);
     expect(totals.byTerminal).toEqual([]);
+
+    // Live: the till switches (nothing unfinished, no shift open) and a real cash sale reaches the real
+    // figures, per tender and terminal, while the practice stays apart.
+    const api = await apiClient(pos);
+    await api.must('session.login', { userId: 'manager', pin: MANAGER_PIN });
+    const settings = await api.must<{ terminal: Record<string, unknown> }>('settings.get');
+    await api.must('settings.update', { terminal: { ...settings.terminal, mode: 'live' } });
+    const real = await api.must<{ id: string }>('sale.open');
+    await api.must('sale.addLine', { saleId: real.id, kind: 'amount', unitPriceFen: 880 });
+    await api.must('sale.tenderCash', { saleId: real.id, givenFen: 1000 });
+    await api.must('sync.now');
+    api.close();
+    const after = dailyTotalsSchema.parse(await (await fetch(`${hq.url}/v1/totals?date=${date}&storeId=S001`, { headers: auth })).json());
+    const realSale = { salesCount: 1, salesFen: 880, ...none, netFen: 880 };
+    expect(after.store).toEqual(realSale);
+    expect(after.byTender).toEqual([{ tender: 'cash', ...realSale }]);
+    expect(after.byTerminal).toEqual([expect.objectContaining({ terminalId: 'T01', ...realSale })]);
+    expect(after.training).toEqual(totals.training);
   } finally {
     await pos?.stop();
     await hq?.stop();

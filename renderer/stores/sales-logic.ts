@@ -68,12 +68,15 @@ const listedAfter = (a: SaleView, b: SaleView): boolean => a.createdAt < b.creat
 
 /**
  * The first page reloaded, with the older pages already shown kept behind it (a refresh must not take away
- * what the manager scrolled to). A short first page is the whole day: nothing older is left.
+ * what the manager scrolled to), but only when the page reaches them: after many new sales (the tab was
+ * left for a while) keeping them would leave a gap nobody could see, so they go and the next page is asked
+ * for again. A short first page is the whole day: nothing older is left.
  */
 export function withFirstPage(shown: readonly SaleView[], page: readonly SaleView[], more: boolean): { sales: SaleView[]; more: boolean } {
   const last = page.at(-1);
   if (page.length < SALES_PAGE || !last) return { sales: [...page], more: false };
   const ids = new Set(page.map((s) => s.id));
+  if (!shown.some((s) => ids.has(s.id))) return { sales: [...page], more: true };
   const older = shown.filter((s) => !ids.has(s.id) && listedAfter(s, last));
   return { sales: [...page, ...older], more: older.length > 0 ? more : true };
 }

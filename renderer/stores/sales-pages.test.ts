@@ -90,6 +90,36 @@ describe('the sales list, a page at a time', () => {
 });
 
 describe('page merging', () => {
+  it('after many new sales the older pages shown go rather than leave a gap; the next page is asked for again', () => {
+    const before = day(150); // the whole day, shown
+    const after = day(150 + 260);
+    const merged = withFirstPage(before, after.slice(0, SALES_PAGE), false);
+    expect(merged.sales.map((s) => s.id)).toEqual(after.slice(0, SALES_PAGE).map((s) => s.id));
+    expect(merged.more).toBe(true);
+  });
+
+  it('a page asked for before a refresh changed the end of the list is dropped, not appended', async () => {
+    let all = day(SALES_PAGE + 5);
+    let release: () => void = () => undefined;
+    const api: PosApi = {
+      call: (async (_method: string, input?: unknown) => {
+        const value = page(all, input);
+        if ((input as { before?: unknown }).before) await new Promise<void>((r) => (release = r));
+        return { ok: true, value };
+      }) as PosApi['call'],
+      on: () => () => undefined,
+    };
+    useApp.setState({ api });
+    await refreshSales();
+    const loading = loadMoreSales();
+    all = [sale(999, { id: 'new1', createdAt: '2026-11-28T00:00:01.000Z' })]; // past midnight: a new day
+    await refreshSales();
+    release();
+    await loading;
+    expect(useSales.getState()).toMatchObject({ more: false, loadingMore: false });
+    expect(useSales.getState().sales.map((s) => s.id)).toEqual(['new1']);
+  });
+
   it('after midnight the short first page is the whole list: yesterday\'s older pages go', () => {
     const shown = day(SALES_PAGE + 3);
     expect(withFirstPage(shown, [sale(1, { id: 'new1' })], true)).toEqual({ sales: [sale(1, { id: 'new1' })], more: false });

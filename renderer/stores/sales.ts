@@ -102,7 +102,9 @@ export async function loadMoreSales(): Promise<void> {
   if (!last || !st.more || st.loadingMore) return;
   useSales.setState({ loadingMore: true });
   const r = await api().call('sale.list', { limit: SALES_PAGE, before: { createdAt: last.createdAt, id: last.id } });
-  if (r.ok) useSales.setState((now) => ({ ...withNextPage(now.sales, r.value), loadingMore: false, listError: null }));
+  // A refresh meanwhile (a new day, many new sales) may have changed where the list ends: this page then
+  // follows nothing on screen and is dropped; the button asks again from the new end.
+  if (r.ok) useSales.setState((now) => (now.sales.at(-1)?.id === last.id ? { ...withNextPage(now.sales, r.value), loadingMore: false, listError: null } : { loadingMore: false }));
   else useSales.setState({ loadingMore: false, listError: r.error });
 }
 

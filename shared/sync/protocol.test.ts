@@ -145,6 +145,7 @@ describe('computeDailyTotals', () => {
   it('returns zeros for a day without entries', () => {
     const totals = computeDailyTotals('2024-05-01', 'S001', []);
     expect(totals.store.netFen).toBe(0);
+    expect(totals).not.toHaveProperty('training');
     expect(totals.byTerminal).toEqual([]);
   });
 });

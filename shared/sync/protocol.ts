@@ -142,7 +142,7 @@ export const dailyTotalsSchema = z.strictObject({
   store: totalsFiguresSchema,
   byTender: z.array(tenderTotalsSchema),
   byTerminal: z.array(terminalTotalsSchema),
-  /** The store's records made in training mode, counted apart (in none of the figures above). */
+  /** The store's records made in training mode, counted apart (in none of the figures above); absent when none. */
   training: totalsFiguresSchema.optional(),
 });
 export type DailyTotals = z.infer<typeof dailyTotalsSchema>;

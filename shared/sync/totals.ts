@@ -103,5 +103,7 @@ export function computeDailyTotals(date: string, storeId: string, entries: Itera
   const byTerminal: TerminalTotals[] = [...terminals.entries()]
     .sort(byKey)
     .map(([terminalId, t]) => ({ terminalId, ...t.figures, byTender: sortedTenders(t.byTender) }));
-  return { date, storeId, store, byTender: sortedTenders(storeByTender), byTerminal, training };
+  // Only when there is any: a reader older than the field (a strict schema) keeps reading real days.
+  const trained = training.salesCount + training.refundsCount + training.voidsCount > 0;
+  return { date, storeId, store, byTender: sortedTenders(storeByTender), byTerminal, ...(trained ? { training } : {}) };
 }

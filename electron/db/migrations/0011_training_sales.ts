@@ -3,8 +3,10 @@ import { type Migration } from './types';
 /**
  * A sale made in training mode (payments to the in-process sandbox) is marked, so its receipt says so, it
  * is refunded only in training mode, and HQ keeps it out of the real figures. Sales made before this
- * version take the till's mode at the upgrade: a till still in training mode (the first-start default)
- * has only ever trained. A till in live mode now keeps its earlier sales as live (as HQ already has them).
+ * version are marked training only on a till that never had live gateways set up (the secret
+ * `payments.channels`, live-gateways.ts) and is in training mode now (the first-start default): it has
+ * only ever trained. Any other till keeps its earlier sales as real (as HQ already has them): a till back
+ * in training mode to teach new staff must not turn its real sales into practice.
  */
 export const migration0011: Migration = {
   version: 11,
@@ -14,6 +16,7 @@ export const migration0011: Migration = {
     // An unreadable terminal section reads as the defaults (settings-store.ts): training mode.
     db.exec(`
       UPDATE sales SET training = 1
-      WHERE coalesce((SELECT CASE WHEN json_valid(value) THEN json_extract(value, '$.mode') END FROM settings WHERE key = 'terminal'), 'sandbox') <> 'live'`);
+      WHERE coalesce((SELECT CASE WHEN json_valid(value) THEN json_extract(value, '$.mode') END FROM settings WHERE key = 'terminal'), 'sandbox') IS NOT 'live'
+        AND NOT EXISTS (SELECT 1 FROM secrets WHERE key = 'payments.channels')`);
   },
 };

@@ -90,9 +90,13 @@ describe('after a run that did not end cleanly', () => {
     const unused = sales.map((id) => nextOrderNo(t.host.ctx.db, id));
     const done = await t.openSale(500);
     await t.must('sale.tenderCash', { saleId: done, givenFen: 500 });
+    const before = t.events.length;
     await powerCut();
     await t.until(async () => (await Promise.all(sales.map(attempts))).every((list) => list.length === 1), { what: 'the checks' });
     for (const [i, id] of sales.entries()) expect((await attempts(id))[0]).toMatchObject({ orderNo: unused[i], state: 'failed' });
+    // Each sale's screen hears that it is no longer held.
+    const told = t.events.slice(before).flatMap((e) => (e.event === 'sale.changed' ? [e.payload.saleId] : []));
+    expect(told).toEqual(expect.arrayContaining(sales));
     expect(await attempts(done)).toEqual([]); // a finished sale is not asked about
     const a = await t.must('payment.start', { saleId: sales[0] ?? '', code: codes.wechat() });
     expect(a.orderNo).toBe(orderNoFor(sales[0] ?? '', 2));

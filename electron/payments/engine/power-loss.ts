@@ -9,6 +9,9 @@ import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel as Wallet } from '../../../shared/payments/channel';
 import { type PaymentChannel, type QueryOutcome } from '../channels/types';
 import { type SettleDeps, settleSale } from '../../sales/settle';
+import { getSale } from '../../sales/repo';
+import { dueFen } from '../../sales/view';
+import { type EventBus } from '../../events';
 import { BURNT_CODE_PREFIX, insertAttempt, updateAttempt } from './attempts';
 import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { type Channels } from './engine';
@@ -54,6 +57,7 @@ export type PowerLossDeps = SettleDeps & {
   clock: Clock;
   log: Logger;
   settings: () => Settings;
+  events: EventBus;
   channels: () => Promise<Channels | undefined>;
   /** An attempt written by the check: a charge found (the engine reverses it) or a number burnt (checked late). */
   onFound(attemptId: string): void;
@@ -151,6 +155,9 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     })();
     // Only once committed: a failed write leaves the sale uncertain (asked again), never unchecked.
     uncertain.delete(saleId);
+    // Screens showing the sale learn it is no longer held (and what it owes now).
+    const settled = getSale(db, saleId);
+    if (written && settled) deps.events.emit('sale.changed', { saleId, status: settled.status, dueFen: dueFen(settled) });
     retryMs = RETRY_MIN_MS;
     if (written && f.kind === 'found') log.warn('charge found after an unclean shutdown: reversing it', { saleId, orderNo, gateway: f.gateway });
     // Found: the engine reverses it; none: the engine's late check (reversal.ts) asks again in five minutes.

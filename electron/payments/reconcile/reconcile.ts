@@ -12,7 +12,8 @@ import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
  * a day either side as well, so a charge confirmed just after midnight still finds its attempt.
  */
 /** `terminalId`: this till's, as it sends it with every payment (settings.terminal.id). */
-export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string };
+/** `training`: the till's mode now; only its own sales are compared (a sandbox bill knows no live order, and back). */
+export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string; training: () => boolean };
 
 const DAY_MS = 86_400_000;
 /** What one answer lists (the contract's limit); `problemCount` and the message tell the rest. */
@@ -22,14 +23,16 @@ const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`
 type AttemptRowLite = { order_no: string; state: string; amount_fen: number; sale_id: string; reverse_refund_no: string | null; reverse_refund_fen: number | null; sent_ms: number | null; created_ms: number; resolved_ms: number | null };
 type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; state: string; created_at: string; updated_at: string };
 
-function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalAttempt[] {
+function loadAttempts(db: Db, gateway: Gateway, training: number, start: number, rows: readonly BillRow[]): LocalAttempt[] {
   const found = new Map<string, AttemptRowLite>();
   const cols = 'order_no, state, amount_fen, sale_id, reverse_refund_no, reverse_refund_fen, sent_ms, created_ms, resolved_ms';
-  for (const r of db.prepare(`SELECT ${cols} FROM payment_attempts WHERE gateway = ? AND created_ms >= ? AND created_ms < ?`).iterate(gateway, start - DAY_MS, start + 2 * DAY_MS) as IterableIterator<AttemptRowLite>) found.set(r.order_no, r);
-  const byOrderNo = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE order_no = ?`);
+  const ofMode = 'sale_id IN (SELECT id FROM sales WHERE training = @training)';
+  const inWindow = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE gateway = @gateway AND created_ms >= @from AND created_ms < @to AND ${ofMode}`);
+  for (const r of inWindow.iterate({ gateway, from: start - DAY_MS, to: start + 2 * DAY_MS, training }) as IterableIterator<AttemptRowLite>) found.set(r.order_no, r);
+  const byOrderNo = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE order_no = @orderNo AND ${ofMode}`);
   for (const row of rows) {
     if (found.has(row.orderNo)) continue;
-    const r = byOrderNo.get(row.orderNo) as AttemptRowLite | undefined;
+    const r = byOrderNo.get({ orderNo: row.orderNo, training }) as AttemptRowLite | undefined;
     if (r) found.set(r.order_no, r);
   }
   const inDay = (ms: number | null): boolean => ms !== null && ms >= start && ms < start + DAY_MS;
@@ -45,17 +48,17 @@ function loadAttempts(db: Db, gateway: Gateway, start: number, rows: readonly Bi
   }));
 }
 
-function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly BillRow[]): LocalRefund[] {
+function loadRefunds(db: Db, gateway: Gateway, training: number, start: number, rows: readonly BillRow[]): LocalRefund[] {
   const select = `SELECT p.refund_no AS refund_no, a.order_no AS order_no, p.amount_fen AS amount_fen, p.state AS state, p.created_at AS created_at, p.updated_at AS updated_at
-    FROM refund_parts p JOIN tenders t ON t.id = p.tender_id JOIN payment_attempts a ON a.id = t.attempt_id
-    WHERE p.kind = 'code' AND a.gateway = ?`;
+    FROM refund_parts p JOIN tenders t ON t.id = p.tender_id JOIN payment_attempts a ON a.id = t.attempt_id JOIN sales s ON s.id = t.sale_id
+    WHERE p.kind = 'code' AND a.gateway = ? AND s.training = ?`;
   const found = new Map<string, RefundRowLite>();
   const fromIso = new Date(start - DAY_MS).toISOString();
-  for (const r of db.prepare(`${select} AND p.updated_at >= ?`).iterate(gateway, fromIso) as IterableIterator<RefundRowLite>) found.set(r.refund_no, r);
+  for (const r of db.prepare(`${select} AND p.updated_at >= ?`).iterate(gateway, training, fromIso) as IterableIterator<RefundRowLite>) found.set(r.refund_no, r);
   const byRefundNo = db.prepare(`${select} AND p.refund_no = ?`);
   for (const row of rows) {
     if (row.refundNo === undefined || found.has(row.refundNo)) continue;
-    const r = byRefundNo.get(gateway, row.refundNo) as RefundRowLite | undefined;
+    const r = byRefundNo.get(gateway, training, row.refundNo) as RefundRowLite | undefined;
     if (r) found.set(r.refund_no, r);
   }
   return [...found.values()].map((r) => {
@@ -71,6 +74,8 @@ function loadRefunds(db: Db, gateway: Gateway, start: number, rows: readonly Bil
 
 export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: Gateway): Promise<ReconcileResult> {
   const empty = { date, gateway, matchedPayments: 0, matchedRefunds: 0, chargedFen: 0, givenBackFen: 0, otherTerminals: { rows: 0, chargedFen: 0, givenBackFen: 0, terminals: [] }, problems: [], problemCount: 0 };
+  // The mode the gateways below are built for: its sales are the ones the bill can know.
+  const mode = deps.training() ? 1 : 0;
   let channels: Channels;
   try {
     channels = await deps.channels();
@@ -83,7 +88,7 @@ export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: G
   switch (bill.status) {
     case 'ok': {
       const start = dayStartMs(date);
-      const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, start, bill.rows), loadRefunds(deps.db, gateway, start, bill.rows), deps.terminalId());
+      const compared = compareBill(bill.rows, bill.rejected ?? [], loadAttempts(deps.db, gateway, mode, start, bill.rows), loadRefunds(deps.db, gateway, mode, start, bill.rows), deps.terminalId());
       if (compared.problems.length > 0) deps.log.warn('bill reconciliation found differences', { date, gateway, problems: compared.problems.length });
       const shown = compared.problems.slice(0, MAX_PROBLEMS_SHOWN);
       const more = compared.problems.length - shown.length;
