@@ -156,8 +156,8 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     // Only once committed: a failed write leaves the sale uncertain (asked again), never unchecked.
     uncertain.delete(saleId);
     // Screens showing the sale learn it is no longer held (and what it owes now).
-    const settled = getSale(db, saleId);
-    if (written && settled) deps.events.emit('sale.changed', { saleId, status: settled.status, dueFen: dueFen(settled) });
+    const settled = written ? getSale(db, saleId) : undefined;
+    if (settled) deps.events.emit('sale.changed', { saleId, status: settled.status, dueFen: dueFen(settled) });
     retryMs = RETRY_MIN_MS;
     if (written && f.kind === 'found') log.warn('charge found after an unclean shutdown: reversing it', { saleId, orderNo, gateway: f.gateway });
     // Found: the engine reverses it; none: the engine's late check (reversal.ts) asks again in five minutes.

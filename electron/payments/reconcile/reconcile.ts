@@ -26,7 +26,8 @@ type RefundRowLite = { refund_no: string; order_no: string; amount_fen: number; 
 function loadAttempts(db: Db, gateway: Gateway, training: number, start: number, rows: readonly BillRow[]): LocalAttempt[] {
   const found = new Map<string, AttemptRowLite>();
   const cols = 'order_no, state, amount_fen, sale_id, reverse_refund_no, reverse_refund_fen, sent_ms, created_ms, resolved_ms';
-  const ofMode = 'sale_id IN (SELECT id FROM sales WHERE training = @training)';
+  // Per attempt, on the sales primary key (an IN over the sales of a mode would read every sale ever made).
+  const ofMode = 'EXISTS (SELECT 1 FROM sales s WHERE s.id = payment_attempts.sale_id AND s.training = @training)';
   const inWindow = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE gateway = @gateway AND created_ms >= @from AND created_ms < @to AND ${ofMode}`);
   for (const r of inWindow.iterate({ gateway, from: start - DAY_MS, to: start + 2 * DAY_MS, training }) as IterableIterator<AttemptRowLite>) found.set(r.order_no, r);
   const byOrderNo = db.prepare(`SELECT ${cols} FROM payment_attempts WHERE order_no = @orderNo AND ${ofMode}`);
