@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conflictsResponseSchema, dailyTotalsSchema, entriesResponseSchema, MAX_ENTRY_BYTES, type OutboxEntry } from '../../shared/sync/protocol';
 import { cashTender, codeTender, sampleRefund, sampleSale } from '../../shared/sync/sample-entries';
@@ -178,6 +179,50 @@ describe('HQ ingestion', () => {
     const { entries } = entriesResponseSchema.parse(res.json);
     expect(entries.map((e) => e.seq)).toEqual([3, 4, 5]);
     expect(entries[0]?.entry).toEqual(sales(3, 3)[0]);
+  });
+});
+
+describe('HQ with a stored entry it can no longer read', () => {
+  it('leaves it out of the totals and the entries page, lists it with the reason, and logs it', async () => {
+    hq = await startTestHq();
+    await upload([sampleSale({ seq: 1, tenders: [cashTender(1000)] }), sampleSale({ seq: 2, tenders: [cashTender(500)] }), sampleSale({ seq: 3, tenders: [cashTender(200)] })]);
+    await hq.close();
+    // A hand-edited row (or one stored under an older schema): a training flag that is not a boolean, and one that is not JSON.
+    const db = new Database(hq.dbPath);
+    const row = db.prepare<[], { entry_json: string }>("SELECT entry_json FROM entries WHERE seq = 2 AND terminal_id = 'T01'").get();
+    const edited = { ...(JSON.parse(row?.entry_json ?? '{}') as { payload: Record<string, unknown> }) };
+    edited.payload = { ...edited.payload, training: 'yes' };
+    db.prepare("UPDATE entries SET entry_json = ? WHERE seq = 2 AND terminal_id = 'T01'").run(JSON.stringify(edited));
+    db.prepare("UPDATE entries SET entry_json = '{not json' WHERE seq = 3 AND terminal_id = 'T01'").run();
+    db.close();
+    hq = await hq.restart();
+
+    const res = await rawFetch(hq, { method: 'GET', path: '/v1/totals?date=2024-05-01&storeId=S001', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const totals = dailyTotalsSchema.parse(res.json);
+    expect(totals.store.salesFen).toBe(1000);
+    expect(totals.unreadable?.map((u) => [u.terminalId, u.seq, u.idempotencyKey])).toEqual([
+      ['T01', 2, 'T01-00000002'],
+      ['T01', 3, 'T01-00000003'],
+    ]);
+    expect(totals.unreadable?.[0]?.reason).toContain('training');
+    expect(totals.unreadable?.[1]?.reason).toContain('not JSON');
+
+    const page = await rawFetch(hq, { method: 'GET', path: '/v1/entries?terminalId=T01&afterSeq=0', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const parsed = entriesResponseSchema.parse(page.json);
+    expect(parsed.entries.map((e) => e.seq)).toEqual([1]);
+    expect(parsed.unreadable?.map((u) => u.seq)).toEqual([2, 3]);
+    expect(parsed.unreadable?.[1]?.entry).toBe('{not json');
+    expect(hq.logs.filter((l) => l.msg.startsWith('stored entries unreadable')).length).toBe(2);
+  });
+
+  it('sends no unreadable list when every row reads', async () => {
+    hq = await startTestHq();
+    await upload(sales(1, 2));
+    const res = await rawFetch(hq, { method: 'GET', path: '/v1/totals?date=2024-05-01&storeId=S001', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(Object.keys(res.json as object)).not.toContain('unreadable');
+    const page = await rawFetch(hq, { method: 'GET', path: '/v1/entries?terminalId=T01', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(Object.keys(page.json as object)).toEqual(['entries']);
   });
 });
 

@@ -110,7 +110,15 @@ function handleTotals(req: HqRequest, deps: RouteDeps): HqResponse {
   if (caller.kind === 'terminal' && caller.terminal.storeId !== null && caller.terminal.storeId !== query.value.storeId) {
     return bad(403, 'forbidden', `terminal ${caller.terminal.terminalId} may only read store ${caller.terminal.storeId}`);
   }
-  return { status: 200, body: deps.queries.dailyTotals(query.value) };
+  const totals = deps.queries.dailyTotals(query.value);
+  if (totals.unreadable) logUnreadable(deps, totals.unreadable);
+  return { status: 200, body: totals };
+}
+
+/** Stored rows HQ can no longer read: an operator must look at them (they count in no figure). */
+function logUnreadable(deps: RouteDeps, rows: readonly { terminalId: string; seq: number; reason: string }[]): void {
+  const first = rows[0];
+  deps.log({ level: 'error', msg: 'stored entries unreadable; left out', count: rows.length, terminalId: first?.terminalId, seq: first?.seq, reason: first?.reason });
 }
 
 function handleConflicts(req: HqRequest, deps: RouteDeps): HqResponse {
@@ -129,7 +137,9 @@ function handleEntries(req: HqRequest, deps: RouteDeps): HqResponse {
   const query = parseQuery(entriesQuerySchema, req.query);
   if (!query.ok) return query.response;
   if (!mayReadTerminal(auth.caller, query.value.terminalId)) return bad(403, 'forbidden', 'a terminal reads only its own entries');
-  return { status: 200, body: { entries: deps.queries.entries(query.value) } };
+  const { entries, unreadable } = deps.queries.entries(query.value);
+  if (unreadable.length) logUnreadable(deps, unreadable);
+  return { status: 200, body: unreadable.length ? { entries, unreadable } : { entries } };
 }
 
 const ROUTES: Record<string, { method: string; handle: (req: HqRequest, deps: RouteDeps) => HqResponse }> = {

@@ -136,6 +136,18 @@ export const terminalTotalsSchema = totalsFiguresSchema.extend({
 });
 export type TerminalTotals = z.infer<typeof terminalTotalsSchema>;
 
+/**
+ * A stored entry HQ can no longer read as an entry (a hand-edited row, or one stored under an older schema):
+ * left out of the figures and listed, so one bad row never hides a store's day.
+ */
+export const unreadableEntrySchema = z.strictObject({
+  terminalId: terminalIdSchema,
+  seq: seqSchema,
+  idempotencyKey: idempotencyKeySchema,
+  reason: z.string(),
+});
+export type UnreadableEntry = z.infer<typeof unreadableEntrySchema>;
+
 export const dailyTotalsSchema = z.strictObject({
   date: businessDateSchema,
   storeId: storeIdSchema,
@@ -144,6 +156,8 @@ export const dailyTotalsSchema = z.strictObject({
   byTerminal: z.array(terminalTotalsSchema),
   /** The store's records made in training mode, counted apart (in none of the figures above); absent when none. */
   training: totalsFiguresSchema.optional(),
+  /** Stored entries of that day HQ could not read, counted in no figure; absent when none. */
+  unreadable: z.array(unreadableEntrySchema).optional(),
 });
 export type DailyTotals = z.infer<typeof dailyTotalsSchema>;
 
@@ -176,4 +190,11 @@ export const storedEntrySchema = z.strictObject({
 });
 export type StoredEntry = z.infer<typeof storedEntrySchema>;
 
-export const entriesResponseSchema = z.strictObject({ entries: z.array(storedEntrySchema) });
+/**
+ * `unreadable`: stored rows of the page that no longer parse as entries (absent when none), with the raw
+ * entry; they use up `limit` like the others, so the next page starts after the highest seq of both lists.
+ */
+export const entriesResponseSchema = z.strictObject({
+  entries: z.array(storedEntrySchema),
+  unreadable: z.array(unreadableEntrySchema.extend({ receivedAt: z.string(), entry: z.unknown() })).optional(),
+});
