@@ -2,6 +2,7 @@ import { stmt } from '../db/stmt';
 import { type Db } from '../db/open';
 import { type SaleStatus } from '../../shared/sales/views';
 import { STORE_UTC_OFFSET_MINUTES } from '../../shared/sales/money';
+import { SALES_ENDED_LATE_WHERE } from '../db/migrations/0012_sales_ended_late_index';
 
 /** Sales, lines, tenders and receipt counters. Functions of (db, ...); callers own the transaction. */
 
@@ -85,16 +86,17 @@ export type SalePageCursor = { createdAt: string; id: string };
 
 /**
  * The day's sales, newest first, and with them any sale of an earlier day still unfinished: money moving on it
- * (`paying`) or in `alsoIds` (a sale a power-loss check holds); and a sale of the day before that ended
- * today (opened before midnight, paid or voided after it). A sale open across midnight is never lost from
+ * (`paying`) or in `alsoIds` (a sale a power-loss check holds); and a sale of an earlier day that ended
+ * today (opened before midnight, paid or voided after it; over several midnights, e.g. a payment unresolved
+ * through an offline weekend). A sale open across midnight is never lost from
  * the till's list, before or after it ends. `dayStartIso`: the start of `date` in the store's time, as stored.
  * `before`: the next page, after the last sale of the page before (newest first: opened earlier, then id).
  */
 export function listSales(db: Db, date: string, status: SaleStatus | undefined, limit: number, alsoIds: readonly string[] = [], before?: SalePageCursor): SaleRow[] {
   const dayStartMs = Date.parse(`${date}T00:00:00.000Z`) - STORE_UTC_OFFSET_MINUTES * 60_000;
   const dayBefore = new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
-  // Four parts, each on an index (sales_by_day, sales_paying, the primary key, sales_by_day): an OR across
-  // them would read every sale ever made. `@status` NULL means any status.
+  // Five parts, each on an index (sales_by_day, sales_paying, the primary key, sales_by_day, sales_ended_late):
+  // an OR across them would read every sale ever made. `@status` NULL means any status.
   const rows = stmt(
     db,
     `SELECT * FROM (
@@ -106,6 +108,9 @@ export function listSales(db: Db, date: string, status: SaleStatus | undefined, 
        UNION ALL
        SELECT * FROM sales WHERE business_date = @dayBefore AND status <> 'paying' AND (completed_at >= @dayStart OR voided_at >= @dayStart)
          AND id NOT IN (SELECT value FROM json_each(@also)) AND (@status IS NULL OR status = @status)
+       UNION ALL
+       SELECT * FROM sales WHERE ${SALES_ENDED_LATE_WHERE} AND coalesce(completed_at, voided_at) >= @dayStart AND business_date < @dayBefore
+         AND status <> 'paying' AND id NOT IN (SELECT value FROM json_each(@also)) AND (@status IS NULL OR status = @status)
      ) WHERE @beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId)
      ORDER BY created_at DESC, id DESC LIMIT @limit`,
   ).all({

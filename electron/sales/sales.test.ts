@@ -82,6 +82,28 @@ describe('sales', () => {
     expect((await t.must('sale.list')).map((x) => [x.id, x.status])).toEqual([[voidedToday, 'voided']]);
   });
 
+  it('a sale unfinished over two midnights is on the list the day it ends (paid or voided), then back on its own day only', async () => {
+    const { t } = await setup();
+    const paidLate = await t.openSale(800);
+    await t.must('sale.tenderCash', { saleId: paidLate, givenFen: 300 });
+    const voidedLate = await t.openSale(500);
+    await t.must('sale.tenderCash', { saleId: voidedLate, givenFen: 200 });
+    const paidOnTime = await t.openSale(100);
+    await t.must('sale.tenderCash', { saleId: paidOnTime, givenFen: 100 });
+    // An offline weekend: both still being paid two and three days later.
+    t.clock.advance(2 * 24 * 3600_000);
+    expect((await t.must('sale.list')).map((x) => x.id).sort()).toEqual([paidLate, voidedLate].sort());
+    await t.must('sale.tenderCash', { saleId: paidLate, givenFen: 500 });
+    expect((await t.must('sale.list')).map((x) => [x.id, x.status]).sort()).toEqual([[paidLate, 'paid'], [voidedLate, 'paying']].sort());
+    t.clock.advance(24 * 3600_000);
+    await t.must('sale.void', { saleId: voidedLate, reason: 'customer never came back' });
+    expect((await t.must('sale.list')).map((x) => [x.id, x.status])).toEqual([[voidedLate, 'voided']]);
+    expect((await t.must('sale.list', { status: 'voided' })).map((x) => x.id)).toEqual([voidedLate]);
+    expect(await t.must('sale.list', { status: 'paid' })).toEqual([]);
+    t.clock.advance(24 * 3600_000);
+    expect(await t.must('sale.list')).toEqual([]);
+  });
+
   it('pages through a busy day: each page starts after the last sale of the one before, none twice, none missed', async () => {
     const { t } = await setup();
     const yesterday = await t.openSale(300);
