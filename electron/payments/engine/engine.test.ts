@@ -263,6 +263,18 @@ describe('payment engine: refusals before anything is sent', () => {
     expect((await t.must('sale.get', { saleId })).status).toBe('open');
   });
 
+  it('a sale with nothing due is refused for what it is (paid, voided), not as a bad amount or the gateway being down', async () => {
+    const { t, wx } = await setup();
+    const paidSale = await t.openSale(1000);
+    await t.must('sale.tenderCash', { saleId: paidSale, givenFen: 1000 });
+    expect(await t.call('payment.start', { saleId: paidSale, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: 'the sale is paid' } });
+    const empty = await t.must('sale.open');
+    expect(await t.call('payment.start', { saleId: empty.id, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: 'nothing is due on this sale' } });
+    for (let i = 0; i < 3; i++) t.host.ctx.connectivity.report(false, 'payment gateway wechat', 'ECONNREFUSED');
+    expect(await t.call('payment.start', { saleId: paidSale, code: codes.wechat() })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(wx.calls).toEqual([]);
+  });
+
   it('optional wallets route through the aggregator when enabled', async () => {
     const jee = createFakeChannel('jeepay');
     t = await startPaymentsHost({ payments: { fakes: { jeepay: jee } } });

@@ -284,7 +284,10 @@ export function createPaymentEngine(deps: EngineDeps) {
       const sale = getSale(db, input.saleId);
       if (!sale) throw new PosError('NOT_FOUND', 'no such sale');
       if (powerLoss.isUncertain(sale.id)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
+      // The sale's own state first: a paid sale is "paid", not a bad amount or a gateway being down.
+      if (sale.status !== 'open' && sale.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${sale.status}`);
       const due = sale.total_fen - sale.paid_fen;
+      if (due <= 0) throw new PosError('INVALID_STATE', 'nothing is due on this sale');
       const amount = input.amountFen ?? due;
       const route = routeCode(input.code, amount, deps.settings().payments, (g) => channels[g] !== undefined);
       // Only the gateway's own record refuses at once (HQ down alone never does); see connectivity.ts.
