@@ -11,7 +11,7 @@ import {
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstDateTime, DEFAULT_TIMEOUT_MS, isoFromCst, resolveDeps,
   securityEvent, type AdapterDeps,
 } from '../common';
-import { ALIPAY_PAY_FAILURES } from '../definite-failures';
+import { ALIPAY_PAY_FAILURES, ALIPAY_REFUND_FAILURES, ALIPAY_REQUEST_REFUSED } from '../definite-failures';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
@@ -226,8 +226,10 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
         return { status: 'accepted', refundId, refundFen: req.refundFen };
       }
       const sub = subCode(a);
-      if (codeOf(a) === '20000' || sub === 'ACQ.SYSTEM_ERROR') return unknown(message(a), sub);
-      return { status: 'failed', code: sub, message: message(a) };
+      // Only a documented refusal is definite; ACQ.SYSTEM_ERROR, 20000, an unknown sub_code or code, or no
+      // code at all: queried by out_request_no (Alipay refunds one number once).
+      if ((codeOf(a) === '40004' && ALIPAY_REFUND_FAILURES.has(sub)) || ALIPAY_REQUEST_REFUSED.has(codeOf(a))) return { status: 'failed', code: sub, message: message(a) };
+      return unknown(message(a) || `Unexpected refund answer code ${codeOf(a) || '(none)'}`, sub || codeOf(a) || 'UNCLEAR');
     },
 
     async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {

@@ -114,7 +114,8 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
   }
 
   const paid = (data: Data, fallbackFen: number | undefined): Paid | Unknown => {
-    const paidFen = parseFenField(data.amount) ?? fallbackFen;
+    // An amount that is there but unreadable is not "the amount we asked": only an absent one falls back.
+    const paidFen = data.amount === undefined || data.amount === null ? fallbackFen : parseFenField(data.amount);
     const id = channelRef(data.payOrderId);
     if (!id || paidFen === undefined) return unknown('Paid answer without a usable payOrderId/amount', 'INCOMPLETE');
     if (fallbackFen !== undefined && data.amount !== undefined && paidFen !== fallbackFen) return unknown(`Paid ${paidFen} fen, expected ${fallbackFen}`, 'AMOUNT_MISMATCH');
@@ -222,8 +223,11 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
     if (r.ok === false) return refundAfterError(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }), req.refundFen);
+    if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
     const refundId = channelRef(r.data.refundOrderId) ?? '';
-    const refundFen = parseFenField(r.data.refundAmount) ?? req.refundFen;
+    const given = r.data.refundAmount;
+    const refundFen = given === undefined || given === null ? req.refundFen : parseFenField(given);
+    if (refundFen === undefined) return unknown('Refund answer with an unreadable refundAmount', 'INCOMPLETE');
     switch (r.data.state) {
       case 0:
       case 1:
@@ -283,7 +287,12 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
           if (r.ok === 'outcome') return r.outcome;
           // Refused, unsigned (closing raced with the customer paying, or anything else): look again later.
           if (r.ok === false) return unsignedError(r);
-          return { status: 'reversed', action: 'close' };
+          // Jeepay signs a close only once the channel confirmed it, with nothing in `data` (ClosePayOrderRS
+          // serialises no field); a signed answer that names another state (paid, still paying) contradicts
+          // itself: ask again.
+          const named = [r.data.orderState, r.data.state].filter((v) => v !== undefined && v !== null);
+          if (named.every((v) => v === 6)) return { status: 'reversed', action: 'close' };
+          return unknown(`Close answered state ${named.map(String).join('/')}, not closed`, 'NOT_CLOSED');
         }
         case 'paid':
           return q.refunded ? { status: 'reversed', action: 'refund' } : reverseByRefund(req.orderNo, q.paidFen);

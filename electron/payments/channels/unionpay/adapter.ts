@@ -7,7 +7,7 @@ import {
 } from '../common';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import { type BillParse, keepRow } from '../bill-rows';
-import { UNIONPAY_PAY_FAILURES } from '../definite-failures';
+import { UNIONPAY_PAY_FAILURES, UNIONPAY_REFUND_FAILURES } from '../definite-failures';
 import {
   type BillOutcome, type BillRow, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type PayRequest,
   type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type RefundRef, type RefundRequest, type ReverseOutcome, type Unknown,
@@ -172,12 +172,16 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (!r.ok) return r.outcome;
       const m = r.msg;
       if (m.respCode === '00') {
-        const refundFen = parseFenField(m.refundAmt) ?? req.refundFen;
-        if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
-        return { status: 'accepted', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen };
+        // The answer names the refund it is about: another number is not this refund's answer.
+        if (m.refundId !== undefined && m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+        const refundFen = parseFenField(m.refundAmt);
+        if (m.refundAmt !== undefined && refundFen === undefined) return unknown('Refund answer with an unreadable refundAmt', 'INCOMPLETE');
+        if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen: refundFen ?? req.refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
+        if (m.refundState === 'FAILED') return { status: 'failed', code: 'FAILED', message: m.respMsg ?? 'Refund failed' };
+        return { status: 'accepted', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen: refundFen ?? req.refundFen };
       }
-      if (m.respCode === '99') return unknown(m.respMsg ?? 'Result unknown', '99');
-      return failed(m);
+      // 02-05 (in process), 12 (number taken), 98, 99 and any code not documented as a refusal: queried.
+      return UNIONPAY_REFUND_FAILURES.has(m.respCode ?? '') ? failed(m) : unknown(m.respMsg ?? 'Result unknown', m.respCode);
     },
 
     async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
@@ -187,6 +191,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       const m = r.msg;
       if (m.respCode === '34') return { status: 'not_found' };
       if (m.respCode !== '00') return unknown(m.respMsg ?? 'Refund query failed', m.respCode);
+      if (m.refundId !== undefined && m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
       const refundFen = parseFenField(m.refundAmt);
       if (m.refundState === 'SUCCESS' && refundFen !== undefined) return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
       if (m.refundState === 'PROCESSING') return { status: 'processing' };

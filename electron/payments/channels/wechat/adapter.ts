@@ -9,7 +9,7 @@ import {
   assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
 } from '../common';
-import { WECHAT_PAY_FAILURES } from '../definite-failures';
+import { WECHAT_PAY_FAILURES, WECHAT_REFUND_FAILURES } from '../definite-failures';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome, type TlsClientOptions } from '../transport';
 import {
   type BillOutcome, type ChannelOperation, type NotSent, type OrderRef, type PayOutcome, type PaymentChannel, type QueryOutcome,
@@ -221,12 +221,16 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       if (f.result_code === 'SUCCESS') {
         // out_refund_no is in every refund answer: without it, or with another, it is not this refund's answer.
         if (f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-        return { status: 'accepted', refundId: channelRef(f.refund_id) ?? '', refundFen: parseFenField(f.refund_fee) ?? req.refundFen };
+        const refundFen = parseFenField(f.refund_fee);
+        if (f.refund_fee !== undefined && refundFen === undefined) return unknown('Refund answer with an unreadable refund_fee', 'INCOMPLETE');
+        return { status: 'accepted', refundId: channelRef(f.refund_id) ?? '', refundFen: refundFen ?? req.refundFen };
       }
-      const code = f.err_code ?? 'UNKNOWN';
-      // Retry later with the same out_refund_no: WeChat refunds one number once.
-      if (code === 'SYSTEMERROR' || code === 'BIZERR_NEED_RETRY') return unknown(f.err_code_des ?? code, code);
-      return { status: 'failed', code, message: f.err_code_des ?? code };
+      const code = f.err_code ?? '';
+      // Only a documented refusal is definite. SYSTEMERROR, BIZERR_NEED_RETRY, FREQUENCY_LIMITED, a code we do
+      // not know or none (or a result_code other than FAIL): queried, and resent under the same out_refund_no
+      // only if WeChat never recorded it (WeChat refunds one number once).
+      if (f.result_code === 'FAIL' && WECHAT_REFUND_FAILURES.has(code)) return { status: 'failed', code, message: f.err_code_des ?? code };
+      return unknown(f.err_code_des ?? (code || `refund answered result_code ${f.result_code ?? '(none)'}`), code || 'UNCLEAR');
     },
 
     async queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
