@@ -115,3 +115,34 @@ describe('sandbox mode (training)', () => {
     expect((await h.must('sale.get', { saleId })).status).toBe('paid');
   });
 });
+
+describe('refund answers that refuse nothing for certain', () => {
+  it('a signed refund answer with no result_code keeps the refund open (asked about, resent under its own number, less and less often): no second refund under a new number', async () => {
+    const refundNos: string[] = [];
+    const send = async (req: HttpRequest): Promise<HttpResponse> => {
+      const f = parseWechatXml(String(req.body));
+      const base = { return_code: 'SUCCESS', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n', out_trade_no: f.out_trade_no ?? '' };
+      if (req.url.endsWith('/pay/micropay')) return ok(signed({ ...base, result_code: 'SUCCESS', transaction_id: '4200000000202611250000000001', total_fee: f.total_fee ?? '', cash_fee: f.total_fee ?? '', time_end: '20261125100000' }));
+      if (req.url.endsWith('/secapi/pay/refund')) {
+        refundNos.push(f.out_refund_no ?? '');
+        return ok(signed({ ...base, out_refund_no: f.out_refund_no ?? '' }));
+      }
+      if (req.url.endsWith('/pay/refundquery')) return ok(signed({ ...base, result_code: 'FAIL', err_code: 'REFUNDNOTEXIST' }));
+      return ok(signed({ ...base, result_code: 'FAIL', err_code: 'SYSTEMERROR' }));
+    };
+    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send } } });
+    const saleId = await t.openSale(1000);
+    await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    expect((await t.must('sale.get', { saleId })).status).toBe('paid');
+    const first = await t.must('refund.request', { saleId, amountFen: 1000 });
+    expect(first.state).not.toBe('failed');
+    expect(await t.call('refund.request', { saleId, amountFen: 1000 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID' } });
+    await t.advance(10 * 60_000);
+    // One number only, and over ten minutes a handful of resends (backing off), not one every few seconds.
+    expect(new Set(refundNos).size).toBe(1);
+    expect(refundNos.length).toBeGreaterThan(2);
+    expect(refundNos.length).toBeLessThan(20);
+    expect((await t.must('sale.get', { saleId })).status).toBe('paid');
+  });
+});

@@ -118,7 +118,9 @@ export function decideRefund(o: RefundOutcome, c: RefundContext, calls: number):
     case 'failed':
       return { kind: 'failed', reason: describe(o), ...(o.unverified === true ? { unverified: true as const } : {}) };
     case 'unknown':
-      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: describe(o) };
+      // Backing off: an answer that keeps coming back unclear (an undocumented refusal, a frequency limit) is
+      // asked about, and the number resent, less and less often instead of every few seconds.
+      return { kind: 'poll', nextAt: Math.max(c.now + c.timing.queryIntervalMs, backoff(c, calls)), reason: describe(o) };
     case 'not_sent':
       return { kind: 'resend', nextAt: backoff(c, calls), reason: `not sent: ${o.reason}`.slice(0, 300) };
   }
