@@ -11,6 +11,15 @@ const on = (terminalId: string, row: BillRow): BillRow => ({ ...row, terminalId 
 const localRefund = (orderNo: string, refundNo: string, amountFen: number, over: Partial<LocalRefund> = {}): LocalRefund => ({ refundNo, orderNo, amountFen, state: 'succeeded', onDay: true, ...over });
 
 describe('compareBill', () => {
+  it('a reversal listed twice (by order, or by its refund number) is a duplicate_row, counted once', () => {
+    const given = attempt('C', 300, 'reversed', { keptOnDay: false });
+    const twice = compareBill([pay('C', 300), reversal('C', 300), reversal('C', 300)], [], [given], [], 'T01');
+    expect([twice.givenBackFen, twice.problems.map((p) => p.kind)]).toEqual([300, ['duplicate_row']]);
+    const withNo = { ...reversal('C', 300), refundNo: 'C-REVERSE' };
+    const numbered = compareBill([pay('C', 300), withNo, withNo], [], [given], [], 'T01');
+    expect([numbered.givenBackFen, numbered.problems.map((p) => p.kind)]).toEqual([300, ['duplicate_row']]);
+  });
+
   it('a bill that matches the till has no problems and sums what moved', () => {
     const r = compareBill(
       [pay('A', 1000), pay('B', 2000), refund('B', 'RB1', 500), pay('C', 300), reversal('C', 300)],

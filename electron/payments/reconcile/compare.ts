@@ -14,7 +14,8 @@ import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/
  * - `missing_at_channel` / `refund_missing_at_channel`: the till has a charge (or refund) of that day the
  *   bill does not list;
  * - `unreadable_row`: a bill line the parser could not read (kept, never dropped);
- * - `duplicate_row`: the same payment (order number) or refund (refund number) listed twice: counted once;
+ * - `duplicate_row`: the same payment (order number), refund (refund number) or reversal (its refund number,
+ *   else its order) listed twice: counted once;
  * - `given_back_unexpectedly`: a reversal on the bill for an attempt the till counts as paid (the sale shows
  *   paid while the money went back).
  *
@@ -96,9 +97,15 @@ export function compareBill(
   let givenBackFen = 0;
 
   const paymentsSeen = new Set<string>();
+  /** Reversals by their refund number when they carry one (Alipay), else by order: an order is reversed once. */
+  const reversalsSeen = new Set<string>();
+  const reversalKey = (row: BillRow): string => (row.refundNo !== undefined ? `no:${row.refundNo}` : `order:${row.orderNo}`);
   for (const row of rows) {
-    // A bill lists a payment once and a refund number once: a repeat is the bill's error, counted once.
-    const repeated = row.kind === 'payment' ? paymentsSeen.has(row.orderNo) : row.refundNo !== undefined && refundsSeen.has(row.refundNo);
+    // A bill lists a payment once, a refund number once and an order's reversal once: a repeat is the bill's
+    // error, counted once.
+    const isReversal = row.kind !== 'payment' && (row.kind !== 'refund' || row.refundNo === undefined);
+    const repeated =
+      row.kind === 'payment' ? paymentsSeen.has(row.orderNo) : isReversal ? reversalsSeen.has(reversalKey(row)) : row.refundNo !== undefined && refundsSeen.has(row.refundNo);
     if (repeated) {
       problems.push({ kind: 'duplicate_row', orderNo: row.orderNo, ...(row.refundNo !== undefined ? { refundNo: row.refundNo } : {}), billFen: row.amountFen, localFen: null, detail: `the bill lists this ${row.kind} twice; counted once` });
       continue;
@@ -115,8 +122,9 @@ export function compareBill(
     }
     givenBackFen += row.amountFen;
     givenBack.set(row.orderNo, (givenBack.get(row.orderNo) ?? 0) + row.amountFen);
-    if (row.kind !== 'refund' || row.refundNo === undefined) {
+    if (isReversal) {
       // A reversal: money given back on the order as a whole. Fine for an attempt given up; not for a paid one.
+      reversalsSeen.add(reversalKey(row));
       const local = byOrder.get(row.orderNo);
       if (local?.state === 'succeeded') problems.push({ kind: 'given_back_unexpectedly', orderNo: row.orderNo, billFen: row.amountFen, localFen: local.amountFen, detail: `the channel reversed it; the till counts it as paying sale ${local.saleId}` });
       continue;
