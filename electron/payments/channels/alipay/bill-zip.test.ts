@@ -92,6 +92,14 @@ describe('the Alipay bill archive', () => {
     expect(problem(zip)).toBe('TOO_LARGE');
   });
 
+  it('a zip bomb (an entry declaring 100 bytes that inflates to 32 MiB) is refused, inflated no further than declared', () => {
+    const bomb = Buffer.from(zipSync({ [DETAIL]: new Uint8Array(32 * 1024 * 1024) }, { level: 9, mtime: MTIME }));
+    expect(bomb.length).toBeLessThan(100_000);
+    bomb.writeUInt32LE(100, firstEntry(bomb).cd + 24);
+    expect(() => readAlipayBillZip(bomb)).toThrow(/inflates past its declared 100 bytes/);
+    expect(problem(bomb)).toBe('CORRUPT_ZIP');
+  });
+
   it('no detail file, or two of them: NO_DETAIL_FILE / AMBIGUOUS_DETAIL_FILE', () => {
     const summaryOnly = zipWithGbkNames([{ name: SUMMARY, data: gbk('#支付宝业务汇总查询\r\n门店编号,门店名称,交易订单总笔数\r\n,合计,1\r\n') }], MTIME);
     expect(problem(summaryOnly)).toBe('NO_DETAIL_FILE');

@@ -1,13 +1,13 @@
 /**
  * The Alipay bill download: a ZIP (`<pid>_<yyyyMMdd>.csv.zip`) holding two GBK CSV files, the trade detail
  * (`…_业务明细.csv`) and its summary (`…_业务明细(汇总).csv`). File names are GBK too, without ZIP's
- * UTF-8 flag. Inflating is fflate's job; this module only reads the ZIP's central directory (names, sizes,
- * CRC-32) so that a truncated, tampered or zip-bombed archive is refused instead of half-read: fflate
- * neither checks CRCs nor grows its output past the declared size.
+ * UTF-8 flag. This module reads the ZIP's central directory (names, sizes, CRC-32) itself and inflates each
+ * entry with zlib, stopping at the size the directory declares, so that a truncated, tampered or zip-bombed
+ * archive is refused, quickly and in bounded memory, instead of half-read. (A general unzip library reads
+ * its own idea of the directory, ZIP64 records included, and inflates a whole stream before any size check.)
  */
 import iconv from 'iconv-lite';
-import { unzipSync } from 'fflate';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { AlipayBillError } from './bill';
 
 /** No daily bill comes near these. */
@@ -22,7 +22,7 @@ const END_SIG = 0x06054b50;
 type Entry = {
   /** Decoded name: UTF-8 when the entry says so, else GBK (what Alipay writes). */
   name: string;
-  /** The name as fflate keys it: UTF-8 when flagged, else Latin-1. */
+  /** The raw name bytes as a string key (UTF-8 when flagged, else Latin-1): for duplicate checks. */
   key: string;
   flags: number;
   method: number;
@@ -78,6 +78,29 @@ function centralDirectory(buf: Buffer): Entry[] {
   return entries;
 }
 
+/**
+ * One entry's bytes, exactly its declared size: read after its local header, inflated with zlib capped at
+ * that size (a stream that would inflate past it stops there and is refused, whatever the archive claims
+ * elsewhere).
+ */
+function inflateEntry(body: Buffer, e: Entry): Buffer {
+  const start = e.localOffset + 30 + body.readUInt16LE(e.localOffset + 26) + body.readUInt16LE(e.localOffset + 28);
+  if (start + e.compressedSize > body.length) throw corrupt(`${e.name} runs past the end of the archive (truncated download?)`);
+  const raw = body.subarray(start, start + e.compressedSize);
+  let data: Buffer;
+  if (e.method === 0) data = raw;
+  else {
+    try {
+      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+    } catch (err) {
+      const tooBig = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_BUFFER_TOO_LARGE';
+      throw corrupt(tooBig ? `${e.name} inflates past its declared ${e.size} bytes` : `${e.name} does not inflate: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (data.length !== e.size) throw corrupt(`${e.name} is ${data.length} bytes, its directory says ${e.size}`);
+  return data;
+}
+
 const isCsv = (e: Entry): boolean => /\.csv$/i.test(e.name);
 const headerLine = (text: string): string => text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
 
@@ -96,18 +119,10 @@ export function readAlipayBillZip(body: Buffer): AlipayBillArchive {
     if (e.size > MAX_BILL_ENTRY_BYTES || (total += e.size) > MAX_BILL_TOTAL_BYTES) throw new AlipayBillError('TOO_LARGE', `${e.name} is larger than a daily bill can be`);
     if (e.localOffset + 30 > body.length || body.readUInt32LE(e.localOffset) !== LOCAL_SIG) throw corrupt(`${e.name}: its local header is missing`);
   }
-  const wanted = new Set(csvs.map((e) => e.key));
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(body, { filter: (f) => wanted.has(f.name) });
-  } catch (e) {
-    throw corrupt(e instanceof Error ? e.message : String(e));
-  }
   const texts = csvs.map((e) => {
-    const data = files[e.key];
-    // fflate writes at most the declared size and never checks the CRC: both checks are ours.
-    if (!data || data.length !== e.size || crc32(data) !== e.crc) throw corrupt(`${e.name} fails its CRC-32 check`);
-    return { name: e.name, text: iconv.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength), 'gb18030').replace(/^\uFEFF/, '') };
+    const data = inflateEntry(body, e);
+    if (crc32(data) !== e.crc) throw corrupt(`${e.name} fails its CRC-32 check`);
+    return { name: e.name, text: iconv.decode(data, 'gb18030').replace(/^\uFEFF/, '') };
   });
   // The detail is the CSV whose header names the merchant order number; the summary has no such column.
   const details = texts.filter((t) => headerLine(t.text).includes('商户订单号'));
