@@ -256,6 +256,9 @@ describe('WeChat result mapping', () => {
     expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'ok', rows: [{ orderNo: 'A1' }], rejected: [{ line: 3, reason: expect.stringMatching(/交易状态/) }] });
     reply = { body: [lines[0], lines[1], lines[1], ...lines.slice(2)].join('\r\n') };
     expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'bad_bill', code: 'COUNT_MISMATCH' });
+    // A line after the summary is reported, the bill still read.
+    reply = { body: `${lines.join('\r\n')}${lines[1] ?? ''}\r\n` };
+    expect(await ch().downloadBill('2026-11-24')).toMatchObject({ status: 'ok', rows: [{ orderNo: 'A1' }, { orderNo: 'A2' }], rejected: [{ reason: "after the bill's summary" }] });
   });
 
   it('config errors throw typed errors', () => {

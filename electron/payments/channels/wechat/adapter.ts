@@ -276,9 +276,11 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
         }
       }
       try {
-        const { rows, rejected, declaredCount } = parseWechatBill(raw.text);
-        // The summary must count what the file holds: otherwise it was cut or altered, and is not reconciled short.
-        if (declaredCount !== rows.length + rejected.length) return { status: 'bad_bill', code: 'COUNT_MISMATCH', message: `The bill announces ${declaredCount} rows but has ${rows.length + rejected.length}` };
+        const { rows, rejected, declaredCount, afterSummary } = parseWechatBill(raw.text);
+        // The summary must count what the file holds before it: otherwise it was cut or altered, and is not
+        // reconciled short. Lines after it are rejected one by one (reported) while the rest is compared.
+        const counted = rows.length + rejected.length - afterSummary;
+        if (declaredCount !== counted) return { status: 'bad_bill', code: 'COUNT_MISMATCH', message: `The bill announces ${declaredCount} rows but has ${counted}` };
         return { status: 'ok', date, rows, raw: raw.text, rejected };
       } catch (e) {
         return { status: 'bad_bill', code: 'NOT_A_BILL', message: e instanceof WechatBillError ? e.message : 'Unreadable bill' };

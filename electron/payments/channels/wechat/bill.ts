@@ -78,6 +78,8 @@ const AMOUNT = /^\d+(\.\d{1,2})?$/;
 export type WechatBillParse = BillParse & {
   /** Detail rows the summary announces (总交易单数). */
   declaredCount: number;
+  /** Lines after the summary (rejected, and not among what it counts). */
+  afterSummary: number;
 };
 
 /**
@@ -118,7 +120,7 @@ export function parseWechatBill(text: string): WechatBillParse {
     if (f.length !== header.length) row = `${f.length} fields, the header has ${header.length}`;
     else if (!STATES.has(state)) row = `unknown 交易状态 "${state.slice(0, 16)}"`;
     else if (isRefund && get(cRefundState) !== 'SUCCESS') row = `refund not finished (退款状态 "${get(cRefundState).slice(0, 16)}")`;
-    else if (!AMOUNT.test(amountText)) row = `bad amount "${amountText.slice(0, 16)}"`;
+    else if (!AMOUNT.test(amountText) || tryYuanToFen(amountText) === undefined) row = `bad amount "${amountText.slice(0, 16)}"`;
     else {
       row = { kind: isRefund ? 'refund' : state === 'REVOKED' ? 'reversal' : 'payment', orderNo: get(cOrder), transactionId: get(cTx), amountFen: tryYuanToFen(amountText) ?? -1, status: state, time: get(cTime) };
       if (isRefund) row.refundNo = get(cRefundNo);
@@ -127,5 +129,14 @@ export function parseWechatBill(text: string): WechatBillParse {
     }
     keepRow(out, i + 1, line, row);
   }
-  return { ...out, declaredCount: Number(declared) };
+  // The summary ends the bill: anything after it (a detail line appended, the file delivered twice) is
+  // rejected line by line, never skipped, so it can neither vanish nor be counted as the day's.
+  let afterSummary = 0;
+  for (let i = summaryAt + 2; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
+    keepRow(out, i + 1, line, 'after the bill\'s summary');
+    afterSummary++;
+  }
+  return { ...out, declaredCount: Number(declared), afterSummary };
 }

@@ -101,7 +101,18 @@ describe('WeChat bill', () => {
       ],
       rejected: [],
       declaredCount: 3,
+      afterSummary: 0,
     });
+  });
+
+  it('lines after the summary (a line appended, the file twice) are rejected one by one, the rest read and counted', () => {
+    const bill = buildWechatBill([entry(), entry({ orderNo: 'O2', transactionId: '4200000002', orderFen: 1999 })]);
+    const appended = buildWechatBill([entry({ orderNo: 'X', transactionId: '4200000009', orderFen: 5000 })]).split('\r\n')[1] ?? '';
+    const one = parseWechatBill(`${bill}${appended}\r\n`);
+    expect([one.rows.map((r) => r.orderNo), one.declaredCount, one.afterSummary]).toEqual([['O1', 'O2'], 2, 1]);
+    expect(one.rejected).toEqual([{ line: 6, reason: "after the bill's summary", text: appended.slice(0, 200) }]);
+    const twice = parseWechatBill(bill + bill);
+    expect([twice.rows.length, twice.afterSummary, twice.rejected.length]).toEqual([2, 5, 5]);
   });
 
   it('rejects text that is not a bill, or one cut before its summary row', () => {
@@ -129,6 +140,8 @@ describe('WeChat bill', () => {
     ['an order number too long to keep', edited(6, 'O'.repeat(65)), /bad merchant order number/],
     ['a refund not finished at the bank', edited(19, 'PROCESSING', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /refund not finished/],
     ['a refund without its number', edited(15, '', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /without a usable refund number/],
+    ['an amount beyond any sale', edited(24, '100000000.01'), /bad amount "100000000.01"/],
+    ['an amount with a leading zero', edited(24, '007.00'), /bad amount "007.00"/],
   ])('a line with %s is rejected with its reason (line number kept), never read as money', (_name, text, reason) => {
     const parsed = parseWechatBill(text);
     expect(parsed.rows).toEqual([]);
