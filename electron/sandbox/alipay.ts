@@ -9,6 +9,7 @@ import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
 import { MAX_FEN } from '../../shared/payments/amount';
+import { isOrderNo, isRefundNo, isTerminalIdOrNone } from './numbers';
 
 const OPS: Record<string, SandboxOperation> = {
   'alipay.trade.pay': 'pay',
@@ -82,7 +83,7 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
     case 'pay': {
       const amountFen = tryYuanToFen(text('total_amount'));
       const authCode = text('auth_code') ?? '';
-      if (!orderNo || !text('subject') || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN) return invalid('isv.invalid-parameter', '参数无效');
+      if (!isOrderNo(orderNo) || !isTerminalIdOrNone(text('terminal_id')) || !text('subject') || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN) return invalid('isv.invalid-parameter', '参数无效');
       const cls = classifyPaymentCode(authCode);
       if (!cls.ok || cls.channel !== 'alipay') return bizFail('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
       const r = ledger.pay(
@@ -126,7 +127,7 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
     case 'refund': {
       const refundFen = tryYuanToFen(text('refund_amount'));
       const refundNo = text('out_request_no') ?? orderNo;
-      if (!orderNo || !refundNo || refundFen === undefined) return invalid('isv.invalid-parameter', '参数无效');
+      if (!isOrderNo(orderNo) || !isRefundNo(refundNo) || refundFen === undefined || refundFen <= 0) return invalid('isv.invalid-parameter', '参数无效');
       // Forced `insufficient` on a refund: the seller's balance cannot pay it; nothing is refunded.
       if (opts.scenario === 'insufficient') return bizFail('ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足', { out_trade_no: orderNo });
       const r = ledger.refund('alipay', orderNo, refundNo, refundFen);

@@ -9,6 +9,7 @@ import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
 import { MAX_FEN } from '../../shared/payments/amount';
+import { isOrderNo, isRefundNo } from './numbers';
 
 const OPS: Record<string, SandboxOperation> = {
   [JEEPAY_PATHS.pay]: 'pay',
@@ -58,7 +59,7 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
     case 'pay': {
       if (b.wayCode !== 'AUTO_BAR') return error('不支持的支付方式');
       const amount = b.amount;
-      if (!orderNo || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_FEN) return error('参数有误');
+      if (!isOrderNo(orderNo) || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_FEN) return error('参数有误');
       let authCode = '';
       try {
         const extra: unknown = JSON.parse(typeof b.channelExtra === 'string' ? b.channelExtra : '{}');
@@ -102,7 +103,7 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
     case 'refund': {
       const refundNo = typeof b.mchRefundNo === 'string' ? b.mchRefundNo : '';
       const amount = b.refundAmount;
-      if (!refundNo || typeof amount !== 'number') return error('参数有误');
+      if (!isOrderNo(orderNo) || !isRefundNo(refundNo) || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return error('参数有误');
       // Jeepay keeps every refund order under its number, failed ones too, and refuses the number ever after.
       if (ledger.findRefund('jeepay', refundNo) || ledger.findFailedRefund('jeepay', refundNo)) return error(`商户退款订单号[${refundNo}]已存在`);
       // Forced `insufficient` on a refund: Jeepay records the refund order and signs its failure (state 3).

@@ -264,7 +264,7 @@ export function createLedger(opts: LedgerOptions) {
     if (order.status === 'reversed') return { kind: 'error', reason: 'REVERSED', order };
     if (order.status !== 'paid') return { kind: 'error', reason: 'NOT_PAID', order };
     if (totalFen !== undefined && totalFen !== order.amountFen) return { kind: 'error', reason: 'TOTAL_MISMATCH', order };
-    if (amountFen <= 0 || amountFen > order.amountFen - order.refundedFen) return { kind: 'error', reason: 'EXCEEDS', order };
+    if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > order.amountFen - order.refundedFen) return { kind: 'error', reason: 'EXCEEDS', order };
     return { kind: 'ok', refund: addRefund(order, refundNo, amountFen, false), order, replay: false };
   }
 

@@ -2,6 +2,8 @@ import net from 'node:net';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { wechatSign } from '../payments/channels/wechat/sign';
 import { buildWechatXml, parseWechatXml } from '../payments/channels/wechat/xml';
+import { JEEPAY_PATHS, jeepaySign } from '../payments/channels/jeepay/sign';
+import { UNIONPAY_PATH, unionpaySign } from '../payments/channels/unionpay/protocol';
 import { freshCode, freshOrderNo, startSandboxFixture, type SandboxFixture } from './testing';
 import { scenarioForAmount } from './scenarios';
 import { DEFAULT_SLOW_DELAY_MS, linkBase } from './server';
@@ -107,6 +109,33 @@ describe('sandbox server', () => {
     const res = await post('/pay/micropay', buildWechatXml({ ...fields, sign: wechatSign(fields, k.apiKey) }), 'text/xml');
     expect(parseWechatXml(await res.text())).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'PARAM_ERROR' });
     expect(f.sandbox.ledger.order('wechat', 'HUGE1')).toBeUndefined();
+  });
+
+  it('refuses an order number, refund number or terminal id no gateway takes (a comma, a newline, too long) and fractional fen, charging and refunding nothing', async () => {
+    const up = f.sandbox.keys.unionpay;
+    const upMsg = (fields: Record<string, string>): string => {
+      const msg: Record<string, string> = { merId: up.merId, txnTime: '20261125120000', nonce: 'n', ...fields };
+      return JSON.stringify({ ...msg, signature: unionpaySign(msg, up.key) });
+    };
+    for (const orderId of ['A,B\nC', 'O'.repeat(33)]) {
+      const a = (await (await post(UNIONPAY_PATH, upMsg({ orderId, msgType: 'pay', txnAmt: '100', qrNo: freshCode('unionpay'), orderDesc: 'x' }))).json()) as { respCode: string };
+      expect(a.respCode).toBe('01');
+      expect(f.sandbox.ledger.order('unionpay', orderId)).toBeUndefined();
+    }
+    const wx = f.sandbox.keys.wechat;
+    const wxFields = { appid: wx.appId, mch_id: wx.mchId, nonce_str: 'n', body: 'x', out_trade_no: 'TERMBAD1', total_fee: '100', auth_code: freshCode('wechat'), spbill_create_ip: '127.0.0.1', device_info: 'T1,evil' };
+    const wxRes = await post('/pay/micropay', buildWechatXml({ ...wxFields, sign: wechatSign(wxFields, wx.apiKey) }), 'text/xml');
+    expect(parseWechatXml(await wxRes.text())).toMatchObject({ result_code: 'FAIL', err_code: 'PARAM_ERROR' });
+    // Jeepay: paid 1000 fen, then refunds of 0.5 fen and under a refund number holding a newline are refused.
+    const orderNo = freshOrderNo('J');
+    expect((await f.channels.jeepay.pay({ orderNo, authCode: freshCode('wechat'), amountFen: 1000, subject: 'x' })).status).toBe('paid');
+    const jp = f.sandbox.keys.jeepay;
+    for (const [refundNo, refundAmount] of [[`${orderNo}R1`, 0.5], ['R\n1', 100]] as const) {
+      const body = { mchNo: jp.mchNo, appId: jp.appId, reqTime: '1', version: '1.0', signType: 'MD5', mchOrderNo: orderNo, mchRefundNo: refundNo, refundAmount, currency: 'cny', refundReason: 'x' };
+      const r = (await (await post(JEEPAY_PATHS.refund, JSON.stringify({ ...body, sign: jeepaySign(body, jp.apiKey) }))).json()) as { code: number; msg: string };
+      expect(r).toMatchObject({ code: 9999, msg: '参数有误' });
+    }
+    expect(f.sandbox.ledger.order('jeepay', orderNo)?.refundedFen).toBe(0);
   });
 
   it('refuses Alipay requests with a bad signature (signed 40002 answer)', async () => {

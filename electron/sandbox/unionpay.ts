@@ -6,6 +6,7 @@ import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
 import { MAX_FEN } from '../../shared/payments/amount';
+import { isOrderNo, isRefundNo, isTerminalIdOrNone } from './numbers';
 
 const OPS: Record<string, SandboxOperation> = { pay: 'pay', query: 'query', reverse: 'reverse', refund: 'refund', refundQuery: 'refundQuery', bill: 'bill' };
 export { UNIONPAY_PATH };
@@ -44,7 +45,7 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
   switch (operation) {
     case 'pay': {
       const amountFen = parseFenField(m.txnAmt);
-      if (!orderId || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN || !m.qrNo) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
+      if (!isOrderNo(orderId) || !isTerminalIdOrNone(m.termId) || amountFen === undefined || amountFen <= 0 || amountFen > MAX_FEN || !m.qrNo) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
       const cls = classifyPaymentCode(m.qrNo);
       if (!cls.ok || cls.channel !== 'unionpay') return { ...base, respCode: '54', respMsg: 'invalid payment code' };
       const r = ledger.pay({ channel: 'unionpay', orderNo: orderId, authCode: cls.code, amountFen, subject: m.orderDesc ?? '', fingerprint: JSON.stringify([amountFen, cls.code]), ...(m.termId ? { terminalId: m.termId } : {}) }, opts.scenario);
@@ -78,7 +79,7 @@ function respond(operation: SandboxOperation, m: Record<string, string>, ctx: Ha
     }
     case 'refund': {
       const refundFen = parseFenField(m.refundAmt);
-      if (!m.refundId || refundFen === undefined) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
+      if (!isOrderNo(orderId) || !isRefundNo(m.refundId) || refundFen === undefined || refundFen <= 0) return { ...base, respCode: '01', respMsg: 'invalid parameters' };
       // Forced `insufficient` on a refund: the merchant's settlement balance cannot pay it; nothing is refunded.
       if (opts.scenario === 'insufficient') return { ...base, respCode: '51', respMsg: 'insufficient merchant balance' };
       const r = ledger.refund('unionpay', orderId, m.refundId, refundFen);

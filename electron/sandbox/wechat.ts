@@ -9,6 +9,7 @@ import { type LedgerOrder } from './ledger';
 import { type SandboxOperation } from './scenarios';
 import { type HandlerContext, type ProtocolHandler, type RunOptions, type SandboxHttpResponse } from './types';
 import { MAX_FEN } from '../../shared/payments/amount';
+import { isOrderNo, isRefundNo, isTerminalIdOrNone } from './numbers';
 
 const OPS: Record<string, SandboxOperation> = {
   '/pay/micropay': 'pay',
@@ -102,7 +103,7 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
   switch (operation) {
     case 'pay': {
       const total = parseFenField(f.total_fee);
-      if (!f.out_trade_no || !f.auth_code || !f.body || total === undefined || total <= 0 || total > MAX_FEN) return fail('PARAM_ERROR');
+      if (!isOrderNo(f.out_trade_no) || !isTerminalIdOrNone(f.device_info) || !f.auth_code || !f.body || total === undefined || total <= 0 || total > MAX_FEN) return fail('PARAM_ERROR');
       const cls = classifyPaymentCode(f.auth_code);
       if (!cls.ok || cls.channel !== 'wechat') return fail('AUTH_CODE_INVALID', { out_trade_no: f.out_trade_no });
       const r = ledger.pay(
@@ -145,7 +146,7 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
     case 'refund': {
       const refundFen = parseFenField(f.refund_fee);
       const totalFen = parseFenField(f.total_fee);
-      if (!f.out_trade_no || !f.out_refund_no || refundFen === undefined || totalFen === undefined) return fail('PARAM_ERROR');
+      if (!isOrderNo(f.out_trade_no) || !isRefundNo(f.out_refund_no) || refundFen === undefined || refundFen <= 0 || totalFen === undefined) return fail('PARAM_ERROR');
       // Forced `insufficient` on a refund: the merchant's balance cannot pay it; nothing is refunded.
       if (opts.scenario === 'insufficient') return fail('NOTENOUGH', { out_trade_no: f.out_trade_no, err_code_des: '基本账户余额不足，请充值后重新发起' });
       const r = ledger.refund('wechat', f.out_trade_no, f.out_refund_no, refundFen, totalFen);

@@ -122,7 +122,7 @@ export function compareBill(
     }
     givenBackFen += row.amountFen;
     givenBack.set(row.orderNo, (givenBack.get(row.orderNo) ?? 0) + row.amountFen);
-    if (isReversal) {
+    if (isReversal || row.refundNo === undefined) {
       // A reversal: money given back on the order as a whole. Fine for an attempt given up; not for a paid one.
       reversalsSeen.add(reversalKey(row));
       const local = byOrder.get(row.orderNo);
