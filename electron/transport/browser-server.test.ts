@@ -107,6 +107,34 @@ describe('browser-mode server', () => {
     ws.close();
   });
 
+  it('a refused upgrade whose client resets the connection is no uncaught error: the host keeps serving', async () => {
+    const s = await start();
+    const uncaught: unknown[] = [];
+    const onError = (e: unknown): void => void uncaught.push(e);
+    process.prependListener('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 30; i++) {
+        await new Promise<void>((resolve) => {
+          const sock = net.connect(s.port, '127.0.0.1', () => {
+            sock.write(`GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: http://evil.example\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+            setImmediate(() => {
+              sock.resetAndDestroy();
+              resolve();
+            });
+          });
+          sock.on('error', () => resolve());
+        });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(uncaught).toEqual([]);
+    const ws = await connect(s, s.token, s.url);
+    expect(await request(ws, { id: 1, method: 'host.info' })).toMatchObject({ result: { ok: true } });
+    ws.close();
+  });
+
   it('closes a connection that sends an oversized frame, without crashing', async () => {
     const s = await start();
     const ws = await connect(s, s.token, s.url);

@@ -32,6 +32,8 @@ const sameSecret = (a: string, b: string): boolean => {
 
 function refuseUpgrade(socket: Socket, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  // Whatever the peer does now (a reset mid-answer), the socket goes.
+  socket.destroySoon();
 }
 
 /**
@@ -50,6 +52,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket: Socket, head) => {
+    // Node hands the socket over without its own error listener: a peer resetting the connection (before
+    // or while it is refused) would otherwise be an uncaught 'error' and take the host down.
+    socket.on('error', (e) => opts.log.warn('API connection error before the WebSocket opened', { error: e }));
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://x');
