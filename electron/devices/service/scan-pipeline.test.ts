@@ -65,6 +65,17 @@ describe('scan pipeline', () => {
     expect(recent.at(-1)?.display).toBe('CODE-7');
   });
 
+  it('masks what may hold a payment code even when it is not payable: a wallet switched off, two codes run together, a stray character', () => {
+    const { p, advance } = pipeline();
+    for (const [i, code] of ['181234567890123456', '134567890123456789\n134567890123456788', '134567890123456789x', '6901234567892'].entries()) {
+      p.accept({ source: 'wedge', deviceId: 'w', code, at: i });
+      advance(1000);
+    }
+    const shown = p.recent().map((s) => s.display).reverse();
+    expect(shown).toEqual(['1812**********3456', '1345**********6789\u24241345**********6788', '1345**********6789x', '6901234567892']);
+    expect(JSON.stringify(p.recent())).not.toMatch(/\d{15}/);
+  });
+
   it('marks scans taken during a test window', () => {
     const { p, emitted, advance } = pipeline();
     expect(p.openTestWindow(10)).toBe(new Date(11_000).toISOString());

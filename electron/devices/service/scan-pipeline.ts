@@ -47,10 +47,15 @@ export function classifyScan(code: string, symbology: string | undefined, option
   return { kind: 'unknown', channel: null, detail: payment.message };
 }
 
-/** What the test view shows: payment codes masked, control characters (a QR may hold any) made visible. */
+/**
+ * What the test view shows: payment codes masked, control characters (a QR may hold any) made visible. A
+ * scan that is not a payable code may still hold one (a wallet switched off, two codes run together, a
+ * stray character): every run of 15 or more digits is masked too (retail barcodes have at most 14).
+ */
 function display(code: string, c: ScanClassification): string {
   if (c.kind === 'payment') return maskPaymentCode(normalisePaymentCode(code));
-  return [...code].map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 || ch === '\u007f' ? '\u2424' : ch)).join('').slice(0, 512);
+  const visible = [...code].map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 || ch === '\u007f' ? '\u2424' : ch)).join('');
+  return visible.replace(/\d{15,}/g, (run) => maskPaymentCode(run)).slice(0, 512);
 }
 
 export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
