@@ -1,4 +1,4 @@
-import { type ScanEventPayload } from '../../shared/api/devices';
+import { type ScanEventPayload, UNREADABLE_SCAN } from '../../shared/api/devices';
 import { type AttemptView, type SaleView } from '../../shared/sales/views';
 import { type MessageKey } from '../i18n/messages';
 
@@ -7,9 +7,11 @@ const FINAL = new Set(['succeeded', 'failed', 'reversed']);
 /** What a scan does on the checkout: pay with it, or the reason nothing happened (a message key). */
 export type CheckoutScanAction = { pay: true } | { pay: false; code: 'CODE_UNSUPPORTED' | 'PAYMENT_PENDING' | 'INVALID_STATE'; key: MessageKey };
 
-export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification'>, state: { sale: SaleView | null; attempt: AttemptView | null; busy: boolean }): CheckoutScanAction | null {
+export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification' | 'code'>, state: { sale: SaleView | null; attempt: AttemptView | null; busy: boolean }): CheckoutScanAction | null {
   const { sale, attempt, busy } = state;
   if (!sale) return null;
+  // The scanner sent bytes that make no code (a bad read, a cable fault): scan again.
+  if (scan.code === UNREADABLE_SCAN) return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.unreadable' };
   if (scan.classification.kind !== 'payment') return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.notPayment' };
   // Never a second payment while one is running (or being started): the cashier is told, nothing is sent.
   if ((attempt !== null && !FINAL.has(attempt.state)) || busy) return { pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.running' };

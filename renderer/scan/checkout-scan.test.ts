@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type AttemptView, type SaleView } from '../../shared/sales/views';
 import { checkoutScanAction } from './checkout-scan-action';
+import { UNREADABLE_SCAN } from '../../shared/api/devices';
 
 const sale = { id: 's', status: 'open', dueFen: 300 } as SaleView;
 const waiting = { state: 'pending' } as AttemptView;
-const pay = { classification: { kind: 'payment' as const, channel: 'wechat' as const, detail: null } };
-const other = { classification: { kind: 'unknown' as const, channel: null, detail: 'not digits' } };
+const pay = { code: '134567890123456789', classification: { kind: 'payment' as const, channel: 'wechat' as const, detail: null } };
+const other = { code: 'HELLO', classification: { kind: 'unknown' as const, channel: null, detail: 'not digits' } };
+const unreadable = { code: UNREADABLE_SCAN, classification: { kind: 'unknown' as const, channel: null, detail: 'unreadable scan: control byte 0x02' } };
 
 describe('checkoutScanAction', () => {
   it('pays only with a payment code, while an amount is due and nothing is running; says why otherwise', () => {
@@ -18,5 +20,7 @@ describe('checkoutScanAction', () => {
     expect(checkoutScanAction(pay, { sale: free, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE', key: 'checkout.scan.freeSale' });
     expect(checkoutScanAction(other, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'CODE_UNSUPPORTED' });
     expect(checkoutScanAction(pay, { sale: null, attempt: null, busy: false })).toBeNull();
+    // Bytes the scanner sent that make no code: the cashier is asked to scan again.
+    expect(checkoutScanAction(unreadable, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, key: 'checkout.scan.unreadable' });
   });
 });

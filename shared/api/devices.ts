@@ -63,6 +63,9 @@ export type ScanSummary = z.infer<typeof scanSummarySchema>;
  * The `scan` event: one per accepted (not duplicate) scan. It carries the full code because the screen
  * decides what the scan means (a payment code starts the payment); it is never stored or logged in full.
  */
+/** The code (and display) of a scan the device read but could not frame: odd bytes, cut short, too long. */
+export const UNREADABLE_SCAN = '(unreadable)';
+
 export const scanEventPayloadSchema = scanSummarySchema.extend({ code: z.string().min(1).max(512) });
 export type ScanEventPayload = z.infer<typeof scanEventPayloadSchema>;
 

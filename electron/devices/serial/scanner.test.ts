@@ -32,10 +32,12 @@ describe('SerialScanner on SerialPortMock', () => {
     clock.advance(1_700_000_000_000);
     const scans: ScanEvent[] = [];
     const logs: string[] = [];
+    const unreadable: string[] = [];
     const scanner = new SerialScanner(port, {
       deviceId: 'scanner-1',
       framer: { suffix: 'crlf' },
       onScan: (e) => scans.push(e),
+      onUnreadable: (reason) => unreadable.push(reason),
       log: (_level, _msg, fields) => logs.push(String(fields?.reason)),
       timers: clock,
     });
@@ -47,6 +49,8 @@ describe('SerialScanner on SerialPortMock', () => {
       { source: 'serial', deviceId: 'scanner-1', code: '6901234567892', at: 1_700_000_000_000 },
     ]);
     expect(logs).toEqual(['control byte 0x00 in line of 9 bytes']);
+    // Told on, so the screen can say the scan did not read (a blank line alone is not a scan).
+    expect(unreadable).toEqual(['control byte 0x00 in line of 9 bytes']);
     scanner.detach();
     port.port?.emitData(Buffer.from('111111\r'));
     await new Promise((r) => setTimeout(r, 10));

@@ -4,12 +4,15 @@ import { noLog, type DeviceLog, type PortLike } from './port';
 
 /**
  * A serial (or USB-CDC) barcode scanner on an opened port: bytes go through the framer, scans come out
- * as `ScanEvent`s (source 'serial'); dropped frames are logged with their reason, never emitted.
+ * as `ScanEvent`s (source 'serial'); a dropped frame is logged with its reason and, unless it is only an
+ * empty line (a CR+LF suffix read as CR), told to `onUnreadable` so the cashier learns the scan did not read.
  */
 export type SerialScannerOptions = {
   deviceId: string;
   framer: ScanFramerOptions;
   onScan: (event: ScanEvent) => void;
+  /** A frame the framer refused (odd bytes, cut short, too long), with its reason and the time it ended. */
+  onUnreadable?: (reason: string, at: number) => void;
   log?: DeviceLog;
   /** Clock and timers (inter-byte timeout); real ones by default. */
   timers?: FramerTimers;
@@ -34,6 +37,7 @@ export class SerialScanner {
       (r) => {
         if (isDropped(r)) {
           log('warn', 'scanner frame dropped', { deviceId: options.deviceId, reason: r.dropped });
+          if (r.dropped !== 'blank line') options.onUnreadable?.(r.dropped, timers.now());
           return;
         }
         const event: ScanEvent = { source: 'serial', deviceId: options.deviceId, code: r.code, at: timers.now() };

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../test-clock';
 import { closeEnd, openEnd, SocatPair, writeEnd } from '../serial/test-pty';
 import { DISCONNECTED, startDevicesTestHost, waitFor, waitForDevice, type DevicesTestHost } from './test-host';
+import { UNREADABLE } from './scan-pipeline';
 
 // The scan pipeline through the HOST: settings open a real pty (socat), the scanner's bytes become `scan`
 // events, garbage never does, and changing settings re-opens the port.
@@ -89,7 +90,7 @@ describe('serial scanner through the host', () => {
     expect(t.of('scan').map((s) => s.source)).toEqual(['serial', 'wedge', 'serial']);
   });
 
-  it('random bytes, NUL and a 10 kB line make no scan and no crash; the next real code still works', async () => {
+  it('random bytes, NUL and a 10 kB line make no code and no crash, each an unreadable scan the screen can show; the next real code still works', async () => {
     const p = await pair();
     const end = await far(p.b);
     await t.configure({ scannerPath: p.a, scannerSuffix: 'cr' });
@@ -101,8 +102,12 @@ describe('serial scanner through the host', () => {
     await writeEnd(end, `${'7'.repeat(10_240)}\r`);
     await writeEnd(end, '\r\r\n\n');
     await writeEnd(end, `${EAN}\r`);
-    await waitFor(() => t.of('scan').length >= 1, 'real code after garbage');
-    expect(t.of('scan').map((s) => s.code)).toEqual([EAN]);
+    await waitFor(() => t.of('scan').some((s) => s.code === EAN), 'real code after garbage');
+    const [read, unreadable] = [t.of('scan').filter((s) => s.code !== UNREADABLE), t.of('scan').filter((s) => s.code === UNREADABLE)];
+    expect(read.map((s) => s.code)).toEqual([EAN]);
+    expect(unreadable.length).toBeGreaterThanOrEqual(3);
+    for (const s of unreadable) expect(s.classification).toMatchObject({ kind: 'unknown', detail: expect.stringMatching(/^unreadable scan: /) });
+    expect((await t.must('devices.recentScans', {})).filter((s) => s.display === UNREADABLE).length).toBe(unreadable.length);
     await waitForDevice(t, 'scanner', 'connected');
   });
 

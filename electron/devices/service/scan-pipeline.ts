@@ -1,7 +1,7 @@
 import { classifyPaymentCode, maskPaymentCode, normalisePaymentCode, type ClassifierOptions } from '../../../shared/payments/code';
 import { createScanDeduper, type ScanDeduper } from '../../../shared/scan/dedupe';
 import { type ScanEvent } from '../../../shared/scan/types';
-import { type ScanClassification, type ScanEventPayload, type ScanSummary } from '../../../shared/api/devices';
+import { type ScanClassification, type ScanEventPayload, type ScanSummary, UNREADABLE_SCAN } from '../../../shared/api/devices';
 import { type Settings } from '../../../shared/settings';
 
 /**
@@ -12,6 +12,8 @@ import { type Settings } from '../../../shared/settings';
  */
 
 export const RECENT_SCANS = 50;
+/** What an unreadable scan shows, and carries as its code (no code was read). */
+export const UNREADABLE = UNREADABLE_SCAN;
 
 export type ScanPipelineDeps = {
   now(): number;
@@ -23,6 +25,11 @@ export type ScanPipelineDeps = {
 export type ScanPipeline = {
   /** The event for an accepted scan, or null for a duplicate. */
   accept(event: ScanEvent): ScanEventPayload | null;
+  /**
+   * A scan the device read but could not frame (odd bytes, cut short): listed and emitted like a scan that
+   * is no code at all (`unknown`, the reason in `detail`), so the screen says it did not read.
+   */
+  unreadable(event: Omit<ScanEvent, 'code' | 'symbology'>, reason: string): ScanEventPayload;
   recent(): ScanSummary[];
   /** Opens a test window for `seconds` (0 closes it); returns when it ends, or null. */
   openTestWindow(seconds: number): string | null;
@@ -74,6 +81,15 @@ export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
     return deduper;
   };
 
+  /** Kept in the history (newest first) and emitted as the `scan` event. */
+  const publish = (summary: ScanSummary, code: string): ScanEventPayload => {
+    history.unshift(summary);
+    history.length = Math.min(history.length, RECENT_SCANS);
+    const payload: ScanEventPayload = { ...summary, code };
+    deps.emit(payload);
+    return payload;
+  };
+
   return {
     accept(event) {
       if (!currentDeduper().accept(event)) return null;
@@ -89,11 +105,21 @@ export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
         classification,
         test: deps.now() < testUntil,
       };
-      history.unshift(summary);
-      history.length = Math.min(history.length, RECENT_SCANS);
-      const payload: ScanEventPayload = { ...summary, code: event.code };
-      deps.emit(payload);
-      return payload;
+      return publish(summary, event.code);
+    },
+    unreadable(event, reason) {
+      const summary: ScanSummary = {
+        seq: ++seq,
+        source: event.source,
+        deviceId: event.deviceId,
+        display: UNREADABLE,
+        symbology: null,
+        at: event.at,
+        receivedAt: deps.iso(),
+        classification: { kind: 'unknown', channel: null, detail: `unreadable scan: ${reason}`.slice(0, 200) },
+        test: deps.now() < testUntil,
+      };
+      return publish(summary, UNREADABLE);
     },
     recent: () => history.map((s) => ({ ...s, classification: { ...s.classification } })),
     openTestWindow(seconds) {

@@ -150,6 +150,7 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
         deviceId: 'scanner',
         framer: { suffix: config.scanner.suffix, stripAim: config.scanner.stripAim },
         onScan: (e: ScanEvent) => void scans.accept(e),
+        onUnreadable: (reason, at) => void scans.unreadable({ source: 'serial', deviceId: 'scanner', at }, reason),
         log: deviceLog,
       });
       return () => scanner.detach();
