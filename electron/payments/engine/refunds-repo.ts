@@ -39,12 +39,22 @@ export const listParts = (db: Db, refundId: string): PartRow[] => stmt(db, 'SELE
 export const listRefundsForSale = (db: Db, saleId: string): RefundRow[] => stmt(db, 'SELECT * FROM refunds WHERE sale_id = ? ORDER BY rowid').all(saleId) as RefundRow[];
 export const listOpenParts = (db: Db): PartRow[] => stmt(db, "SELECT * FROM refund_parts WHERE state NOT IN ('succeeded', 'failed') ORDER BY created_at, id").all() as PartRow[];
 
-/** Money already given back or on its way, per tender (failed parts hold nothing). */
+/**
+ * Money already given back or on its way, per tender. A failed part holds nothing, except one refused by an
+ * answer nobody signed (`failure_unverified`, Jeepay): its number may still have been taken, so its amount
+ * stays held until a retry under that same number settles it; never free for a refund under another number.
+ */
 export function reservedByTender(db: Db, saleId: string): Map<string, number> {
-  const rows = stmt(db, "SELECT p.tender_id AS tender_id, sum(p.amount_fen) AS fen FROM refund_parts p JOIN refunds r ON r.id = p.refund_id WHERE r.sale_id = ? AND p.state != 'failed' GROUP BY p.tender_id")
-    .all(saleId) as { tender_id: string; fen: number }[];
+  const rows = stmt(
+    db,
+    "SELECT p.tender_id AS tender_id, sum(p.amount_fen) AS fen FROM refund_parts p JOIN refunds r ON r.id = p.refund_id WHERE r.sale_id = ? AND (p.state != 'failed' OR p.failure_unverified = 1) GROUP BY p.tender_id",
+  ).all(saleId) as { tender_id: string; fen: number }[];
   return new Map(rows.map((r) => [r.tender_id, r.fen]));
 }
+
+/** What refunds refused without a signature hold on a sale (see reservedByTender). */
+export const unverifiedHeldFen = (db: Db, saleId: string): number =>
+  (stmt(db, "SELECT coalesce(sum(p.amount_fen), 0) AS fen FROM refund_parts p JOIN refunds r ON r.id = p.refund_id WHERE r.sale_id = ? AND p.state = 'failed' AND p.failure_unverified = 1").get(saleId) as { fen: number }).fen;
 
 export function insertRefund(db: Db, row: RefundRow): void {
   stmt(db, 

@@ -130,6 +130,33 @@ describe('refund.retry after a definite refusal', () => {
   });
 });
 
+describe('a refund refused by an answer nobody signed', () => {
+  it('holds its amount: a new refund cannot take that money under another number; a retry under its own number can', async () => {
+    const jp = createFakeChannel('jeepay');
+    t = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });
+    const p = t.host.ctx.settings().payments;
+    await t.must('settings.update', { payments: { ...p, routing: { wechat: 'aggregator', alipay: 'aggregator', unionpay: 'aggregator' } } });
+    const saleId = await t.openSale(1000);
+    jp.queue('pay', paid(1000));
+    await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    jp.queue('refund', { status: 'failed', code: 'JEEPAY_REFUSED', message: '系统繁忙', unverified: true });
+    const refused = await t.must('refund.request', { saleId, amountFen: 300 });
+    expect(refused.state).toBe('failed');
+    // 700 can still go back; the 300 the unsigned refusal may have moved cannot, under a new number.
+    expect(await t.call('refund.request', { saleId, amountFen: 800 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID', message: expect.stringMatching(/at most 700 fen .*300 fen is held .*retry that refund/) } });
+    jp.queue('refund', { status: 'succeeded', refundId: 'RF7', refundFen: 700, refundedAt: '2026-11-26T10:00:00+08:00' });
+    expect((await t.must('refund.request', { saleId, amountFen: 700 })).state).toBe('succeeded');
+    jp.queue('refund', { status: 'succeeded', refundId: 'RF3', refundFen: 300, refundedAt: '2026-11-26T10:00:00+08:00' });
+    await t.must('refund.retry', { refundId: refused.id });
+    await t.flush();
+    expect((await t.must('sale.get', { saleId })).refundedFen).toBe(1000);
+    const numbers = jp.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo);
+    expect(numbers).toHaveLength(3);
+    expect(numbers[2]).toBe(numbers[0]);
+  });
+});
+
 describe('a refund still on its way', () => {
   it('keeps the till from switching between training and live mode', async () => {
     const { t: h, wx } = await setup();

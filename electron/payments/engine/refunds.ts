@@ -13,7 +13,7 @@ import { getAttempt } from './attempts';
 import { reportOutcome } from './connectivity-report';
 import { type RefundDecision, decideRefund, decideRefundQuery } from './decide';
 import { type Channels, type EngineDeps } from './engine';
-import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, updatePart } from './refunds-repo';
+import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, unverifiedHeldFen, updatePart } from './refunds-repo';
 import { createScheduler } from './scheduler';
 import { SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 
@@ -171,7 +171,11 @@ export function createRefunds(deps: RefundDeps) {
         .map((t) => ({ id: t.id, kind: t.kind, refundableFen: t.amount_fen - (reserved.get(t.id) ?? 0) }));
       const refundable = tenders.reduce((s, t) => s + Math.max(0, t.refundableFen), 0);
       const amount = input.amountFen ?? refundable;
-      if (refundable <= 0 || amount > refundable) throw new PosError('REFUND_EXCEEDS_PAID', `at most ${refundable} fen can still be refunded on this sale`);
+      if (refundable <= 0 || amount > refundable) {
+        const held = unverifiedHeldFen(db, sale.id);
+        const why = held > 0 ? ` (${held} fen is held by a refund the gateway refused without a signature: retry that refund, under its own number)` : '';
+        throw new PosError('REFUND_EXCEEDS_PAID', `at most ${refundable} fen can still be refunded on this sale${why}`);
+      }
       let parts: { tender: (typeof tenders)[number]; amountFen: number }[];
       try {
         parts = allocateRefund(tenders, amount);
@@ -235,8 +239,10 @@ export function createRefunds(deps: RefundDeps) {
         const reserved = reservedByTender(db, refund.sale_id);
         for (const p of failed) {
           const tender = getTender(db, p.tender_id);
-          if (!tender || tender.amount_fen - (reserved.get(p.tender_id) ?? 0) < p.amount_fen) throw new PosError('REFUND_EXCEEDS_PAID', 'the tender has no room left for this part');
-          reserved.set(p.tender_id, (reserved.get(p.tender_id) ?? 0) + p.amount_fen);
+          // An unverified failure already holds its amount (reservedByTender): it needs no more room.
+          const own = p.failure_unverified === 1 ? p.amount_fen : 0;
+          if (!tender || tender.amount_fen - ((reserved.get(p.tender_id) ?? 0) - own) < p.amount_fen) throw new PosError('REFUND_EXCEEDS_PAID', 'the tender has no room left for this part');
+          reserved.set(p.tender_id, (reserved.get(p.tender_id) ?? 0) + p.amount_fen - own);
           // A part only fails on a definite answer (nothing moved under its number); a gateway that never
           // takes a number twice gets a fresh one, the others the same one again.
           const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
