@@ -6,6 +6,8 @@ import { z } from 'zod';
  * view (which gateways, endpoints, merchant ids, a key fingerprint), never the keys themselves.
  */
 
+/** An endpoint shows to managers as it is: no user name, password, query or fragment in it. */
+const noCredentials = (u: string): boolean => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u) && !/[?#]/.test(u);
 /**
  * Live endpoints are HTTPS: payment codes travel in the requests, and some answers that are believed
  * carry no signature (Jeepay's 订单不存在). Plain http only to this machine (a local gateway or a test).
@@ -14,7 +16,9 @@ const httpUrl = z
   .string()
   .max(500)
   .url()
-  .refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(u), 'must be an https URL (plain http only to 127.0.0.1/localhost)');
+  .refine((u) => /^https:\/\//i.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(u), 'must be an https URL (plain http only to 127.0.0.1/localhost)')
+  // Credentials go in the key fields (kept secret); an endpoint is shown to managers as it is.
+  .refine(noCredentials, 'must not carry a user name, password or query string: put keys in their own fields');
 const id = (max: number) => z.string().trim().min(1).max(max);
 const pem = z.string().min(1).max(16_000);
 

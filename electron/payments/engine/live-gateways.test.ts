@@ -59,6 +59,9 @@ describe('live gateways', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/key/i) } });
     expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), apiKey: 'short' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await t.call('payment.setGateways', { jeepay: { baseUrl: 'ftp://x', mchNo: 'M1', appId: 'a', apiKey: '12345678' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // Credentials in an endpoint would be shown to managers as part of it: refused, not echoed.
+    for (const baseUrl of ['https://user:s3cret@gw.example/', 'https://gw.example/api?key=s3cret'])
+      expect(await t.call('payment.setGateways', { jeepay: { baseUrl, mchNo: 'M1', appId: 'a', apiKey: '12345678' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.not.stringContaining('s3cret') } });
     const brokenCert = await t.call('payment.setGateways', { wechat: { ...wechatLive(), tls: { pfxBase64: 'AAAA', passphrase: 'x' } } });
     expect(brokenCert).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('client certificate') } });
     expect(readLiveGateways(t.host.ctx.db)).toEqual(before);
