@@ -12,6 +12,13 @@ describe('uuidv7', () => {
     expect(parseInt(uuidv7(2 ** 48 - 1).replaceAll('-', '').slice(0, 12), 16)).toBe(2 ** 48 - 1);
   });
 
+  it('ids made in the same millisecond sort in the order they were made', () => {
+    const ids = Array.from({ length: 500 }, () => uuidv7(1_700_000_000_123));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('sorts by creation time and never repeats', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => uuidv7(1_700_000_000_000 + Math.floor(i / 10)));
     expect(new Set(ids).size).toBe(ids.length);

@@ -113,8 +113,12 @@ describe('sales', () => {
     for (let i = 0; i < 3; i++) await t.openSale(100 + i);
     t.clock.advance(1000);
     for (let i = 0; i < 4; i++) await t.openSale(200 + i);
-    const all = (await t.must('sale.list')).map((x) => x.id);
+    const listed = await t.must('sale.list');
+    const all = listed.map((x) => x.id);
     expect(all).toHaveLength(8);
+    // Newest first, also within one millisecond: the receipt numbers count down.
+    const seqs = listed.slice(0, 7).map((x) => x.receiptNo);
+    expect(seqs).toEqual([...seqs].sort().reverse());
     expect(all.at(-1)).toBe(yesterday);
     const paged: string[] = [];
     let before: { createdAt: string; id: string } | undefined;

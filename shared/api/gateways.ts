@@ -22,7 +22,15 @@ const httpUrl = z
 const id = (max: number) => z.string().trim().min(1).max(max);
 const pem = z.string().min(1).max(16_000);
 
-/** WeChat Pay API v2 (micropay). `apiKey` is the 32-character API v2 key. */
+/** An IPv4 address (each part 0-255) or an IPv6 one: what WeChat's spbill_create_ip takes. */
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipAddress = z.string().refine((v) => IPV4.test(v) || (/^[0-9A-Fa-f:.]{2,45}$/.test(v) && v.includes(':')), 'must be an IPv4 or IPv6 address');
+
+/**
+ * WeChat Pay API v2 (micropay). `apiKey` is the 32-character API v2 key. Over https (the real gateway) the
+ * merchant API certificate is required: reverse and refund (/secapi/) refuse any request without it, and an
+ * unclear payment that cannot be reversed is money held from the customer.
+ */
 export const wechatGatewaySchema = z.strictObject({
   baseUrl: httpUrl,
   appId: id(64),
@@ -33,7 +41,7 @@ export const wechatGatewaySchema = z.strictObject({
   subAppId: id(64).optional(),
   signType: z.enum(['MD5', 'HMAC-SHA256']).optional(),
   /** spbill_create_ip as WeChat wants it (the till's IP). */
-  clientIp: z.string().max(64).optional(),
+  clientIp: ipAddress.optional(),
   /** The merchant API certificate WeChat requires for reverse and refund (/secapi/). */
   tls: z
     .strictObject({
@@ -44,6 +52,9 @@ export const wechatGatewaySchema = z.strictObject({
       keyPem: pem.optional(),
     })
     .optional(),
+}).refine((w) => !/^https:/i.test(w.baseUrl) || !!w.tls?.pfxBase64 || (!!w.tls?.certPem && !!w.tls.keyPem), {
+  message: 'WeChat needs its merchant API client certificate (apiclient_cert.p12 as pfxBase64, or certPem and keyPem) for reverse and refund',
+  path: ['tls'],
 });
 
 /** Alipay open platform (`alipay.trade.*`, RSA2). Keys as PEM or bare base64. */

@@ -12,6 +12,10 @@ describe('sale money math (integer fen)', () => {
     expect(lineAmounts(100, 1, { kind: 'percent', basisPoints: 10_000 }).totalFen).toBe(0);
     expect(divRoundHalfUp(5, 2)).toBe(3);
     expect(divRoundHalfUp(4, 3)).toBe(1);
+    // Exact at the edge of safe integers too (2n + d would round in a double).
+    expect(divRoundHalfUp(Number.MAX_SAFE_INTEGER, 1)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(divRoundHalfUp(Number.MAX_SAFE_INTEGER, 2)).toBe(4503599627370496);
+    expect(divRoundHalfUp(Number.MAX_SAFE_INTEGER - 1, 3)).toBe(3002399751580330);
   });
 
   it('refuses floats, negatives, out-of-range quantities and discounts above the line', () => {

@@ -31,10 +31,14 @@ export class SaleMathError extends Error {
 
 const isFen = (n: number): boolean => Number.isSafeInteger(n);
 
-/** Half-up rounding of a non-negative integer ratio, in integers only. */
+/** Half-up rounding of a non-negative integer ratio, exact for any safe integers (BigInt past 2^52). */
 export function divRoundHalfUp(numerator: number, denominator: number): number {
   if (!isFen(numerator) || !isFen(denominator) || numerator < 0 || denominator <= 0) throw new SaleMathError('rounding needs non-negative integers');
-  return Math.floor((2 * numerator + denominator) / (2 * denominator));
+  // 2n + d stays exact in a double only below 2^53: the product's amounts (≤ ~1e14) never reach that.
+  if (2 * numerator + denominator < 2 ** 53) return Math.floor((2 * numerator + denominator) / (2 * denominator));
+  const n = BigInt(numerator);
+  const d = BigInt(denominator);
+  return Number((2n * n + d) / (2n * d));
 }
 
 /** gross = unit × quantity; discount per the rule; total = gross − discount (never negative). */

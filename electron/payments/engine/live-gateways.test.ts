@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { setSecret } from '../../services/settings-store';
@@ -20,6 +22,7 @@ afterEach(async () => {
   t = undefined;
 });
 
+const TESTDATA = join(__dirname, '../../hq/testdata');
 const wechatLive = () => ({ baseUrl: live.url, appId: live.keys.wechat.appId, mchId: live.keys.wechat.mchId, apiKey: live.keys.wechat.apiKey });
 const liveOrders = (): string[] => live.ledger.snapshot().orders.map((o) => o.orderNo);
 
@@ -149,7 +152,14 @@ describe('live gateways', () => {
     t = await startPaymentsHost();
     const r = await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'http://api.mch.weixin.qq.com' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('https') } });
-    expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'https://api.mch.weixin.qq.com' } })).toMatchObject({ ok: true });
+    // Over https (the real gateway) the merchant API certificate is required: reverse and refund need it.
+    const noCert = await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'https://api.mch.weixin.qq.com' } });
+    expect(noCert).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('client certificate') } });
+    const tls = { certPem: readFileSync(join(TESTDATA, 'localhost-cert.pem'), 'utf8'), keyPem: readFileSync(join(TESTDATA, 'localhost-key.pem'), 'utf8') };
+    expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: 'https://api.mch.weixin.qq.com', tls } })).toMatchObject({ ok: true });
+    // spbill_create_ip must be an address WeChat takes, when given.
+    for (const clientIp of ['', 'till-1', '300.1.1.1']) expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), clientIp } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await t.call('payment.setGateways', { wechat: { ...wechatLive(), clientIp: '192.168.1.20' } })).toMatchObject({ ok: true });
   });
 
   it('a stored configuration that is unusable is reported, and codes are refused with the reason', async () => {

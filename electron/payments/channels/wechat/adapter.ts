@@ -41,6 +41,23 @@ export type WechatConfig = {
 type Exchange = { ok: true; fields: WechatFields } | { ok: false; outcome: NotSent | Unknown };
 type RawExchange = { ok: true; text: string } | { ok: false; outcome: NotSent | Unknown };
 
+/** micropay `body` is String(128) counted in bytes by WeChat: a Chinese store name is 3 bytes a character. */
+export const WECHAT_BODY_MAX_BYTES = 127;
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, never cutting a character in two. */
+export function utf8Prefix(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
 export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): PaymentChannel {
   for (const key of ['baseUrl', 'appId', 'mchId', 'apiKey'] as const) {
     if (typeof config[key] !== 'string' || config[key] === '') throw new PosError('VALIDATION', `WeChat config: ${key} is required`);
@@ -139,11 +156,12 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
     async pay(req: PayRequest): Promise<PayOutcome> {
       assertPayRequest(req);
       const r = await exchange('pay', '/pay/micropay', {
-        body: req.subject,
+        body: utf8Prefix(req.subject, WECHAT_BODY_MAX_BYTES),
         out_trade_no: req.orderNo,
         total_fee: req.amountFen,
         fee_type: 'CNY',
-        spbill_create_ip: req.clientIp ?? config.clientIp ?? '127.0.0.1',
+        // Required by micropay: an empty value would be left out of the XML.
+        spbill_create_ip: req.clientIp || config.clientIp || '127.0.0.1',
         auth_code: req.authCode,
         device_info: req.terminalId,
       }, req.orderNo);

@@ -225,3 +225,24 @@ describe('WeChat direct merchant: sub-merchant ids in answers', () => {
     expect(await pay.run(g.channel)).toMatchObject({ status: 'paid' });
   });
 });
+
+describe('WeChat micropay fields at their limits', () => {
+  const mode = MODES[1] as Mode;
+  const pay = OPS[0] as OpCase;
+
+  it('body is cut to 127 bytes of UTF-8 on a character boundary (a Chinese store name is 3 bytes a character)', async () => {
+    const g = gateway(mode, pay.reply);
+    const subject = `${'测试门店'.repeat(20)} T01-20261125-0001`;
+    await g.channel.pay({ orderNo: 'A1', authCode: '134567890123456789', amountFen: 1234, subject });
+    const body = g.captured[0]?.fields.body ?? '';
+    expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(127);
+    expect(body.length).toBe(42); // 42 characters of 3 bytes
+    expect(subject.startsWith(body)).toBe(true);
+  });
+
+  it('spbill_create_ip is always sent, even when the till gives an empty one', async () => {
+    const g = gateway(mode, pay.reply);
+    await g.channel.pay({ orderNo: 'A1', authCode: '134567890123456789', amountFen: 1234, subject: 'x', clientIp: '' });
+    expect(g.captured[0]?.fields.spbill_create_ip).toBe('127.0.0.1');
+  });
+});
