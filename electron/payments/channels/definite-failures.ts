@@ -26,6 +26,9 @@ export const UNIONPAY_PAY_FAILURES: ReadonlySet<string> = allDeclines(UNIONPAY_D
  * refund under a new number while the first may still go through: a double refund.
  */
 export const WECHAT_REFUND_FAILURES: ReadonlySet<string> = new Set([
+  // A request refused as invalid (signature, parameters, merchant ids): the same codes as for a payment.
+  ...WECHAT_DECLINES.merchant_setup,
+  'CERT_ERROR',
   'TRADE_OVERDUE', // over a year old
   'ERROR', // a business error, with its reason (e.g. 订单已全额退款)
   'USER_ACCOUNT_ABNORMAL',
@@ -34,20 +37,7 @@ export const WECHAT_REFUND_FAILURES: ReadonlySet<string> = new Set([
   'INVALID_TRANSACTIONID',
   'ORDERNOTEXIST',
   'TRADE_STATE_ERROR',
-  'INVALID_REQUEST',
   'REFUND_FEE_MISMATCH',
-  'PARAM_ERROR',
-  'SIGNERROR',
-  'LACK_PARAMS',
-  'NOAUTH',
-  'CERT_ERROR',
-  'APPID_NOT_EXIST',
-  'MCHID_NOT_EXIST',
-  'APPID_MCHID_NOT_MATCH',
-  'XML_FORMAT_ERROR',
-  'REQUIRE_POST_METHOD',
-  'POST_DATA_EMPTY',
-  'NOT_UTF8',
 ]);
 
 /** Alipay `alipay.trade.refund` code 40004 `sub_code`s that refuse the refund. */
