@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conflictsResponseSchema, dailyTotalsSchema, entriesResponseSchema, MAX_ENTRY_BYTES, type OutboxEntry } from '../../shared/sync/protocol';
 import { cashTender, codeTender, sampleRefund, sampleSale } from '../../shared/sync/sample-entries';
 import { fetchDailyTotals, uploadBatch } from '../sync/client/upload';
-import { ADMIN_TOKEN, clientFor, rawFetch, signedFetch, startTestHq, type TestHq } from './test-hq';
+import { ADMIN_TOKEN, SECRETS, clientFor, rawFetch, signedFetch, startTestHq, type TestHq } from './test-hq';
 
 let hq: TestHq;
 afterEach(async () => hq.dispose());
@@ -170,6 +170,22 @@ describe('HQ ingestion', () => {
     ]);
     const admin = await rawFetch(hq, { method: 'GET', path: '/v1/totals?date=2024-05-01&storeId=S001', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(dailyTotalsSchema.parse(admin.json)).toEqual(totals);
+  });
+
+  it('a resend of an entry HQ holds is a duplicate even after the terminal was bound to another store', async () => {
+    hq = await startTestHq();
+    const e = sampleSale({ seq: 1, tenders: [codeTender('wechat', 500)] });
+    await upload([e]);
+    // The ack was lost; meanwhile HQ re-registered T01 for store S002.
+    hq = await hq.restart({ terminals: { T01: { secret: SECRETS.T01, storeId: 'S002' } } });
+    expect((await upload([e])).results.map((r) => r.status)).toEqual(['duplicate']);
+    expect((await upload([sampleSale({ seq: 2 })])).results.map((r) => r.status)).toEqual(['rejected']);
+  });
+
+  it('refuses an amount no till can take (one sale over 100,000,000 yuan): a day\'s sum stays exact', async () => {
+    hq = await startTestHq();
+    const huge = sampleSale({ seq: 1, tenders: [cashTender(2 ** 52)] });
+    expect((await upload([huge])).results.map((r) => r.status)).toEqual(['rejected']);
   });
 
   it('pages entries by afterSeq', async () => {

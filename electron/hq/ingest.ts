@@ -64,14 +64,18 @@ export function createBatchIngest(db: Database): BatchIngest {
     if (!parsed.success) return reject(index, raw, summarise(parsed.error));
     const entry: OutboxEntry = parsed.data;
     if (entry.terminalId !== batch.terminalId) return reject(index, raw, `entry terminalId ${entry.terminalId} is not the authenticated terminal ${batch.terminalId}`);
+    const json = JSON.stringify(entry);
+    const ids = { index, idempotencyKey: entry.idempotencyKey, seq: entry.seq };
+    // A record already held is a duplicate whatever the terminal's store binding says now (its ack was lost
+    // before the terminal was bound to another store): the terminal must not park what HQ has.
+    const held = byKey.get(entry.terminalId, entry.idempotencyKey);
+    if (held !== undefined && held.seq === entry.seq && sameContent(held.entry_json, json, entry)) return { ...ids, status: 'duplicate' };
     if (batch.boundStoreId !== null && entry.storeId !== batch.boundStoreId) {
       return reject(index, raw, `terminal ${batch.terminalId} belongs to store ${batch.boundStoreId}, not ${entry.storeId}`);
     }
-    const json = JSON.stringify(entry);
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_ENTRY_BYTES) return reject(index, raw, `entry is ${bytes} bytes of JSON, more than ${MAX_ENTRY_BYTES}`);
 
-    const ids = { index, idempotencyKey: entry.idempotencyKey, seq: entry.seq };
     const { changes } = insert.run(
       entry.terminalId, entry.storeId, entry.seq, entry.idempotencyKey, entry.kind, entry.schemaVersion,
       entry.businessDate, entry.createdAt, batch.receivedAt, json,

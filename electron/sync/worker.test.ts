@@ -67,6 +67,24 @@ describe('sync worker against the reference HQ', () => {
     expect(attempts.map((a) => a.attempts)).toEqual([1, 2, 2]);
   });
 
+  it('an answer that acknowledges nothing, again and again, is retried with a growing delay and is no success', async () => {
+    const { t, hq, faults } = await setup();
+    await t.must('sync.configure', { hqUrl: '' });
+    await sell(t, 100);
+    for (let i = 0; i < 30; i++) faults.push({ kind: 'partial-ack', count: 0 });
+    await t.must('sync.configure', { hqUrl: hq.url, intervalMs: 3_600_000 });
+    await t.until(() => faults.length < 30, { what: 'first upload' });
+    const before = faults.length;
+    for (let i = 0; i < 60; i++) {
+      t.clock.advance(1000);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Backing off 1, 2, 4, 8, 8 … s (half of it with this jitter): under twenty tries in a minute, not one every
+    // half second (all thirty queued answers would be used up).
+    expect(before - faults.length).toBeLessThanOrEqual(20);
+    expect(await t.must('sync.status')).toMatchObject({ queued: 1, lastSuccessAt: null, lastError: 'HQ acknowledged none of the batch' });
+  });
+
   it('5xx, garbage, truncated and dropped answers are retried with backoff; nothing is lost or doubled', async () => {
     const { t, hq, faults } = await setup();
     await t.must('sync.configure', { hqUrl: '' });

@@ -133,18 +133,22 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
           at,
         );
         ctx.connectivity.report(true, 'hq');
-        attempt = 0;
         waitingForNetwork = false;
-        backingOff = false;
-        lastSuccessAt = at;
-        lastError = null;
+        const progressed = outcome.sent.length + outcome.rejected.length + outcome.conflicts.length > 0;
+        // Only an answer that settled something resets the backoff and counts as a success: one acking
+        // nothing, again and again, is retried less and less often, not every second.
+        if (progressed) {
+          attempt = 0;
+          backingOff = false;
+          lastSuccessAt = at;
+          lastError = null;
+        }
         if (outcome.ignored > 0) log.warn('HQ answer held acks for no entry of the batch, repeated or contradicting; ignored', { ignored: outcome.ignored, unacked: outcome.unacked.length });
         for (const r of outcome.rejected) log.warn('HQ rejected an outbox entry; parked', { entry: r.idempotencyKey, error: r.error });
         for (const c of outcome.conflicts) log.error('HQ reports a sync conflict; entry kept for an operator', { entry: c.idempotencyKey, conflict: c.conflict, error: c.error });
         if (outcome.rejected.length + outcome.conflicts.length > 0) {
           ctx.events.emit('host.notice', { level: 'error', message: `sync: ${outcome.rejected.length} entries parked, ${outcome.conflicts.length} conflicts at HQ` });
         }
-        const progressed = outcome.sent.length + outcome.rejected.length + outcome.conflicts.length > 0;
         if (!progressed) {
           fail('HQ acknowledged none of the batch', backoffDelay(attempt++, { baseMs, maxMs, random }));
           return false;

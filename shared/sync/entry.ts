@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fenSchema, idSchema } from '../api/common';
+import { MAX_FEN } from '../payments/amount';
 import { MAX_SALE_TENDERS } from '../sales/money';
 
 /**
@@ -34,7 +35,7 @@ export const channelSchema = z.string().min(1).max(32).regex(/^[a-z][a-z0-9_-]*$
 export const tenderSchema = z.strictObject({
   kind: z.enum(['cash', 'code']),
   channel: channelSchema.optional(),
-  amountFen: fenSchema.positive(),
+  amountFen: fenSchema.positive().max(MAX_FEN),
 });
 export type Tender = z.infer<typeof tenderSchema>;
 
@@ -71,7 +72,8 @@ function tendersMustCover(total: number, tenders: readonly Tender[], ctx: z.Refi
  */
 export const salePayloadSchema = z
   .looseObject({
-    totalFen: fenSchema.min(0),
+    // No till sells more in one sale (shared/payments/amount.ts): a day's sum stays an exact integer.
+    totalFen: fenSchema.min(0).max(MAX_FEN),
     lines: z.array(saleLineSchema).max(1000),
     // A voided sale may have no tenders (nothing was paid, or what was paid went back to the customer).
     tenders: z.array(tenderSchema).max(MAX_SALE_TENDERS),
@@ -90,7 +92,7 @@ export const salePayloadSchema = z
 export const refundPayloadSchema = z
   .looseObject({
     saleId: idSchema,
-    amountFen: fenSchema.positive(),
+    amountFen: fenSchema.positive().max(MAX_FEN),
     tenders: tendersSchema,
     ...trainingField,
   })
