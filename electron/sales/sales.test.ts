@@ -82,6 +82,24 @@ describe('sales', () => {
     expect((await t.must('sale.list')).map((x) => [x.id, x.status])).toEqual([[voidedToday, 'voided']]);
   });
 
+  it('the empty sale kept ready overnight takes the day it is rung up on, with that day\'s next receipt number', async () => {
+    const { t } = await setup();
+    const last = await t.openSale(500);
+    await t.must('sale.tenderCash', { saleId: last, givenFen: 500 });
+    const ready = await t.must('sale.open');
+    expect(ready.receiptNo).toMatch(/-20261125-0002$/);
+    t.clock.advance(20 * 3600_000); // the next morning
+    const rung = await t.must('sale.addLine', { saleId: ready.id, kind: 'amount', unitPriceFen: 700 });
+    expect([rung.businessDate, rung.receiptNo]).toEqual(['2026-11-26', 'T01-20261126-0001']);
+    await t.must('sale.tenderCash', { saleId: ready.id, givenFen: 700 });
+    expect(t.records.find((r) => r.id === ready.id)?.businessDate).toBe('2026-11-26');
+    expect((await t.must('sale.list')).map((x) => x.id)).toEqual([ready.id]);
+    // A sale with a line on it keeps its day (it was rung up then).
+    const open = await t.openSale(300);
+    t.clock.advance(24 * 3600_000);
+    expect((await t.must('sale.addLine', { saleId: open, kind: 'amount', unitPriceFen: 100 })).businessDate).toBe('2026-11-26');
+  });
+
   it('a sale unfinished over two midnights is on the list the day it ends (paid or voided), then back on its own day only', async () => {
     const { t } = await setup();
     const paidLate = await t.openSale(800);

@@ -75,6 +75,18 @@ export function createSalesService(deps: SalesDeps) {
     updateSale(db, saleId, { subtotal_fen: totals.subtotalFen, discount_fen: totals.discountFen, total_fen: totals.totalFen }, when);
   };
 
+  /**
+   * The checkout keeps an empty sale ready for the next customer; rung up on a later business day (the
+   * first line of the morning on last night's empty sale), it takes that day and its next receipt number,
+   * so the sale counts on the day its money came in (reports, HQ) and its receipt shows that day.
+   */
+  const redateIfStale = (sale: SaleRow, when: string): void => {
+    const today = businessDate(clock.now());
+    if (sale.business_date === today || sale.paid_fen !== 0 || countTenders(db, sale.id) > 0) return;
+    const seq = nextReceiptSeq(db, sale.terminal_id, today);
+    updateSale(db, sale.id, { business_date: today, receipt_seq: seq, receipt_no: receiptNo(sale.terminal_id, today, seq), created_at: when }, when);
+  };
+
   return {
     open(cashierId: string): SaleView {
       const now = clock.now();
@@ -110,8 +122,10 @@ export function createSalesService(deps: SalesDeps) {
       if (!name) throw new PosError('VALIDATION', 'a product line needs a name or a sku');
       const when = at();
       db.transaction(() => {
-        requireEditable(db, input.saleId, deps.paymentUncertain?.(input.saleId) ?? false);
-        if (countLines(db, input.saleId) >= MAX_SALE_LINES) throw new PosError('INVALID_STATE', LINE_LIMIT_MESSAGE);
+        const sale = requireEditable(db, input.saleId, deps.paymentUncertain?.(input.saleId) ?? false);
+        const lines = countLines(db, input.saleId);
+        if (lines >= MAX_SALE_LINES) throw new PosError('INVALID_STATE', LINE_LIMIT_MESSAGE);
+        if (lines === 0) redateIfStale(sale, when);
         insertLine(db, {
           id: uuidv7(clock.now()),
           sale_id: input.saleId,
