@@ -116,6 +116,26 @@ describe('computeDailyTotals', () => {
     expect(totals.byTerminal.map((t) => t.terminalId)).toEqual(['T01', 'T02']);
   });
 
+  it('counts one refund given back through two tenders (one entry per part, same refundId) once, its money in full', () => {
+    const part = (seq: number, tender: ReturnType<typeof cashTender>, refundId: string) => {
+      const e = sampleRefund({ seq, saleId: 'T01-1', tenders: [tender] });
+      return { ...e, payload: { ...e.payload, refundId } } as typeof e;
+    };
+    const entries = [
+      sampleSale({ seq: 1, tenders: [cashTender(300), codeTender('wechat', 700)] }),
+      part(2, codeTender('wechat', 300), 'R1'),
+      part(3, cashTender(200), 'R1'),
+      part(4, cashTender(50), 'R2'),
+    ];
+    const totals = computeDailyTotals('2024-05-01', 'S001', entries);
+    expect(totals.store).toMatchObject({ refundsCount: 2, refundsFen: 550, netFen: 450 });
+    expect(totals.byTerminal[0]).toMatchObject({ refundsCount: 2, refundsFen: 550 });
+    expect(totals.byTender.map((t) => [t.tender, t.refundsCount, t.refundsFen])).toEqual([
+      ['cash', 2, 250],
+      ['wechat', 1, 300],
+    ]);
+  });
+
   it('counts a sale with nothing to pay (no tender) as a sale of its store and terminal, in no tender group', () => {
     const free = sampleSale({ seq: 1, tenders: [] });
     const totals = computeDailyTotals('2024-05-01', 'S001', [free, sampleSale({ seq: 2, tenders: [cashTender(500)] })]);

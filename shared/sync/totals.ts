@@ -36,13 +36,14 @@ function movementOf(entry: OutboxEntry): Movement | null {
   }
 }
 
-function add(figures: TotalsFigures, kind: Movement['kind'], amountFen: number): void {
+/** `count`: 0 for a further part of a refund already counted there (its money still adds up). */
+function add(figures: TotalsFigures, kind: Movement['kind'], amountFen: number, count: 0 | 1 = 1): void {
   if (kind === 'sale') {
     figures.salesCount += 1;
     figures.salesFen += amountFen;
     figures.netFen += amountFen;
   } else if (kind === 'refund') {
-    figures.refundsCount += 1;
+    figures.refundsCount += count;
     figures.refundsFen += amountFen;
     figures.netFen -= amountFen;
   } else {
@@ -82,21 +83,33 @@ export function computeDailyTotals(date: string, storeId: string, entries: Itera
   const terminals = new Map<string, { figures: TotalsFigures; byTender: Map<string, TotalsFigures> }>();
 
   const training = emptyFigures();
+  // A refund given back through two tenders arrives as one entry per part (same refundId): it counts as one
+  // refund (once per slice it touches), as a sale paid by two tenders does; its amounts all add up.
+  const counted = new Set<string>();
+  const once = (key: string | null): 0 | 1 => {
+    if (key === null) return 1;
+    if (counted.has(key)) return 0;
+    counted.add(key);
+    return 1;
+  };
   for (const entry of entries) {
     if (entry.businessDate !== date || entry.storeId !== storeId) continue;
     const movement = movementOf(entry);
     if (movement === null) continue;
+    const refundId = entry.kind === 'refund' ? (entry.payload as Record<string, unknown>).refundId : undefined;
+    const refundKey = typeof refundId === 'string' ? `${entry.terminalId}\u0000${refundId}` : null;
+    const countIn = (slice: string): 0 | 1 => once(refundKey === null ? null : `${refundKey}\u0000${slice}`);
     // Practice, never real money: counted apart, in no other figure.
     if (entry.payload.training === true) {
-      add(training, movement.kind, movement.amountFen);
+      add(training, movement.kind, movement.amountFen, countIn('training'));
       continue;
     }
     const terminal = getOrCreate(terminals, entry.terminalId, () => ({ figures: emptyFigures(), byTender: new Map() }));
-    add(store, movement.kind, movement.amountFen);
-    add(terminal.figures, movement.kind, movement.amountFen);
+    add(store, movement.kind, movement.amountFen, countIn('store'));
+    add(terminal.figures, movement.kind, movement.amountFen, countIn('terminal'));
     for (const [group, amountFen] of amountsByGroup(movement.tenders)) {
-      add(getOrCreate(storeByTender, group, emptyFigures), movement.kind, amountFen);
-      add(getOrCreate(terminal.byTender, group, emptyFigures), movement.kind, amountFen);
+      add(getOrCreate(storeByTender, group, emptyFigures), movement.kind, amountFen, countIn(`store:${group}`));
+      add(getOrCreate(terminal.byTender, group, emptyFigures), movement.kind, amountFen, countIn(`terminal:${group}`));
     }
   }
 
