@@ -54,7 +54,8 @@ export function saleReceipt(sale: SaleView, settings: Settings, cashierName: str
     store: { name: settings.store.name, address: settings.store.address },
     saleNo: sale.receiptNo,
     cashier: (cashierName.trim() || sale.cashierId).slice(0, 32),
-    terminal: settings.terminal.id,
+    // The till the sale was rung up on (its number says so too), not the id this till has now.
+    terminal: sale.terminalId,
     time: sale.completedAt ?? sale.createdAt,
     lines: sale.lines.map((l) => ({ name: l.name.trim() || '-', qty: l.quantity, unitPriceFen: l.unitPriceFen, lineTotalFen: l.totalFen, discountFen: l.discountFen })),
     totals: { subtotalFen: sale.subtotalFen, discountFen: sale.discountFen, totalFen: sale.totalFen },

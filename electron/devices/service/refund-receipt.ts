@@ -80,7 +80,8 @@ export function refundReceipt(src: RefundSource, settings: Settings, userName: (
     ...(refund.reason?.trim() ? { refundReason: refund.reason.trim().slice(0, 64) } : {}),
     cashier: name(refund.requested_by),
     authorizedBy: name(refund.authorized_by),
-    terminal: settings.terminal.id,
+    // Its number is the sale's (…-R<n>): the till the sale was rung up on, not the id this till has now.
+    terminal: sale.terminalId,
     time: when,
     lines: whole ? sale.lines.map((l) => ({ name: l.name.trim() || '-', qty: l.quantity, unitPriceFen: l.unitPriceFen, lineTotalFen: l.totalFen, discountFen: l.discountFen })) : [],
     totals: whole
