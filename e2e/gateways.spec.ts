@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { signInAsManager } from './ui';
 
@@ -7,6 +9,7 @@ import { signInAsManager } from './ui';
  * training and live mode (confirmed).
  */
 const API_KEY = 'e2eLiveKey0123456789abcdefABCDEF'; // 32 characters, as WeChat API v2 keys are
+const TESTDATA = join(import.meta.dirname, '../electron/hq/testdata');
 
 test('a manager configures live gateways and switches modes', async ({ page, pos }) => {
   await signInAsManager(page, pos.url);
@@ -26,7 +29,12 @@ test('a manager configures live gateways and switches modes', async ({ page, pos
   await page.getByTestId('gateways-save').click();
   await expect(page.getByTestId('gateways-error')).toBeVisible();
 
-  await page.getByTestId('gateways-json').fill(JSON.stringify({ wechat: { baseUrl: 'https://api.mch.weixin.qq.com', appId: 'wx1234567890abcdef', mchId: '1900000109', apiKey: API_KEY } }));
+  // Over https WeChat needs its merchant certificate (reverse and refund): refused without, taken with one.
+  const live = { baseUrl: 'https://api.mch.weixin.qq.com', appId: 'wx1234567890abcdef', mchId: '1900000109', apiKey: API_KEY };
+  await page.getByTestId('gateways-json').fill(JSON.stringify({ wechat: live }));
+  await page.getByTestId('gateways-save').click();
+  await expect(page.getByTestId('gateways-error')).toContainText('client certificate');
+  await page.getByTestId('gateways-json').fill(JSON.stringify({ wechat: { ...live, tls: { certPem: readFileSync(join(TESTDATA, 'localhost-cert.pem'), 'utf8'), keyPem: readFileSync(join(TESTDATA, 'localhost-key.pem'), 'utf8') } } }));
   await page.getByTestId('gateways-save').click();
   await expect(page.getByTestId('gateways-saved')).toBeVisible();
   await expect(page.getByTestId('gateway-wechat')).toHaveAttribute('data-configured', 'true');

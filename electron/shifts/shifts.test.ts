@@ -172,3 +172,20 @@ describe('shifts', () => {
     expect((await h.must('shift.current'))?.figures.expectedCashFen).toBe(0);
   });
 });
+
+describe('cash given back by a refund', () => {
+  it('never more than the drawer should hold (as a cash out): refused with the reason, nothing changed', async () => {
+    const h = await setup();
+    // A cash sale before the shift counts in no shift; the shift opens with a 2000 fen float.
+    const saleId = await cashSale(h, 10_000);
+    h.clock.advance(1_000);
+    await h.must('shift.open', { openingFloatFen: 2_000 });
+    h.clock.advance(1_000);
+    const refused = await h.call('refund.request', { saleId, amountFen: 5_000 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'AMOUNT_INVALID', message: expect.stringContaining('the drawer should hold only 2000 fen') } });
+    expect((await h.must('sale.get', { saleId })).refundedFen).toBe(0);
+    // Within what the drawer holds it goes through, and the drawer never shows less than nothing.
+    await h.must('refund.request', { saleId, amountFen: 2_000 });
+    expect((await h.must('shift.current'))?.figures.expectedCashFen).toBe(0);
+  });
+});

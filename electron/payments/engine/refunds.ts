@@ -16,6 +16,8 @@ import { type Channels, type EngineDeps } from './engine';
 import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRefund, listOpenParts, listParts, listRefundsForSale, refundView, reservedByTender, unverifiedHeldFen, updatePart } from './refunds-repo';
 import { createScheduler } from './scheduler';
 import { SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
+import { getOpenShift } from '../../shifts/repo';
+import { shiftFigures } from '../../shifts/view';
 
 /** Refunds run on the same services as payments. */
 export type RefundDeps = EngineDeps;
@@ -150,6 +152,17 @@ export function createRefunds(deps: RefundDeps) {
     return r;
   }
 
+  /**
+   * Cash goes back from the drawer at once: with a shift open, never more than the drawer should hold (as
+   * for a cash out), or the cashier is told to hand over money the till's own figures say is not there.
+   */
+  function refuseMoreCashThanTheDrawer(cashFen: number): void {
+    const shift = cashFen > 0 ? getOpenShift(db) : undefined;
+    if (!shift) return;
+    const { expectedCashFen } = shiftFigures(db, shift);
+    if (cashFen > expectedCashFen) throw new PosError('AMOUNT_INVALID', `${cashFen} fen would go back in cash, but the drawer should hold only ${expectedCashFen} fen: take cash in first, or give back less`);
+  }
+
   function create(input: RefundInput): { refund: RefundRow; created: boolean } {
     return db.transaction(() => {
       if (input.requestId) {
@@ -183,6 +196,7 @@ export function createRefunds(deps: RefundDeps) {
         if (e instanceof SaleMathError) throw new PosError('AMOUNT_INVALID', e.message);
         throw e;
       }
+      refuseMoreCashThanTheDrawer(parts.reduce((sum, p) => sum + (p.tender.kind === 'cash' ? p.amountFen : 0), 0));
       const when = at();
       const refund: RefundRow = {
         id: input.requestId ?? uuidv7(clock.now()),
