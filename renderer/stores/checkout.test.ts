@@ -46,7 +46,7 @@ const running = (): boolean => {
   return a !== null && !['succeeded', 'failed', 'reversed'].includes(a.state);
 };
 
-beforeEach(() => useCheckout.setState({ sale: null, attempt: null, error: null, busy: false, codePart: '' }));
+beforeEach(() => useCheckout.setState({ sale: null, attempt: null, error: null, busy: false, inFlight: 0, starting: false, codePart: '' }));
 
 describe('checkout store', () => {
   it('a payment that ended while the screen was away is read again, not left "waiting for the password"', async () => {
@@ -133,5 +133,50 @@ describe('checkout store', () => {
     await resumeOrNewSale();
     expect(calls).toEqual(['sale.list', 'sale.open']);
     expect(useCheckout.getState().sale?.id).toBe('saleB');
+  });
+});
+
+describe('one payment start at a time', () => {
+  it('pay pressed twice sends one payment.start; the second is told why', async () => {
+    const d = deferred<unknown>();
+    const calls = host({ 'payment.start': () => d.promise });
+    useCheckout.setState({ sale: sale() });
+    const first = startCodePayment('134567890123456789');
+    await startCodePayment('134567890123456789');
+    expect(useCheckout.getState().error?.code).toBe('PAYMENT_PENDING');
+    d.resolve(ok(attempt()));
+    await first;
+    expect(calls.filter((m) => m === 'payment.start')).toHaveLength(1);
+  });
+
+  it('stays busy while the start is out, even when another call finishes first', async () => {
+    const d = deferred<unknown>();
+    host({ 'payment.start': () => d.promise, 'sale.addLine': () => ok(sale({ totalFen: 400, dueFen: 400 })) });
+    useCheckout.setState({ sale: sale() });
+    const first = startCodePayment('134567890123456789');
+    await addAmountLine(undefined, 100, 1);
+    expect(useCheckout.getState().busy).toBe(true);
+    d.resolve(ok(attempt()));
+    await first;
+    expect(useCheckout.getState().busy).toBe(false);
+  });
+
+  it('a transport failure is shown and frees the buttons', async () => {
+    host({ 'payment.start': () => Promise.reject(new Error('ipc failed')) });
+    useCheckout.setState({ sale: sale() });
+    await startCodePayment('134567890123456789');
+    expect(useCheckout.getState()).toMatchObject({ busy: false, starting: false, error: { code: 'INTERNAL', message: expect.stringContaining('ipc failed') } });
+  });
+
+  it('a late answer about the last customer keeps the part amount keyed for the next one', async () => {
+    const d = deferred<unknown>();
+    host({ 'payment.start': () => d.promise, 'sale.open': () => ok(sale({ id: 'saleB' })) });
+    useCheckout.setState({ sale: sale() });
+    const first = startCodePayment('134567890123456789');
+    await newSale();
+    useCheckout.getState().setCodePart('1');
+    d.resolve(ok(attempt()));
+    await first;
+    expect(useCheckout.getState().codePart).toBe('1');
   });
 });

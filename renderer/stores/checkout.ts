@@ -12,7 +12,11 @@ type CheckoutState = {
   sale: SaleView | null;
   attempt: AttemptView | null;
   error: ApiError | null;
+  /** Some call is still out (one or more: `inFlight` counts them). */
   busy: boolean;
+  inFlight: number;
+  /** A `payment.start` is out: no second one until it is answered. */
+  starting: boolean;
   /**
    * What the next code charges when only part of what is due goes on it (the customer's wallet holds less,
    * the rest in cash or another code), as keyed in yuan; empty: all that is due. Typed and scanned codes
@@ -31,6 +35,8 @@ export const useCheckout = create<CheckoutState>((set) => ({
   attempt: null,
   error: null,
   busy: false,
+  inFlight: 0,
+  starting: false,
   codePart: '',
   setCodePart: (codePart) => set({ codePart }),
   // Another sale on screen: a part amount keyed for the previous one does not carry over.
@@ -38,9 +44,17 @@ export const useCheckout = create<CheckoutState>((set) => ({
   setAttempt: (attempt) => set({ attempt }),
   setError: (error) => set({ error }),
   async run(fn) {
-    set({ busy: true, error: null });
-    const r = await fn();
-    set({ busy: false });
+    // Busy while any call is out, not just until the first one comes back.
+    set((s) => ({ inFlight: s.inFlight + 1, busy: true, error: null }));
+    let r: Awaited<ReturnType<typeof fn>>;
+    try {
+      r = await fn();
+    } catch (e) {
+      // A transport failure (not a host refusal): said on screen, and the buttons come back.
+      r = { ok: false, error: { code: 'INTERNAL', message: `the host could not be reached: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) } };
+    } finally {
+      set((s) => ({ inFlight: s.inFlight - 1, busy: s.inFlight - 1 > 0 }));
+    }
     if (!r.ok) {
       set({ error: r.error });
       return null;
@@ -150,17 +164,26 @@ export async function completeFreeSale(): Promise<boolean> {
 }
 
 export async function startCodePayment(code: string, amountFen?: number): Promise<void> {
-  const { sale, run, codePart, setError } = useCheckout.getState();
+  const { sale, run, codePart, setError, starting } = useCheckout.getState();
   if (!sale) return;
+  // Pay pressed twice, or a scan while the first start is still out: one payment.start per payment.
+  if (starting) return setError({ code: 'PAYMENT_PENDING', message: 'a payment is already being started: wait for its answer' });
   let part = amountFen;
   if (part === undefined && codePart.trim() !== '') {
     part = codePartFen(codePart, sale.dueFen) ?? undefined;
     // A part amount keyed wrongly never turns into "charge everything": nothing is sent until it is fixed.
     if (part === undefined) return setError({ code: 'AMOUNT_INVALID', message: 'the part amount for the code is not valid: fix it or clear it, then scan again' });
   }
-  const started = await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen: part }));
-  // The part amount was for this code: the next one charges what is then due, unless keyed again.
-  if (started) useCheckout.getState().setCodePart('');
+  useCheckout.setState({ starting: true });
+  let started: AttemptView | null;
+  try {
+    started = await run(() => api().call('payment.start', { saleId: sale.id, code, amountFen: part }));
+  } finally {
+    useCheckout.setState({ starting: false });
+  }
+  // The part amount was for this code: the next one charges what is then due, unless keyed again (and
+  // only on this sale: by a late answer the next customer's sale may be on screen).
+  if (started && useCheckout.getState().sale?.id === sale.id) useCheckout.getState().setCodePart('');
   applyAttempt(started);
 }
 
