@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../test-clock';
 import { closeEnd, openEnd, SocatPair, writeEnd } from '../serial/test-pty';
 import { DISCONNECTED, startDevicesTestHost, waitFor, waitForDevice, type DevicesTestHost } from './test-host';
-import { UNREADABLE } from './scan-pipeline';
+import { UNREADABLE_SCAN as UNREADABLE } from '../../../shared/api/devices';
 
 // The scan pipeline through the HOST: settings open a real pty (socat), the scanner's bytes become `scan`
 // events, garbage never does, and changing settings re-opens the port.

@@ -12,8 +12,6 @@ import { type Settings } from '../../../shared/settings';
  */
 
 export const RECENT_SCANS = 50;
-/** What an unreadable scan shows, and carries as its code (no code was read). */
-export const UNREADABLE = UNREADABLE_SCAN;
 
 export type ScanPipelineDeps = {
   now(): number;
@@ -112,14 +110,14 @@ export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
         seq: ++seq,
         source: event.source,
         deviceId: event.deviceId,
-        display: UNREADABLE,
+        display: UNREADABLE_SCAN,
         symbology: null,
         at: event.at,
         receivedAt: deps.iso(),
         classification: { kind: 'unknown', channel: null, detail: `unreadable scan: ${reason}`.slice(0, 200) },
         test: deps.now() < testUntil,
       };
-      return publish(summary, UNREADABLE);
+      return publish(summary, UNREADABLE_SCAN);
     },
     recent: () => history.map((s) => ({ ...s, classification: { ...s.classification } })),
     openTestWindow(seconds) {
