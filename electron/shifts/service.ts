@@ -11,7 +11,7 @@ import { type CashDirection, type CashMovementView, type ShiftView } from '../..
 import { type Settings } from '../../shared/settings';
 import { type MovementRow, type ShiftRow, closeShiftRow, getMovementByRequest, getOpenShift, getShift, insertMovement, insertShift, listClosedShifts } from './repo';
 import { cashMovementRecord, shiftCloseRecord } from './records';
-import { movementView, shiftFigures, shiftView } from './view';
+import { movementView, refuseCashBeyondDrawer, shiftFigures, shiftView } from './view';
 
 export type ShiftDeps = { db: Db; clock: Clock; events: EventBus; records: RecordBus; settings: () => Settings };
 
@@ -85,11 +85,7 @@ export function createShiftService(deps: ShiftDeps) {
           }
         }
         const shift = requireOpen(db, 'moving cash');
-        if (input.direction === 'out') {
-          // A drawer cannot hand out more than it holds; usually a mistyped amount (an extra zero).
-          const { expectedCashFen } = shiftFigures(db, shift);
-          if (input.amountFen > expectedCashFen) throw new PosError('AMOUNT_INVALID', `the drawer should hold only ${expectedCashFen} fen`);
-        }
+        if (input.direction === 'out') refuseCashBeyondDrawer(db, shift, input.amountFen);
         const movement: MovementRow = {
           id: uuidv7(now),
           shift_id: shift.id,

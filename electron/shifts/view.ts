@@ -1,4 +1,5 @@
 import { type Db } from '../db/open';
+import { PosError } from '../../shared/api/result';
 import { type CashMovementView, type ShiftFigures, type ShiftView } from '../../shared/api/shifts';
 import { expectedCashFen } from '../../shared/shifts/drawer';
 import { type MovementRow, type ShiftRow, cashFlowsSince, listMovements, userName } from './repo';
@@ -50,4 +51,14 @@ export function shiftView(db: Db, s: ShiftRow): ShiftView {
     note: s.note,
     movements: listMovements(db, s.id).map(movementView),
   };
+}
+
+/**
+ * Cash leaving the drawer (a cash out, a cash refund or void): never more than it should hold, or the
+ * cashier is told to hand over money the till's own figures say is not there (usually a mistyped amount).
+ * `why` says what takes the cash, before the figure; `then` what to do about it.
+ */
+export function refuseCashBeyondDrawer(db: Db, shift: ShiftRow, cashFen: number, why = '', then = ''): void {
+  const { expectedCashFen: holds } = shiftFigures(db, shift);
+  if (cashFen > holds) throw new PosError('AMOUNT_INVALID', `${why}the drawer should hold only ${holds} fen${then}`);
 }

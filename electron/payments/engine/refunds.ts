@@ -17,7 +17,7 @@ import { type PartRow, type RefundRow, getPart, getRefund, insertPart, insertRef
 import { createScheduler } from './scheduler';
 import { SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 import { getOpenShift } from '../../shifts/repo';
-import { shiftFigures } from '../../shifts/view';
+import { refuseCashBeyondDrawer } from '../../shifts/view';
 
 /** Refunds run on the same services as payments. */
 export type RefundDeps = EngineDeps;
@@ -152,15 +152,10 @@ export function createRefunds(deps: RefundDeps) {
     return r;
   }
 
-  /**
-   * Cash goes back from the drawer at once: with a shift open, never more than the drawer should hold (as
-   * for a cash out), or the cashier is told to hand over money the till's own figures say is not there.
-   */
+  /** Cash goes back from the drawer at once: with a shift open, never more than it should hold (as a cash out). */
   function refuseMoreCashThanTheDrawer(cashFen: number): void {
     const shift = cashFen > 0 ? getOpenShift(db) : undefined;
-    if (!shift) return;
-    const { expectedCashFen } = shiftFigures(db, shift);
-    if (cashFen > expectedCashFen) throw new PosError('AMOUNT_INVALID', `${cashFen} fen would go back in cash, but the drawer should hold only ${expectedCashFen} fen: take cash in first, or give back less`);
+    if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, ': take cash in first, or give back less');
   }
 
   function create(input: RefundInput): { refund: RefundRow; created: boolean } {
