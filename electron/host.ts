@@ -148,9 +148,16 @@ export function createHost(config: HostConfig): Host {
   const clients = new Map<string, ClientHandle>();
   let closed = false;
   const isActive = ctx.db.prepare('SELECT active FROM users WHERE id = ?').pluck();
+  /** What a client opened for its signed-in user ends with that session (a scanner test window). */
+  function sessionEnded(client: ClientHandle): void {
+    devices.scans.closeTestWindowOf(client.id);
+  }
   function endInactiveSessions(): void {
     for (const client of clients.values()) {
-      if (client.session && isActive.get(client.session.user.id) !== 1) client.session = null;
+      if (client.session && isActive.get(client.session.user.id) !== 1) {
+        client.session = null;
+        sessionEnded(client);
+      }
     }
   }
 
@@ -162,7 +169,9 @@ export function createHost(config: HostConfig): Host {
         clientId: client.id,
         session: client.session,
         setSession: (s) => {
+          const before = client.session;
           client.session = s;
+          if (before && before.user.id !== s?.user.id) sessionEnded(client);
         },
       };
       const result = dispatch(method, params, call);
@@ -177,6 +186,7 @@ export function createHost(config: HostConfig): Host {
     },
     disconnect(client) {
       clients.delete(client.id);
+      sessionEnded(client);
     },
     subscribe: (listener) => events.subscribe(listener),
     async close() {

@@ -9,7 +9,8 @@ import { useScans } from './useScans';
 /**
  * Scans on the checkout screen: a payment code while an amount is due (and no payment is running) starts
  * the payment. Any other scan says on screen why nothing happened: a payment already running (never a
- * second one), nothing due yet, or not a payment code (product lookup comes with the catalog).
+ * second one), nothing due yet, not a payment code (product lookup comes with the catalog), or a scanner
+ * test running on the Devices screen.
  */
 export function useCheckoutScans(): void {
   const t = useT();
@@ -24,7 +25,8 @@ export function useCheckoutScans(): void {
     },
     [t],
   );
-  useScans(onScan);
+  // Test scans too: the checkout says why it ignores them instead of staying silent.
+  useScans(onScan, { includeTests: true });
 }
 
 /** "Scan with camera": opens the camera below the button; closing it (or leaving checkout) stops it. */

@@ -7,9 +7,11 @@ const FINAL = new Set(['succeeded', 'failed', 'reversed']);
 /** What a scan does on the checkout: pay with it, or the reason nothing happened (a message key). */
 export type CheckoutScanAction = { pay: true } | { pay: false; code: 'CODE_UNSUPPORTED' | 'PAYMENT_PENDING' | 'INVALID_STATE'; key: MessageKey };
 
-export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification' | 'code'>, state: { sale: SaleView | null; attempt: AttemptView | null; busy: boolean }): CheckoutScanAction | null {
+export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification' | 'code'> & { test?: boolean }, state: { sale: SaleView | null; attempt: AttemptView | null; busy: boolean }): CheckoutScanAction | null {
   const { sale, attempt, busy } = state;
   if (!sale) return null;
+  // A scanner test is running (the Devices screen, maybe on another window): never a payment, but said.
+  if (scan.test === true) return { pay: false, code: 'INVALID_STATE', key: 'checkout.scan.testWindow' };
   // The scanner sent bytes that make no code (a bad read, a cable fault): scan again.
   if (scan.code === UNREADABLE_SCAN) return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.unreadable' };
   if (scan.classification.kind !== 'payment') return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.notPayment' };

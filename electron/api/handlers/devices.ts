@@ -19,7 +19,7 @@ export function deviceHandlers(devices: DevicesService): HandlerMap<DeviceMethod
     'devices.status': () => devices.states(),
     'devices.ports': () => devices.ports(),
     'devices.testPrint': (_input, call) => devices.printing.testPrint(requireSession(call).user.id),
-    'devices.testScan': (input) => ({ testUntil: devices.scans.openTestWindow(input.seconds), scans: devices.scans.recent() }),
+    'devices.testScan': (input, call) => ({ testUntil: devices.scans.openTestWindow(input.seconds, call.clientId), scans: devices.scans.recent() }),
     'devices.recentScans': () => devices.scans.recent(),
     'devices.printReceipt': (input, call) => devices.printing.printReceipt(input, requireSession(call).user.id),
     'devices.reprint': (input, call) => devices.printing.reprint(input, requireSession(call).user.id),

@@ -29,8 +29,13 @@ export type ScanPipeline = {
    */
   unreadable(event: Omit<ScanEvent, 'code' | 'symbology'>, reason: string): ScanEventPayload;
   recent(): ScanSummary[];
-  /** Opens a test window for `seconds` (0 closes it); returns when it ends, or null. */
-  openTestWindow(seconds: number): string | null;
+  /**
+   * Opens a test window for `seconds` (0 closes it) on behalf of `owner` (the connection asking); returns
+   * when it ends, or null. Opening again (any owner) replaces the window.
+   */
+  openTestWindow(seconds: number, owner?: string): string | null;
+  /** Closes the test window if `owner` opened it: its connection went away or its session ended. */
+  closeTestWindowOf(owner: string): void;
 };
 
 /** GS1 check digit of EAN-8 / UPC-A / EAN-13 / GTIN-14. */
@@ -68,6 +73,8 @@ export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
   let deduper: ScanDeduper | null = null;
   let seq = 0;
   let testUntil = 0;
+  // Who opened the window: it must not outlive that screen's session (scans would be skipped as tests).
+  let testOwner: string | undefined;
   const history: ScanSummary[] = [];
 
   const currentDeduper = (): ScanDeduper => {
@@ -120,9 +127,15 @@ export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
       return publish(summary, UNREADABLE_SCAN);
     },
     recent: () => history.map((s) => ({ ...s, classification: { ...s.classification } })),
-    openTestWindow(seconds) {
+    openTestWindow(seconds, owner) {
       testUntil = seconds > 0 ? deps.now() + seconds * 1000 : 0;
+      testOwner = testUntil > 0 ? owner : undefined;
       return testUntil > 0 ? new Date(testUntil).toISOString() : null;
+    },
+    closeTestWindowOf(owner) {
+      if (testOwner !== owner) return;
+      testUntil = 0;
+      testOwner = undefined;
     },
   };
 }
