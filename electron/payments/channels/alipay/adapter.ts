@@ -124,7 +124,7 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
   function paidFrom(a: Answer, expectedFen: number | undefined): PayOutcome {
     const tradeNo = channelRef(a.trade_no);
     const paidFen = tryYuanToFen(str(a.total_amount));
-    if (!tradeNo || paidFen === undefined) return unknown('Paid answer without a usable trade_no/total_amount', 'INCOMPLETE');
+    if (!tradeNo || paidFen === undefined || paidFen <= 0) return unknown('Paid answer without a usable trade_no/total_amount', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
     return { status: 'paid', transactionId: tradeNo, paidFen, paidAt: isoFromCst(str(a.gmt_payment), d.clock.now()) };
   }
@@ -241,11 +241,14 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
         if (subCode(a) === 'ACQ.TRADE_NOT_EXIST') return { status: 'not_found' };
         return unknown(message(a), subCode(a));
       }
-      // Alipay: data returned and refund_status empty or REFUND_SUCCESS means refunded; no data means no such refund.
+      // Alipay: refund_status REFUND_SUCCESS means refunded; "未返回该字段表示退款请求未收到或者退款失败" (not
+      // received or failed), for which Alipay's remedy is the refund again under the same out_request_no
+      // (one number refunds once): `not_found`, as with no data. An unreadable amount says nothing either.
       const refundFen = tryYuanToFen(str(a.refund_amount));
-      if (str(a.out_request_no) !== req.refundNo || refundFen === undefined) return { status: 'not_found' };
+      if (str(a.out_request_no) !== req.refundNo || refundFen === undefined || refundFen <= 0) return { status: 'not_found' };
       const status = str(a.refund_status);
-      if (status !== undefined && status !== '' && status !== 'REFUND_SUCCESS') return { status: 'processing' };
+      if (status === undefined || status === '') return { status: 'not_found' };
+      if (status !== 'REFUND_SUCCESS') return { status: 'processing' };
       return { status: 'succeeded', refundId: channelRef(a.trade_no) ?? '', refundFen, refundedAt: isoFromCst(str(a.gmt_refund_pay), d.clock.now()) };
     },
 

@@ -156,7 +156,8 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     const r = await call('queryRefund', JEEPAY_PATHS.refundQuery, { mchRefundNo: req.refundNo }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
     if (r.ok === false) return noSuchOrder(r) ? { status: 'not_found' } : unsignedError(r);
-    if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+    // Refund answers always name the refund; `state` 2 also means "paid" in a pay answer, so none is not ours.
+    if (r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
     const refundFen = parseFenField(r.data.refundAmount);
     switch (r.data.state) {
       case 0:
@@ -223,7 +224,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     }, req.orderNo);
     if (r.ok === 'outcome') return r.outcome;
     if (r.ok === false) return refundAfterError(r, await queryRefund({ orderNo: req.orderNo, refundNo: req.refundNo }), req.refundFen);
-    if (s(r.data.mchRefundNo) !== undefined && r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+    if (r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
     const refundId = channelRef(r.data.refundOrderId) ?? '';
     const given = r.data.refundAmount;
     const refundFen = given === undefined || given === null ? req.refundFen : parseFenField(given);

@@ -159,8 +159,11 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (!r.ok) return r.outcome;
       const m = r.msg;
       if (m.respCode === '00') {
+        // Every msgType posts to one URL and the answer does not repeat it: only `reverseAction` says this
+        // answers a reverse (a signed pay or query answer, replayed or misrouted, is not a reversal).
         const a = m.reverseAction;
-        return { status: 'reversed', action: a === 'close' || a === 'refund' || a === 'none' ? a : 'unspecified' };
+        if (a === 'close' || a === 'refund' || a === 'none') return { status: 'reversed', action: a };
+        return unknown(`Not a reverse answer (reverseAction "${a ?? ''}")`, 'NOT_A_REVERSE_ANSWER');
       }
       if (m.respCode === '99' || m.respCode === '02') return { status: 'retry', reason: m.respMsg ?? 'try again' };
       return failed(m);
@@ -172,8 +175,8 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (!r.ok) return r.outcome;
       const m = r.msg;
       if (m.respCode === '00') {
-        // The answer names the refund it is about: another number is not this refund's answer.
-        if (m.refundId !== undefined && m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+        // The answer names the refund it is about: none (a pay or query answer) or another is not this refund's.
+        if (m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
         const refundFen = parseFenField(m.refundAmt);
         if (m.refundAmt !== undefined && refundFen === undefined) return unknown('Refund answer with an unreadable refundAmt', 'INCOMPLETE');
         if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen: refundFen ?? req.refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
@@ -191,7 +194,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       const m = r.msg;
       if (m.respCode === '34') return { status: 'not_found' };
       if (m.respCode !== '00') return unknown(m.respMsg ?? 'Refund query failed', m.respCode);
-      if (m.refundId !== undefined && m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
+      if (m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
       const refundFen = parseFenField(m.refundAmt);
       if (m.refundState === 'SUCCESS' && refundFen !== undefined) return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
       if (m.refundState === 'PROCESSING') return { status: 'processing' };

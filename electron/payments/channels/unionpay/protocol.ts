@@ -17,8 +17,8 @@
  * Response: a flat JSON object of strings: respCode, respMsg, merId, orderId (echo), signature, plus
  *   pay/query  queryId (UnionPay's transaction id), txnAmt, payTime (yyyyMMddHHmmss),
  *              query only: txnState = PAYING | SUCCESS | FAILED | CLOSED | REVERSED | REFUNDED
- *   reverse    reverseAction = close | refund | none (respCode 99: not finished, call reverse again)
- *   refund/refundQuery refundId, refundAmt, refundState = PROCESSING | SUCCESS | FAILED, refundTime
+ *   reverse    reverseAction = close | refund | none, required (respCode 99: not finished, call reverse again)
+ *   refund/refundQuery refundId (required: echoes the request's), refundAmt, refundState = PROCESSING | SUCCESS | FAILED, refundTime
  *   bill       billData: CSV text (header `orderId,queryId,type,amountFen,state,time,refundId`, optionally
  *              followed by `,termId`: the terminal the order was paid on)
  *

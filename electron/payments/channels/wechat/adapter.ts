@@ -173,7 +173,8 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       if (code === 'USERPAYING') return { status: 'waiting', code, message };
       // Only a documented decline is definite. Anything else (SYSTEMERROR, BANKERROR, "the number is taken":
       // ORDERPAID, OUT_TRADE_NO_USED, where an earlier request with it may have been paid) only a query can tell.
-      if (WECHAT_PAY_FAILURES.has(code)) return { status: 'failed', code, message };
+      // And only under result_code=FAIL: a missing or odd result_code is no answer to believe.
+      if (f.result_code === 'FAIL' && WECHAT_PAY_FAILURES.has(code)) return { status: 'failed', code, message };
       return unknown(message, code);
     },
 
