@@ -138,6 +138,14 @@ describe('createHost', () => {
     expect(await t.call('users.setActive', { userId: 'manager', active: false })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
   });
 
+  it('a manager cannot deactivate their own account, even with another manager active', async () => {
+    t = await startTestHost();
+    await t.loginManager();
+    await t.must('users.create', { name: 'Wang', role: 'manager', pin: '135790' });
+    expect(await t.call('users.setActive', { userId: 'manager', active: false })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: 'you cannot deactivate your own account' } });
+    expect(await t.must('session.current')).toMatchObject({ user: { id: 'manager' } });
+  });
+
   it('deactivating a user ends their open sessions: a deactivated manager can no longer approve anything', async () => {
     t = await startTestHost();
     await t.loginManager();

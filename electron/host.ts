@@ -5,6 +5,7 @@ import { openDatabase } from './db/open';
 import { type Clock, isoAt, systemClock } from './clock';
 import { type Logger, createLogger } from './log';
 import { createEventBus } from './events';
+import { PUBLIC_EVENTS } from '../shared/api/events';
 import { type CallContext, type HandlerMap, type HostContext } from './api/context';
 import { createDispatcher } from './api/dispatch';
 import { hostHandlers } from './api/handlers/host';
@@ -57,6 +58,8 @@ export type Host = {
   connect(): ClientHandle;
   disconnect(client: ClientHandle): void;
   subscribe(listener: (event: AnyEvent) => void): () => void;
+  /** Whether a transport may pass `event` to `client`: public events always, the rest only once signed in. */
+  mayReceive(client: ClientHandle, event: AnyEvent): boolean;
   close(): Promise<void>;
 };
 
@@ -189,6 +192,7 @@ export function createHost(config: HostConfig): Host {
       sessionEnded(client);
     },
     subscribe: (listener) => events.subscribe(listener),
+    mayReceive: (client, event) => client.session !== null || PUBLIC_EVENTS.has(event.event),
     async close() {
       if (closed) return;
       closed = true;

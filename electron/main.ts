@@ -9,6 +9,7 @@ import { createHost, type ClientHandle, type Host } from './host';
 import { createLogger } from './log';
 import { contentSecurityPolicy } from './transport/static-files';
 import { IPC_CALL, IPC_EVENT } from './ipc-channels';
+import { PUBLIC_EVENTS } from '../shared/api/events';
 import { parseStartArgs } from './paths';
 
 const log = createLogger();
@@ -103,7 +104,11 @@ void app.whenReady().then(() => {
     return host.call(method, params, clientFor(event.sender));
   });
   host.subscribe((ev) => {
-    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT, ev);
+    // A window that never called (no client yet) has no session: public events only.
+    for (const w of BrowserWindow.getAllWindows()) {
+      const client = clients.get(w.webContents.id);
+      if (client ? host?.mayReceive(client, ev) : PUBLIC_EVENTS.has(ev.event)) w.webContents.send(IPC_EVENT, ev);
+    }
   });
 
   createWindow();

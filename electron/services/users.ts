@@ -43,6 +43,8 @@ export function setUserPin(db: Db, clock: Clock, actor: string, userId: string, 
 export function setUserActive(db: Db, clock: Clock, actor: string, userId: string, active: boolean): UserSummary {
   const row = getRow(db, userId);
   if (!row) throw new PosError('NOT_FOUND', `no user ${userId}`);
+  // Signing oneself out for good is never what was meant (the screen does not offer it either).
+  if (!active && actor === userId) throw new PosError('INVALID_STATE', 'you cannot deactivate your own account');
   if (!active && row.role === 'manager') {
     const managers = (db.prepare("SELECT count(*) AS n FROM users WHERE role = 'manager' AND active = 1").get() as { n: number }).n;
     if (managers <= 1) throw new PosError('INVALID_STATE', 'cannot deactivate the last active manager');

@@ -140,6 +140,20 @@ describe('sync worker against the reference HQ', () => {
     expect(await hqKeys(hq)).toEqual([a, c]);
   });
 
+  it('HQ refusing with the longest message its protocol allows still leaves a readable status', async () => {
+    // Every request answered 400 with a valid error body whose message is at its 1000-character bound.
+    const refusing = (async () =>
+      new Response(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'm'.repeat(1000) } }), { status: 400, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+    t = await startPaymentsHost({ sync: { fetch: refusing, random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 8000 } });
+    await sell(t, 100);
+    expect(await t.call('sync.configure', { hqUrl: 'http://127.0.0.1:9', secret: SECRETS.T01 })).toMatchObject({ ok: true });
+    const now = await t.must('sync.now');
+    const status = await t.must('sync.status');
+    expect(status.lastError).toMatch(/^HTTP 400/);
+    expect(status.lastError?.length).toBeLessThanOrEqual(1000);
+    expect(now.lastError?.length).toBeLessThanOrEqual(1000);
+  });
+
   it('sync.configure is for managers and never returns the secret', async () => {
     const { t } = await setup();
     const cashier = t.host.connect();

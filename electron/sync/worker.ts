@@ -98,8 +98,10 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     }, ms);
   };
 
+  // The status contract holds at most 1000 characters; HQ's own message (up to 1000) comes with a prefix.
+  const clip = (reason: string): string => (reason.length > 1000 ? `${reason.slice(0, 999)}…` : reason);
   const fail = (reason: string, delayMs: number): void => {
-    lastError = reason;
+    lastError = clip(reason);
     backingOff = true;
     schedule(delayMs);
   };
@@ -202,7 +204,7 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     }
     pass = runPass()
       .catch((e: unknown) => {
-        lastError = e instanceof Error ? e.message : String(e);
+        lastError = clip(e instanceof Error ? e.message : String(e));
         log.error('sync pass failed', { error: e });
         schedule(maxMs);
       })

@@ -145,4 +145,58 @@ describe('browser-mode server', () => {
     expect(await request(again, { id: 1, method: 'host.info' })).toMatchObject({ result: { ok: true } });
     again.close();
   });
+
+  it('passes scans, sales and payments only to signed-in connections; public events to all', async () => {
+    const s = await start();
+    const seen = (ws: WebSocket): { event: string; payload: unknown }[] => {
+      const got: { event: string; payload: unknown }[] = [];
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { event?: string; payload?: unknown };
+        if (m.event) got.push({ event: m.event, payload: m.payload });
+      });
+      return got;
+    };
+    const signedOut = await connect(s, s.token, s.url);
+    const signedIn = await connect(s, s.token, s.url);
+    const outEvents = seen(signedOut);
+    const inEvents = seen(signedIn);
+    expect(await request(signedIn, { id: 1, method: 'session.login', params: { userId: 'manager', pin: TEST_MANAGER_PIN } })).toMatchObject({ result: { ok: true } });
+    // Another screen at work: a scanned code (its full digits are in the scan event), a cash sale, a setting.
+    await t?.loginManager();
+    const code = '134567890123456789';
+    await t?.must('scan.report', { source: 'wedge', deviceId: 'wedge', code, at: 1 });
+    const sale = await t?.must('sale.open');
+    await t?.must('sale.addLine', { saleId: sale?.id ?? '', kind: 'amount', unitPriceFen: 100 });
+    await t?.must('sale.tenderCash', { saleId: sale?.id ?? '', givenFen: 100 });
+    await t?.must('settings.update', { store: { name: '三号店' } });
+    // A round trip on each socket: every event sent before it has arrived.
+    await request(signedOut, { id: 2, method: 'host.info' });
+    await request(signedIn, { id: 2, method: 'host.info' });
+    expect(outEvents.map((e) => e.event)).toEqual(['settings.changed']);
+    expect(JSON.stringify(outEvents)).not.toContain(code);
+    expect(inEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['scan', 'sale.changed', 'settings.changed']));
+    // Signing out stops them again.
+    await request(signedIn, { id: 3, method: 'session.logout' });
+    const before = inEvents.length;
+    await t?.must('scan.report', { source: 'wedge', deviceId: 'wedge', code: '134567890123456788', at: 2 });
+    await request(signedIn, { id: 4, method: 'host.info' });
+    expect(inEvents.length).toBe(before);
+    signedOut.close();
+    signedIn.close();
+  });
+
+  it('a special file among the renderer files (here a socket) is never opened: served as a route, no crash', async () => {
+    const s = await start();
+    const sockPath = path.join(staticDir, 'app.js');
+    const sock = net.createServer().listen(sockPath);
+    await new Promise((r) => sock.once('listening', r));
+    try {
+      const res = await fetch(`${s.url}/app.js`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<title>POS</title>');
+      expect((await fetch(`${s.url}/`)).status).toBe(200);
+    } finally {
+      sock.close();
+    }
+  });
 });

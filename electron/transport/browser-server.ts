@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type Host } from '../host';
+import { type ClientHandle, type Host } from '../host';
 import { type Logger } from '../log';
 import { contentSecurityPolicy, serveStatic } from './static-files';
 import { type WireRequest } from '../../shared/api/client';
@@ -49,7 +49,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const handleStatic = serveStatic(opts.staticDir, () => contentSecurityPolicy(`ws://127.0.0.1:${port}`));
   const server = http.createServer(handleStatic);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const sockets = new Set<WebSocket>();
+  // Each open socket and the host client it speaks as (events are passed on by that client's session).
+  const sockets = new Map<WebSocket, ClientHandle>();
 
   server.on('upgrade', (req, socket: Socket, head) => {
     // Node hands the socket over without its own error listener: a peer resetting the connection (before
@@ -77,7 +78,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 
   wss.on('connection', (ws: WebSocket) => {
     const client = opts.host.connect();
-    sockets.add(ws);
+    sockets.set(ws, client);
     ws.on('message', (data, isBinary) => {
       const reply = (id: unknown, result: unknown): void => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
@@ -102,7 +103,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 
   const unsubscribe = opts.host.subscribe((event) => {
     const text = JSON.stringify(event);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const [ws, client] of sockets) if (ws.readyState === ws.OPEN && opts.host.mayReceive(client, event)) ws.send(text);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,7 +120,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     token,
     async close() {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       // close() waits for every connection to end, and a browser keeps some open (keep-alive, a request
       // in flight): cut them now, or closing (and the host's shutdown behind it) can wait indefinitely.

@@ -50,9 +50,19 @@ export function serveStatic(root: string, csp: () => string) {
       res.writeHead(403).end('forbidden');
       return;
     }
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rootAbs, 'index.html');
-    if (!fs.existsSync(file)) {
+    // Only regular files are served (a socket or FIFO would fail or block on open); anything else is a route.
+    if (!isRegularFile(file)) file = path.join(rootAbs, 'index.html');
+    if (!isRegularFile(file)) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The renderer is not built yet: run `npm run build` (npm start does it for you).');
+      return;
+    }
+    // Opened before the answer starts: a file gone or unreadable since (a rebuild running) is a 503, not a
+    // stream error nobody listens to, which would take the host down.
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The renderer files are being replaced: reload in a moment.');
       return;
     }
     const headers: Record<string, string> = {
@@ -64,7 +74,21 @@ export function serveStatic(root: string, csp: () => string) {
       'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
     };
     res.writeHead(200, headers);
-    if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') {
+      fs.closeSync(fd);
+      res.end();
+      return;
+    }
+    const stream = fs.createReadStream('', { fd });
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
   };
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
