@@ -219,7 +219,8 @@ export function createSalesService(deps: SalesDeps) {
         const current = requireSale(db, saleId);
         if (payingAttemptForSale(db, saleId)) throw new PosError('PAYMENT_PENDING', 'a code payment for this sale is still unresolved');
         if (deps.paymentUncertain?.(saleId)) throw new PosError('PAYMENT_PENDING', UNCERTAIN_MESSAGE);
-        if (current.status !== 'open') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
+        // `paying` with nothing paid: only a cancelled attempt still being given back, which never lands here.
+        if (current.status !== 'open' && current.status !== 'paying') throw new PosError('INVALID_STATE', `the sale is ${current.status}`);
         if (countLines(db, saleId) === 0) throw new PosError('INVALID_STATE', 'the sale has no lines: add an item first, or start a new sale');
         if (current.total_fen !== 0 || current.paid_fen !== 0) throw new PosError('INVALID_STATE', `${dueFen(current)} fen is still due: take the payment (only a sale with nothing to pay is completed this way)`);
         appendAudit(db, when, actor, 'sale.complete', { saleId, totalFen: 0, lines: countLines(db, saleId) });

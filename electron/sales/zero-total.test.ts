@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
+import { type PaymentsTestHost, codes, startPaymentsHost } from '../payments/engine/testing/harness';
+import { createFakeChannel } from '../payments/engine/testing/fake-channel';
 import { outboxEntrySchema } from '../../shared/sync/entry';
 import { verifyAuditChain } from '../services/audit';
 
@@ -61,5 +62,24 @@ describe('a sale with nothing to pay', () => {
     expect(await t.call('sale.complete', { saleId: 'no-such-sale' })).toMatchObject({ ok: false });
     expect((await t.must('sale.get', { saleId: due })).status).toBe('open');
     expect(t.records.filter((r) => r.kind === 'sale' && r.payload.status === 'completed')).toHaveLength(0);
+  });
+
+  it('is completed while a cancelled code payment is still being given back (it never lands on the sale)', async () => {
+    const wx = createFakeChannel('wechat');
+    const waiting = { status: 'waiting', code: 'USERPAYING', message: '' } as const;
+    wx.queue('pay', waiting);
+    wx.defaults.query = waiting;
+    wx.defaults.reverse = { status: 'retry', reason: 'recall' };
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, name: '赠品', unitPriceFen: 0 });
+    const s = await t.must('sale.addLine', { saleId: sale.id, name: '面包', unitPriceFen: 400 });
+    const a = await t.must('payment.start', { saleId: sale.id, code: codes.wechat() });
+    await t.flush();
+    await t.must('payment.cancel', { attemptId: a.id });
+    await t.flush();
+    expect(await t.must('sale.removeLine', { saleId: sale.id, lineId: s.lines[1]?.id ?? '' })).toMatchObject({ status: 'paying', totalFen: 0, dueFen: 0 });
+    expect(await t.must('sale.complete', { saleId: sale.id })).toMatchObject({ status: 'paid', paidFen: 0 });
+    expect((await t.must('payment.get', { attemptId: a.id })).state).toBe('reversing');
   });
 });

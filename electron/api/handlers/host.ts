@@ -5,7 +5,7 @@ import { isoAt } from '../../clock';
 import { type HostInfo } from '../../../shared/api/host';
 import { countUnresolved, refuseWhileUnresolved } from '../../payments/engine/unresolved';
 import { outboxCounts } from '../../sync/outbox';
-import { switchTrainingMode } from '../../sales/training';
+import { moveToTerminal, switchTrainingMode } from '../../sales/training';
 import { PosError } from '../../../shared/api/result';
 
 export type HostInfoExtras = {
@@ -54,6 +54,7 @@ export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerM
           if (queued > 0) {
             throw new PosError('INVALID_STATE', `${queued} record(s) still wait to go to HQ as terminal ${before.terminal.id} of store ${before.store.id}: let them upload first (Sync), then change the terminal or store id`);
           }
+          moveToTerminal(ctx.db, { terminalId: saved.terminal.id, storeId: saved.store.id }, isoAt(ctx.clock));
         }
         appendAudit(ctx.db, isoAt(ctx.clock), session.user.id, 'settings.update', { sections: Object.keys(patch) });
         return saved;
