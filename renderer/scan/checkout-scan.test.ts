@@ -22,5 +22,7 @@ describe('checkoutScanAction', () => {
     expect(checkoutScanAction(pay, { sale: null, attempt: null, busy: false })).toBeNull();
     // Bytes the scanner sent that make no code: the cashier is asked to scan again.
     expect(checkoutScanAction(unreadable, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, key: 'checkout.scan.unreadable' });
+    // A scanner test is running (the Devices screen): never a payment, and the checkout says why.
+    expect(checkoutScanAction({ ...pay, test: true }, { sale, attempt: null, busy: false })).toMatchObject({ pay: false, key: 'checkout.scan.testWindow' });
   });
 });

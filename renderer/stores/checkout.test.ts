@@ -57,6 +57,22 @@ describe('checkout store', () => {
     expect(running()).toBe(false);
   });
 
+  it('the link lost while payment.start was out: once back, the attempt the host started (and ended) is shown', async () => {
+    // The start's reply never arrives (the transport fails every call in flight), though the host sent it.
+    host({ 'payment.start': () => ({ ok: false, error: { code: 'INTERNAL', message: 'connection to the POS host lost' } }) });
+    useCheckout.setState({ sale: sale() });
+    await startCodePayment('287654321098765432');
+    expect(useCheckout.getState().error?.code).toBe('INTERNAL');
+    const declined = attempt({ state: 'failed', phase: 'failed', reason: 'ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足' });
+    const calls = host({ 'sale.get': () => ok(sale()), 'payment.listForSale': () => ok([attempt({ id: 'old', createdAt: '2026-11-26T00:59:00.000Z', state: 'failed' }), declined]) });
+    await refreshSale('saleA');
+    expect(useCheckout.getState().attempt).toMatchObject({ id: 'att1', state: 'failed' });
+    expect(useCheckout.getState().error).toBeNull();
+    expect(calls).toEqual(['sale.get', 'payment.listForSale']);
+    // An ordinary refresh (no lost link) asks nothing more.
+    expect(await (async () => (await refreshSale('saleA'), calls.slice(2)))()).toEqual(['sale.get']);
+  });
+
   it('a sale with nothing to pay is completed as it is; a refusal is shown and the sale stays', async () => {
     const free = sale({ lines: [{ id: 'l1', seq: 1, kind: 'product', sku: null, name: '赠品', quantity: 1, unitPriceFen: 0, grossFen: 0, discountFen: 0, totalFen: 0 }], subtotalFen: 0, totalFen: 0, dueFen: 0 });
     const calls = host({ 'sale.complete': () => ok({ ...free, status: 'paid', completedAt: '2026-11-26T01:01:00.000Z' }) });

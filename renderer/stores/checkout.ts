@@ -127,7 +127,16 @@ export async function refreshSale(saleId: string): Promise<void> {
   if (shown && shown.saleId === saleId && !FINAL_ATTEMPT.has(shown.state)) {
     const a = await api().call('payment.get', { attemptId: shown.id });
     if (a.ok) applyAttempt(a.value);
+    return;
   }
+  // The link was lost while a payment.start was out: the host may have started (and ended) a payment the
+  // screen never heard of. Its newest attempt is shown, so the cashier learns what became of that code.
+  if (useCheckout.getState().error?.code !== 'INTERNAL') return;
+  const list = await api().call('payment.listForSale', { saleId });
+  const newest = list.ok ? [...list.value].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0] : undefined;
+  if (!newest || !isCurrent(saleId) || (shown && (shown.id === newest.id || newest.createdAt < shown.createdAt))) return;
+  applyAttempt(newest);
+  useCheckout.getState().setError(null);
 }
 
 /** Adds a keyed-amount line; false when it was not added (the error is on screen). */

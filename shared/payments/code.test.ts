@@ -53,6 +53,9 @@ describe('classifyPaymentCode: normalisation and rejection', () => {
     [']Q1134567890123456789\r\n'],
     [']E0134567890123456789'],
     [' ]C0134567890123456789 '],
+    // Typed with a Chinese input method in full-width mode.
+    ['１３４５６７８９０１２３４５６７８９'],
+    ['1345６７８９0123456789'],
   ])('normalises %j', (raw) => {
     expect(classifyPaymentCode(raw)).toEqual({ ok: true, channel: 'wechat', code: '134567890123456789' });
   });
@@ -66,7 +69,8 @@ describe('classifyPaymentCode: normalisation and rejection', () => {
     '13456789012345678x',
     '1345678901 2345678',
     '-134567890123456789',
-    '１３４５６７８９０１２３４５６７８９', // full-width digits
+    '１３４５６７８９０１２３４５６７８９Ａ', // full-width digits, then a full-width letter
+    '١٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩', // Arabic-Indic digits: not read as digits
     '134567890123456789]C0',
     'https://qr.alipay.com/abc',
     '1.34567890123456789',

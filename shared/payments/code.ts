@@ -75,13 +75,15 @@ function isEnabled(channel: PaymentChannel, options: ClassifierOptions): boolean
 const AIM_PREFIX = /^\][A-Za-z][0-9A-Za-z]/;
 
 /**
- * Strip what scanners add around the digits (a CR/LF suffix, spaces, an AIM prefix). Only around them: a line
+ * Strip what scanners add around the digits (a CR/LF suffix, spaces, an AIM prefix) and read full-width
+ * digits as digits. Only around them: a line
  * break inside is two scans glued together (a lost suffix), never one code. Exported for the scan pipeline.
  */
 export function normalisePaymentCode(raw: string): string {
   let s = raw.trim();
   if (AIM_PREFIX.test(s)) s = s.slice(3).trim();
-  return s;
+  // Full-width digits (０-９): a code typed with a Chinese input method in full-width mode is the same code.
+  return s.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 }
 
 const MAX_RAW_LENGTH = 256;

@@ -99,6 +99,28 @@ describe('payment engine: pay outcomes', () => {
     expect(wx.count('query')).toBe(1);
   });
 
+  it('"query" pressed while a cancelled payment is given back sends nothing: the reverse keeps its pace', async () => {
+    const { t, wx } = await setup();
+    const waiting = { status: 'waiting', code: 'USERPAYING', message: '需要用户输入支付密码' } as const;
+    wx.defaults.pay = waiting;
+    wx.defaults.query = waiting;
+    wx.defaults.reverse = { status: 'retry', reason: 'recall=Y' };
+    const saleId = await t.openSale(500);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.flush();
+    await t.advance(16_000);
+    await t.must('payment.cancel', { attemptId: a.id });
+    await t.flush();
+    const reverses = wx.count('reverse');
+    const queries = wx.count('query');
+    for (let i = 0; i < 3; i++) expect(await t.must('payment.query', { attemptId: a.id })).toMatchObject({ state: 'reversing' });
+    await t.flush();
+    expect([wx.count('reverse'), wx.count('query')]).toEqual([reverses, queries]);
+    // The next reverse goes at its own time.
+    await t.advance(6_000);
+    expect(wx.count('reverse')).toBeGreaterThan(reverses);
+  });
+
   it('unknown answer (SYSTEMERROR / timeout): first query after 5 s', async () => {
     const { t, wx } = await setup();
     wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });

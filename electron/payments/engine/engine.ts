@@ -356,7 +356,10 @@ export function createPaymentEngine(deps: EngineDeps) {
     /** "Query this order": ask the channel now (an unresolved attempt only). */
     async queryNow(id: string): Promise<AttemptView> {
       const row = requireAttempt(id);
-      if (!isTerminalAttempt(row.state) && !fresh.has(id)) await scheduler.run(id);
+      // A payment being given back keeps its channel's pace (WeChat's 15 s, recall=Y waits, backoff): a press
+      // of "query" shows where it stands and sends nothing.
+      const givingBack = row.state === 'reversing' || row.cancel_requested === 1;
+      if (!isTerminalAttempt(row.state) && !fresh.has(id) && !givingBack) await scheduler.run(id);
       return attemptView(requireAttempt(id));
     },
 
