@@ -2,10 +2,16 @@
 export type Clock = {
   now(): number;
   setTimeout(fn: () => void, ms: number): { cancel(): void };
+  /**
+   * Elapsed time that a time sync never steps (ms, any origin), where the clock has one: lets the payment
+   * engine notice the wall clock being stepped (clock-steps.ts). Timers already run on it.
+   */
+  monotonic?(): number;
 };
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     t.unref?.();
@@ -53,3 +59,19 @@ export function createManualClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): Cloc
 }
 
 export const isoAt = (clock: Clock): string => new Date(clock.now()).toISOString();
+
+/**
+ * For tests of a wall clock that a time sync steps: timers and `monotonic` run on elapsed time (`advance`),
+ * and `step(ms)` moves only `now()`, as NTP correcting a wrong clock does.
+ */
+export function createSteppableClock(): Clock & { monotonic(): number; advance(ms: number): void; step(ms: number): void } {
+  const elapsed = createManualClock();
+  let offset = 0;
+  return {
+    now: () => elapsed.now() + offset,
+    monotonic: () => elapsed.now(),
+    setTimeout: (fn, ms) => elapsed.setTimeout(fn, ms),
+    advance: (ms) => elapsed.advance(ms),
+    step: (ms) => void (offset += ms),
+  };
+}

@@ -72,6 +72,20 @@ export function startGuards(db: Db, saleId: string, codeHash: string): { active:
 export const listOpenAttempts = (db: Db): AttemptRow[] =>
   stmt(db, "SELECT * FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') ORDER BY created_ms, id").all() as AttemptRow[];
 
+/**
+ * The wall clock was stepped by `deltaMs` (clock-steps.ts): the times the timings of attempts still in
+ * motion count from (created, sent, the late check to come) move with it, in one transaction. Returns
+ * their ids, to be looked at again. Ended attempts keep the times they ended at.
+ */
+export function shiftAttemptTimes(db: Db, deltaMs: number): string[] {
+  return db.transaction(() => {
+    const ids = stmt(db, "SELECT id FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') OR late_check_ms IS NOT NULL").pluck().all() as string[];
+    stmt(db, "UPDATE payment_attempts SET created_ms = created_ms + @d, sent_ms = sent_ms + @d WHERE state NOT IN ('succeeded', 'failed', 'reversed')").run({ d: deltaMs });
+    stmt(db, 'UPDATE payment_attempts SET late_check_ms = late_check_ms + @d WHERE late_check_ms IS NOT NULL').run({ d: deltaMs });
+    return ids;
+  })();
+}
+
 /** Attempts reversed as "no such order" whose late-arrival check is still to come (see migration 0008). */
 export const listLateChecks = (db: Db): AttemptRow[] =>
   stmt(db, 'SELECT * FROM payment_attempts WHERE late_check_ms IS NOT NULL ORDER BY late_check_ms, id').all() as AttemptRow[];

@@ -16,7 +16,8 @@ import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
 import { TENDER_LIMIT_MESSAGE, overTenderLimit } from '../../../shared/sales/money';
-import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
+import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, shiftAttemptTimes, startGuards, updateAttempt, updateAttemptRow } from './attempts';
+import { createClockStepWatch } from './clock-steps';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
@@ -213,6 +214,7 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   async function step(id: string): Promise<void> {
+    followClockSteps();
     const channels = await channelsOrNone();
     if (stopped) return;
     const row = getAttempt(db, id);
@@ -243,6 +245,15 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   const scheduler = createScheduler(clock, log, step);
+  const clockSteps = createClockStepWatch(clock);
+  /** The wall clock was stepped (a time sync): the open attempts' times move with it (clock-steps.ts). */
+  function followClockSteps(): void {
+    const stepMs = clockSteps.check();
+    if (stepMs === 0) return;
+    const ids = shiftAttemptTimes(db, stepMs);
+    log.warn('the wall clock was stepped: open payments keep their real timings', { stepMs, attempts: ids.length });
+    for (const id of ids) if (!scheduler.isBusy(id)) scheduler.at(id, clock.now());
+  }
   const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
   powerLoss.begin();
 
@@ -276,6 +287,7 @@ export function createPaymentEngine(deps: EngineDeps) {
 
   return {
     async start(input: StartInput): Promise<AttemptView> {
+      followClockSteps();
       const version = deps.channelsVersion?.();
       const channels = await channelsOrNone();
       if (!channels || stopped) throw new PosError('CHANNEL_ERROR', `payment gateways are not available${!stopped && channelsProblem ? `: ${channelsProblem}` : ''}`);

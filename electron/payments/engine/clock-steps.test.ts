@@ -1,0 +1,98 @@
+/**
+ * A time sync stepping the wall clock while a code payment is open (clock-steps.ts): the payment's timings
+ * keep counting real elapsed time. Timers and `monotonic` run on elapsed time; `step` moves only the wall
+ * clock, as NTP correcting a wrong clock does.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createManualClock, createSteppableClock } from '../../clock';
+import { createClockStepWatch } from './clock-steps';
+import { createFakeChannel } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const USERPAYING = { status: 'waiting', code: 'USERPAYING', message: '需要用户输入支付密码' } as const;
+const HOUR = 3_600_000;
+
+async function setup() {
+  const wx = createFakeChannel('wechat');
+  wx.queue('pay', USERPAYING);
+  wx.defaults.query = USERPAYING;
+  const clock = createSteppableClock();
+  const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
+  t = h;
+  /** Real time passing, a second at a time. */
+  const run = async (ms: number): Promise<void> => {
+    for (let left = ms; left > 0; left -= 1_000) {
+      clock.advance(Math.min(1_000, left));
+      await h.flush();
+    }
+  };
+  const saleId = await h.openSale(700);
+  const started = clock.monotonic();
+  const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+  await run(2_000);
+  return { h, wx, clock, run, saleId, attemptId: a.id, started };
+}
+
+describe('the wall clock stepped while a code payment is open', () => {
+  it('back an hour, then the cashier cancels: reversed within seconds, not an hour later', async () => {
+    const { h, wx, clock, run, attemptId } = await setup();
+    clock.step(-HOUR);
+    await h.must('payment.cancel', { attemptId });
+    await run(30_000);
+    expect(wx.count('reverse')).toBeGreaterThanOrEqual(1);
+    expect((await h.must('payment.get', { attemptId })).state).toBe('reversed');
+  });
+
+  it('back an hour, the customer never pays: reversed at the real deadline, the sale free for cash', async () => {
+    const { h, clock, run, saleId, attemptId } = await setup();
+    clock.step(-HOUR);
+    await run(90_000);
+    expect((await h.must('payment.get', { attemptId })).state).toBe('reversed');
+    expect(await h.call('sale.tenderCash', { saleId, givenFen: 700 })).toMatchObject({ ok: true });
+  });
+
+  it('forward 31 minutes while the customer types the password: the charge confirmed then is kept', async () => {
+    const { h, wx, clock, run, saleId, attemptId } = await setup();
+    wx.queue('query', USERPAYING);
+    wx.defaults.query = { status: 'paid', transactionId: '4200000000000000000000000001', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' };
+    clock.step(31 * 60_000);
+    await run(30_000);
+    expect((await h.must('payment.get', { attemptId })).state).toBe('succeeded');
+    expect((await h.must('sale.get', { saleId })).status).toBe('paid');
+    expect(wx.count('reverse')).toBe(0);
+  });
+
+  it('forward 5 minutes: WeChat is still never reversed sooner than 15 s of real time after the pay call', async () => {
+    const { wx, clock, run, started } = await setup();
+    const reverseAt: number[] = [];
+    wx.defaults.reverse = () => (reverseAt.push(clock.monotonic()), { status: 'reversed', action: 'close' });
+    clock.step(5 * 60_000);
+    await run(60_000);
+    expect(reverseAt.length).toBeGreaterThan(0);
+    expect((reverseAt[0] ?? 0) - started).toBeGreaterThanOrEqual(15_000);
+  });
+});
+
+describe('createClockStepWatch', () => {
+  it('reports a step once, ignores small drift, and does nothing for a clock without monotonic time', () => {
+    const clock = createSteppableClock();
+    const watch = createClockStepWatch(clock);
+    clock.advance(10_000);
+    expect(watch.check()).toBe(0);
+    clock.step(1_500);
+    expect(watch.check()).toBe(0);
+    clock.step(-HOUR);
+    expect(watch.check()).toBe(-HOUR + 1_500);
+    expect(watch.check()).toBe(0);
+    const manual = createManualClock();
+    const none = createClockStepWatch(manual);
+    manual.set(manual.now() + HOUR);
+    expect(none.check()).toBe(0);
+  });
+});

@@ -1,0 +1,30 @@
+import { type Clock } from '../../clock';
+
+/** A wall clock moving this much more or less than elapsed time has been stepped (a sync, by hand). */
+export const CLOCK_STEP_THRESHOLD_MS = 2_000;
+
+/**
+ * Payment timings (the 45-60 s deadline, WeChat's 15 s before a reverse, the reverse window, the late-charge
+ * check, the abandoned-sale rule) are wall-clock times on the attempt, compared with the wall clock, while
+ * timers run on elapsed time. A time sync that steps the wall clock (NTP soon after boot, a dead clock
+ * battery) would move every such limit by the step: a reverse an hour late, or sooner than WeChat allows.
+ * `check()` compares the wall clock with the clock's monotonic time and returns the step since the last
+ * call (0 when none, or when the clock has no monotonic time), so the engine can move the stored times
+ * with it and what has elapsed stays what really elapsed. (A machine suspended mid-payment counts as such a
+ * step too: the monotonic clock stops while suspended, so the payment resumes its schedule where it left
+ * off, queried before it is reversed: later, never sooner, than the channel's rules.)
+ */
+export function createClockStepWatch(clock: Clock, thresholdMs = CLOCK_STEP_THRESHOLD_MS): { check(): number } {
+  const monotonic = clock.monotonic?.bind(clock);
+  if (!monotonic) return { check: () => 0 };
+  let offset = clock.now() - monotonic();
+  return {
+    check() {
+      const now = clock.now() - monotonic();
+      const step = Math.round(now - offset);
+      if (Math.abs(step) < thresholdMs) return 0;
+      offset = now;
+      return step;
+    },
+  };
+}
