@@ -191,6 +191,21 @@ describe('payment engine: pay outcomes', () => {
     expect(wx.count('reverse')).toBe(2);
   });
 
+  it('a first cancel press on a payment already being given back (past its deadline) keeps the reverse schedule', async () => {
+    const { t, wx } = await setup();
+    wx.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    wx.defaults.query = { status: 'waiting', code: 'USERPAYING', message: '' };
+    wx.defaults.reverse = { status: 'retry', reason: 'recall=Y' };
+    const saleId = await t.openSale(720);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => wx.count('reverse') >= 1, { advanceMs: 1_000, what: 'reversed at the deadline' });
+    expect(await state(t, a.id)).toBe('reversing');
+    const reverses = wx.count('reverse');
+    expect(await t.must('payment.cancel', { attemptId: a.id })).toMatchObject({ cancelRequested: true, state: 'reversing' });
+    await t.flush();
+    expect(wx.count('reverse')).toBe(reverses);
+  });
+
   it('a WeChat code through the aggregator keeps WeChat\'s 15 s before the reverse (the aggregator itself has none)', async () => {
     const jp = createFakeChannel('jeepay');
     t = await startPaymentsHost({ payments: { fakes: { jeepay: jp } } });

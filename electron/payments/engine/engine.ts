@@ -361,7 +361,8 @@ export function createPaymentEngine(deps: EngineDeps) {
         updateAttempt(db, id, { cancel_requested: 1, ...(row.state === 'reversing' ? {} : { phase: 'reversing' as const, reason: 'cancelled by the cashier' }) }, when);
         appendAudit(db, when, actor, 'payment.cancel', { attemptId: id, orderNo: row.order_no });
       });
-      if (!scheduler.isBusy(id)) scheduler.at(id, clock.now());
+      // Already being given back (the deadline passed): it keeps its schedule; otherwise it starts now.
+      if (row.state !== 'reversing' && !scheduler.isBusy(id)) scheduler.at(id, clock.now());
       return attemptView(getAttempt(db, id) ?? updated);
     },
 
