@@ -11,8 +11,10 @@ vi.hoisted(() => {
 const { useApp } = await import('./app');
 const { addAmountLine, completeFreeSale, newSale, queryPayment, refreshSale, resumeOrNewSale, startCodePayment, useCheckout } = await import('./checkout');
 
+/** Order numbers of one sale: its id's digits, then the attempt's number (order-numbers.ts). */
+const orderNo = (n: number): string => `0192f0a1b2c3d4e5f6a7b8c9d0e1f2${n.toString(36).padStart(2, '0')}`;
 const attempt = (over: Partial<AttemptView> = {}): AttemptView => ({
-  id: 'att1', saleId: 'saleA', orderNo: 'o1', wallet: 'wechat', gateway: 'wechat', amountFen: 300, maskedCode: '1345**********6789',
+  id: 'att1', saleId: 'saleA', orderNo: orderNo(2), wallet: 'wechat', gateway: 'wechat', amountFen: 300, maskedCode: '1345**********6789',
   state: 'pending', phase: 'waiting_password', reason: null, transactionId: null, cancelRequested: false,
   createdAt: '2026-11-26T01:00:00.000Z', updatedAt: '2026-11-26T01:00:00.000Z', ...over,
 });
@@ -64,7 +66,7 @@ describe('checkout store', () => {
     await startCodePayment('287654321098765432');
     expect(useCheckout.getState().error?.code).toBe('INTERNAL');
     const declined = attempt({ state: 'failed', phase: 'failed', reason: 'ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足' });
-    const calls = host({ 'sale.get': () => ok(sale()), 'payment.listForSale': () => ok([attempt({ id: 'old', createdAt: '2026-11-26T00:59:00.000Z', state: 'failed' }), declined]) });
+    const calls = host({ 'sale.get': () => ok(sale()), 'payment.listForSale': () => ok([attempt({ id: 'old', orderNo: orderNo(1), createdAt: '2026-11-26T00:59:00.000Z', state: 'failed' }), declined]) });
     await refreshSale('saleA');
     expect(useCheckout.getState().attempt).toMatchObject({ id: 'att1', state: 'failed' });
     expect(useCheckout.getState().error).toBeNull();
@@ -130,11 +132,20 @@ describe('checkout store', () => {
   });
 
   it('an answer about an older attempt never replaces the newer one on screen', async () => {
-    host({ 'payment.query': () => ok(attempt({ id: 'old', state: 'failed', phase: 'failed', createdAt: '2026-11-26T00:59:00.000Z' })) });
-    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: attempt({ id: 'old', createdAt: '2026-11-26T00:59:00.000Z' }) });
+    host({ 'payment.query': () => ok(attempt({ id: 'old', orderNo: orderNo(1), state: 'failed', phase: 'failed', createdAt: '2026-11-26T00:59:00.000Z' })) });
+    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: attempt({ id: 'old', orderNo: orderNo(1), createdAt: '2026-11-26T00:59:00.000Z' }) });
     const q = queryPayment();
     useCheckout.setState({ attempt: attempt({ id: 'new' }) });
     await q;
+    expect(useCheckout.getState().attempt?.id).toBe('new');
+  });
+
+  it('which attempt is newer follows the order number, not a wall clock stepped back between the two', async () => {
+    // The older attempt was stamped by a clock an hour fast; the newer one after a time sync fixed it.
+    const older = attempt({ id: 'old', orderNo: orderNo(1), state: 'failed', phase: 'failed', createdAt: '2026-11-26T02:00:00.000Z' });
+    host({ 'payment.start': () => ok(attempt({ id: 'new', orderNo: orderNo(2), state: 'pending', createdAt: '2026-11-26T01:05:00.000Z' })) });
+    useCheckout.setState({ sale: sale({ status: 'paying' }), attempt: older });
+    await startCodePayment('134567890123456789');
     expect(useCheckout.getState().attempt?.id).toBe('new');
   });
 

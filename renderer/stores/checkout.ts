@@ -82,11 +82,21 @@ const FINAL_ATTEMPT = new Set(['succeeded', 'failed', 'reversed']);
 function applySale(next: SaleView | null): void {
   if (next && isCurrent(next.id)) useCheckout.getState().setSale(next);
 }
+/**
+ * Whether `a` was started before `b`. On one sale the order number says it: the sale's id, then the
+ * attempt's number in two fixed-width base-36 digits (electron/payments/engine/order-numbers.ts), so a
+ * wall clock stepped back between the two cannot turn them round. Otherwise by time.
+ */
+export function startedBefore(a: AttemptView, b: AttemptView): boolean {
+  if (a.saleId === b.saleId && a.orderNo.length === b.orderNo.length && a.orderNo.slice(0, -2) === b.orderNo.slice(0, -2)) return a.orderNo < b.orderNo;
+  return a.createdAt < b.createdAt;
+}
+
 function applyAttempt(next: AttemptView | null): void {
   if (!next || !isCurrent(next.saleId)) return;
   const shown = useCheckout.getState().attempt;
   // An older attempt's answer never replaces a newer one on the same sale.
-  if (shown && shown.id !== next.id && next.createdAt < shown.createdAt) return;
+  if (shown && shown.id !== next.id && startedBefore(next, shown)) return;
   useCheckout.getState().setAttempt(next);
 }
 
@@ -133,8 +143,8 @@ export async function refreshSale(saleId: string): Promise<void> {
   // screen never heard of. Its newest attempt is shown, so the cashier learns what became of that code.
   if (useCheckout.getState().error?.code !== 'INTERNAL') return;
   const list = await api().call('payment.listForSale', { saleId });
-  const newest = list.ok ? [...list.value].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0] : undefined;
-  if (!newest || !isCurrent(saleId) || (shown && (shown.id === newest.id || newest.createdAt < shown.createdAt))) return;
+  const newest = list.ok ? [...list.value].sort((a, b) => (startedBefore(a, b) ? 1 : -1))[0] : undefined;
+  if (!newest || !isCurrent(saleId) || (shown && (shown.id === newest.id || startedBefore(newest, shown)))) return;
   applyAttempt(newest);
   useCheckout.getState().setError(null);
 }
