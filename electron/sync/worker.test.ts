@@ -161,5 +161,10 @@ describe('sync worker against the reference HQ', () => {
     const s = await t.must('sync.configure', { hqUrl: 'http://127.0.0.1:1', secret: 'another-secret-123' });
     expect(JSON.stringify(s)).not.toContain('another-secret');
     expect(JSON.stringify(await t.must('settings.get'))).not.toContain('another-secret');
+    // Settings are public: a URL carrying a password or a token is refused, never stored.
+    for (const hqUrl of ['https://t01:pw@hq.example.com', 'https://hq.example.com/?token=abc', 'https://hq.example.com/#x']) {
+      expect(await t.call('sync.configure', { hqUrl })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    expect((await t.must('settings.get')).sync.hqUrl).toBe('http://127.0.0.1:1');
   });
 });

@@ -9,7 +9,10 @@ export const hqUrlSchema = z
   .string()
   .trim()
   .max(256)
-  .refine((v) => v === '' || /^https?:\/\/[^\s/]+/.test(v), 'hqUrl: empty (sync off) or an http(s) URL');
+  .refine((v) => v === '' || /^https?:\/\/[^\s/]+/.test(v), 'hqUrl: empty (sync off) or an http(s) URL')
+  // Settings are public (settings.get): the HQ secret has its own write-only field, never the URL. Neither
+  // form ever worked (fetch refuses credentials in a URL; the API path goes after any query).
+  .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v) && !/[?#]/.test(v), 'hqUrl: no user name, password or query string (the secret has its own field)');
 
 export const syncSettingsSchema = z.strictObject({
   /** Base URL of HQ, e.g. https://hq.example.com; '' = sync disabled (the outbox still fills). */
