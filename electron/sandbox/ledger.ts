@@ -98,28 +98,37 @@ export function createLedger(opts: LedgerOptions) {
     return `${TX_PREFIX.jeepay}${base}${String(seq).padStart(10, '0')}`;
   }
 
-  function markPaid(order: LedgerOrder, now: number): void {
+  function markPaid(order: LedgerOrder, at: number): void {
     order.status = 'paid';
     order.charged = true;
-    order.paidAt = now;
+    order.paidAt = at;
     delete order.pending;
   }
 
-  /** Advance password entry: each query counts; the clock counts too. */
+  /**
+   * Advance password entry: each query counts; the clock counts too. A customer done by time alone was done
+   * when the time ran out, not when someone next looked (the charge time in bills and the ledger).
+   */
   function settle(order: LedgerOrder, countQuery: boolean): void {
     const p = order.pending;
     if (!p || order.status !== 'paying' || p.then === 'never') return;
     if (countQuery) p.queriesLeft--;
     const now = opts.clock.now();
     if (p.queriesLeft > 0 && now < p.until) return;
-    if (p.then === 'pay') markPaid(order, now);
+    const at = Math.min(now, p.until);
+    if (p.then === 'pay') markPaid(order, at);
     else {
       order.status = 'failed';
       order.failCode = 'CANCELLED';
-      order.closedAt = now;
+      order.closedAt = at;
       delete order.pending;
     }
   }
+
+  /** Every password entry whose time is up ends before the ledger is read: what was charged is charged. */
+  const settleAll = (): void => {
+    for (const o of orders.values()) settle(o, false);
+  };
 
   function pay(input: PayInput, scenario: BusinessScenario): PayResult {
     const existing = orders.get(key(input.channel, input.orderNo));
@@ -220,7 +229,8 @@ export function createLedger(opts: LedgerOptions) {
   function addRefund(order: LedgerOrder, refundNo: string, amountFen: number, byReversal: boolean): LedgerRefund {
     const now = opts.clock.now();
     const refund: LedgerRefund = { channel: order.channel, orderNo: order.orderNo, refundNo, refundId: `${nextId(order.channel, now)}R`, amountFen, status: 'success', at: now, byReversal };
-    refunds.set(key(order.channel, refundNo), refund);
+    // A reversal's refund has a number of the sandbox's own: kept apart, so no merchant number can replace it.
+    refunds.set(byReversal ? `${key(order.channel, order.orderNo)}#reversal` : key(order.channel, refundNo), refund);
     order.refundedFen += amountFen;
     return refund;
   }
@@ -278,6 +288,7 @@ export function createLedger(opts: LedgerOptions) {
   /** Rows for a China-time day, or undefined when that day's bill is not out yet (today or later). */
   function billFor(channel: SandboxChannel, date: string): { orders: LedgerOrder[]; refunds: LedgerRefund[] } | undefined {
     if (date >= cstDate(opts.clock.now())) return undefined;
+    settleAll();
     return {
       orders: [...orders.values()].filter((o) => o.channel === channel && o.charged && o.paidAt !== undefined && cstDate(o.paidAt) === date),
       refunds: [...refunds.values()].filter((r) => r.channel === channel && cstDate(r.at) === date),
@@ -285,6 +296,7 @@ export function createLedger(opts: LedgerOptions) {
   }
 
   function snapshot(): LedgerSnapshot {
+    settleAll();
     const totals = {} as LedgerSnapshot['totals'];
     for (const c of ['wechat', 'alipay', 'unionpay', 'jeepay'] as const) totals[c] = { chargedFen: 0, refundedFen: 0, heldFen: 0 };
     for (const o of orders.values()) {

@@ -135,11 +135,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => send(res, { status, contentType: 'application/json', body: JSON.stringify(body) });
 
+  /** An empty ledger and scenario queue; a held-up ("late") pay request still on its way never arrives. */
+  function reset(): void {
+    for (const a of lateArrivals) a.cancel();
+    lateArrivals.clear();
+    ledger.reset();
+    scenarios.clear();
+  }
+
   function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
     if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, ledger.snapshot());
     if (req.path === '/__sandbox/reset' && req.method === 'POST') {
-      ledger.reset();
-      scenarios.clear();
+      reset();
       return sendJson(res, 200, { ok: true });
     }
     if (req.path === '/__sandbox/scenario' && req.method === 'POST') {
@@ -271,10 +278,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     keys,
     ledger,
     setScenario: (f) => scenarios.push(f),
-    reset() {
-      ledger.reset();
-      scenarios.clear();
-    },
+    reset,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

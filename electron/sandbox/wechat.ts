@@ -24,8 +24,12 @@ export const WECHAT_PATHS = Object.keys(OPS);
 const xml = (fields: Record<string, string | number | undefined>): SandboxHttpResponse => ({ status: 200, contentType: 'text/xml; charset=utf-8', body: buildWechatXml(fields) });
 const returnFail = (msg: string): SandboxHttpResponse => xml({ return_code: 'FAIL', return_msg: msg });
 
+/** WeChat reverses an order for 7 days after it was placed. */
+const REVERSE_WINDOW_MS = 7 * 24 * 3_600_000;
+
 const ERR_DES: Record<string, string> = {
   USERPAYING: '需要用户输入支付密码',
+  REVERSE_EXPIRE: '订单有7天的撤销有效期，过期将不能撤销',
   SYSTEMERROR: '系统超时，请查询订单',
   NOTENOUGH: '余额不足',
   AUTHCODEEXPIRE: '二维码已过期，请用户在微信上刷新后再试',
@@ -138,6 +142,9 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
     }
     case 'reverse': {
       if (!f.out_trade_no) return fail('PARAM_ERROR');
+      // "订单有7天的撤销有效期": a paid order older than that is refunded, never reversed.
+      const existing = ctx.ledger.order('wechat', f.out_trade_no);
+      if (existing?.status === 'paid' && ctx.clock.now() - existing.createdAt > REVERSE_WINDOW_MS) return fail('REVERSE_EXPIRE');
       // Not done yet: WeChat answers recall=Y and the merchant calls reverse again.
       if (ledger.reverseRetry('wechat', f.out_trade_no, opts.scenario === 'reverse_retry')) return fail('SYSTEMERROR', { recall: 'Y', out_trade_no: f.out_trade_no });
       ledger.reverse('wechat', f.out_trade_no);

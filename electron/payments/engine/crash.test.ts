@@ -102,24 +102,28 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
     // The ledger as tests outside the process read it (GET /__sandbox/ledger).
     const ledger = (await (await fetch(`${sandbox.url}/__sandbox/ledger`)).json()) as LedgerSnapshot;
     const held = (o: (typeof ledger.orders)[number]): number => (o.charged ? o.amountFen - o.refundedFen : 0);
-    const byOrder = new Map(summary.attempts.map((a) => [a.orderNo, a]));
+    // Order numbers are never reused, and a charge is matched on its gateway and number both.
+    expect(new Set(summary.attempts.map((a) => a.orderNo)).size).toBe(summary.attempts.length);
+    const byOrder = new Map(summary.attempts.map((a) => [`${a.gateway}:${a.orderNo}`, a]));
     const tenderByAttempt = new Map(summary.tenders.filter((t) => t.attemptId).map((t) => [t.attemptId, t]));
     const saleById = new Map(summary.sales.map((s) => [s.id, s]));
 
     // Every charge still held belongs to exactly one succeeded attempt whose tender is on a paid sale.
     for (const order of ledger.orders.filter((o) => held(o) > 0)) {
-      const attempt = byOrder.get(order.orderNo);
+      const attempt = byOrder.get(`${order.channel}:${order.orderNo}`);
       expect(attempt, `charge ${order.orderNo} unknown to the till`).toBeDefined();
       expect(attempt?.state).toBe('succeeded');
       expect(held(order)).toBe(attempt?.amountFen);
       const tender = attempt ? tenderByAttempt.get(attempt.id) : undefined;
       expect(tender?.amountFen).toBe(order.amountFen);
+      expect(tender?.saleId).toBe(attempt?.saleId);
       expect(saleById.get(tender?.saleId ?? '')?.status).toBe('paid');
     }
     // Every succeeded attempt is money held at the channel; every other attempt holds nothing.
     const ordersByNo = new Map(ledger.orders.map((o) => [o.orderNo, o]));
+    const ordersByKey = new Map(ledger.orders.map((o) => [`${o.channel}:${o.orderNo}`, o]));
     for (const a of summary.attempts) {
-      const order = ordersByNo.get(a.orderNo);
+      const order = ordersByKey.get(`${a.gateway}:${a.orderNo}`);
       expect(order ? held(order) : 0, `${a.orderNo} ${a.state}`).toBe(a.state === 'succeeded' ? a.amountFen : 0);
     }
     // No sale paid without its charges; paid means fully covered.
@@ -127,10 +131,16 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
       const tenders = summary.tenders.filter((t) => t.saleId === sale.id);
       expect(tenders.reduce((s, t) => s + t.amountFen, 0)).toBe(sale.totalFen);
       for (const t of tenders.filter((x) => x.kind === 'code')) {
-        const order = ordersByNo.get(summary.attempts.find((a) => a.id === t.attemptId)?.orderNo ?? '');
+        const a = summary.attempts.find((x) => x.id === t.attemptId);
+        const order = ordersByKey.get(`${a?.gateway ?? ''}:${a?.orderNo ?? ''}`);
         expect(order && held(order)).toBe(t.amountFen);
       }
     }
+    // In sum: the money the channels hold is exactly the code tenders of paid sales, to the fen.
+    const heldFen = ledger.orders.reduce((sum, o) => sum + held(o), 0);
+    const paidIds = new Set(summary.sales.filter((x) => x.status === 'paid').map((x) => x.id));
+    const codeTenderFen = summary.tenders.filter((t) => t.kind === 'code' && paidIds.has(t.saleId)).reduce((sum, t) => sum + t.amountFen, 0);
+    expect(heldFen).toBe(codeTenderFen);
     // Every payment code was submitted to the sandbox at most once, whatever the kills and restarts: the
     // ledger counts every pay request carrying a code, including ones it refused as a re-used code.
     expect(ledger.submissions.filter((s) => s.count > 1)).toEqual([]);
@@ -140,7 +150,7 @@ describe('crash safety: SIGKILL during code payments, restart, recovery', () => 
     // The run actually exercised something.
     expect(summary.attempts.length).toBeGreaterThan(10);
     expect(summary.attempts.some((a) => a.state === 'succeeded')).toBe(true);
-    expect(ledger.orders.some((o) => o.charged && byOrder.get(o.orderNo)?.state === 'reversed')).toBe(true);
+    expect(ledger.orders.some((o) => o.charged && byOrder.get(`${o.channel}:${o.orderNo}`)?.state === 'reversed')).toBe(true);
     // And the window the issue names was hit: killed between "charged at the channel" and "committed locally".
     expect(killedAfterAnswer.filter((no) => ordersByNo.get(no)?.charged === true).length).toBeGreaterThan(0);
   });
