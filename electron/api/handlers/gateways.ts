@@ -1,7 +1,7 @@
 import { type HandlerMap, type HostContext, requireSession } from '../context';
 import { appendAudit } from '../../services/audit';
 import { isoAt } from '../../clock';
-import { liveGatewaysView, saveLiveGateways } from '../../payments/engine/live-gateways';
+import { gatewaysStrandedBy, liveGatewaysView, saveLiveGateways } from '../../payments/engine/live-gateways';
 import { countUnresolved, refuseWhileUnresolved } from '../../payments/engine/unresolved';
 import { type Gateway } from '../../../shared/sales/views';
 
@@ -14,10 +14,10 @@ export function gatewayHandlers(ctx: HostContext, gateways: { invalidate(): void
     'payment.setGateways': (input, call) => {
       const session = requireSession(call);
       const at = isoAt(ctx.clock);
-      // A live gateway's open orders would be asked about (or reversed) at the new merchant or endpoint.
-      const touched = (['wechat', 'alipay', 'unionpay', 'jeepay'] as const).filter((g): g is Gateway => input[g] !== undefined);
-      if (ctx.settings().terminal.mode === 'live' && touched.length > 0) {
-        refuseWhileUnresolved(countUnresolved(ctx.db, uncertainSales(), touched), `changing the ${touched.join(', ')} gateway`);
+      // A live gateway's open orders would be asked about (or reversed) at a merchant that never saw them.
+      const stranded: Gateway[] = gatewaysStrandedBy(ctx.db, input);
+      if (ctx.settings().terminal.mode === 'live' && stranded.length > 0) {
+        refuseWhileUnresolved(countUnresolved(ctx.db, uncertainSales(), stranded), `removing the ${stranded.join(', ')} gateway or changing its merchant`);
       }
       ctx.db.transaction(() => {
         const { changed } = saveLiveGateways(ctx.db, input, at);

@@ -130,7 +130,12 @@ describe('live gateways', () => {
     const r = await t.call('payment.setGateways', { wechat: { ...wechatLive(), mchId: '1900000999' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('1 payment(s)') } });
     expect((await t.must('payment.gateways')).wechat?.merchant).toContain(live.keys.wechat.mchId);
+    expect((await t.call('payment.setGateways', { wechat: null }))).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
     expect((await t.must('payment.setGateways', { jeepay: null })).wechat).not.toBeNull();
+    // The same merchant at a new address (or with a new key) strands nothing: its orders are asked there.
+    const moved = await t.must('payment.setGateways', { wechat: { ...wechatLive(), baseUrl: `${live.url}/` } });
+    expect(moved.wechat?.endpoint).toBe(`${live.url}/`);
+    await t.until(async () => (await t!.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid, asked at the new address', advanceMs: 1_000 });
   });
 
   it('a payment whose gateways change while they are being built is refused before anything is sent', async () => {

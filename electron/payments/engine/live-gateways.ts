@@ -147,3 +147,40 @@ export function saveLiveGateways(db: Db, change: SetGatewaysInput, at: string): 
   setSecret(db, LIVE_CHANNELS_SECRET, JSON.stringify(checked.data), at);
   return { live: checked.data, changed };
 }
+
+/** Who a gateway's orders belong to: the merchant ids. Endpoint, keys and certificate do not move them. */
+function merchantOf(live: LiveGateways, g: keyof LiveGateways): string | null {
+  const w = live.wechat;
+  const a = live.alipay;
+  switch (g) {
+    case 'wechat':
+      return w ? JSON.stringify([w.mchId, w.appId, w.subMchId ?? null, w.subAppId ?? null]) : null;
+    case 'alipay':
+      return a ? JSON.stringify([a.appId, a.appAuthToken ?? null]) : null;
+    case 'unionpay':
+      return live.unionpay ? JSON.stringify([live.unionpay.merId]) : null;
+    case 'jeepay':
+      return live.jeepay ? JSON.stringify([live.jeepay.mchNo, live.jeepay.appId]) : null;
+  }
+}
+
+/**
+ * The gateways a change would take open orders away from: one removed, or given another merchant. A
+ * gateway added, or the same merchant at a new endpoint or with new keys (a moved address, a rotated key,
+ * a repaired configuration), strands nothing: its orders are asked about where they are. With a stored
+ * configuration that cannot be read nothing can be asked anyway: setting it again is the repair.
+ */
+export function gatewaysStrandedBy(db: Db, change: SetGatewaysInput): (keyof LiveGateways)[] {
+  let current: LiveGateways;
+  try {
+    current = readLiveGateways(db);
+  } catch {
+    return [];
+  }
+  return (['wechat', 'alipay', 'unionpay', 'jeepay'] as const).filter((g) => {
+    const v = change[g];
+    if (v === undefined || current[g] === undefined) return false;
+    if (v === null) return true;
+    return merchantOf(current, g) !== merchantOf({ [g]: v } as LiveGateways, g);
+  });
+}

@@ -30,7 +30,7 @@ import { BACKOFF_MAX_MS } from './decide';
  * The host marks its run in the database (`host.run` = `running`, durably, at start) and marks it
  * `closed` when it shuts down cleanly (a durable commit, which also flushes every start before it). A
  * start that finds `running` follows a run that ended any other way, which includes every power loss, so
- * then every unfinished sale (open or paying) is "uncertain": its next order number is queried on every
+ * then every unfinished sale (open or paying) with something due is "uncertain": its next order number is queried on every
  * gateway before the sale may take a code or cash again.
  * - Found (paid or still waiting): recorded as an attempt in `reversing` and given back by the engine
  *   (the cashier's screen for it is gone; the customer pays again if they are still there).
@@ -38,9 +38,11 @@ import { BACKOFF_MAX_MS } from './decide';
  * - A gateway that cannot answer: asked again with backoff (5 s doubling to a minute, and at once when the
  *   network returns); the sale stays uncertain (PAYMENT_PENDING). A manager can void it and ring the
  *   items up again; the check goes on for the voided sale and gives back whatever it finds.
- * The run is marked `closed` only at a clean shutdown with nothing left uncertain, and the checks still owed
- * are saved (OWED_CHECKS_KEY) in every commit that changes them, so a restart in the middle checks them
- * again, a sale voided meanwhile included. No marker at all (a database from before this check) counts as
+ * The run is marked `closed` at a clean shutdown, and the checks still owed are saved (OWED_CHECKS_KEY) in
+ * every commit that changes them, so any restart in the middle checks them again, a sale voided meanwhile
+ * included. A sale with nothing due is never checked: a start is refused then, and whatever brought the due
+ * to nothing since (a line removed, cash, a payment) was a durable commit, which flushed any start before it.
+ * No gateway configured at all (a cash-only till) is an answer too: nothing can have gone anywhere. No marker at all (a database from before this check) counts as
  * a clean end: older versions waited for the disk on every commit.
  */
 export const RUN_MARKER_KEY = 'host.run';
@@ -73,7 +75,7 @@ function judge(answers: [Gateway, QueryOutcome][]): Finding {
   }
   const unclear = answers.find(([, q]) => q.status === 'unknown' || q.status === 'not_sent');
   if (unclear) return { kind: 'unclear', reason: `${unclear[0]}: ${'reason' in unclear[1] ? unclear[1].reason : unclear[1].status}` };
-  return answers.length > 0 ? { kind: 'none' } : { kind: 'unclear', reason: 'no gateway available' };
+  return { kind: 'none' };
 }
 
 export function createPowerLossCheck(deps: PowerLossDeps) {
@@ -148,7 +150,9 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
           ? 'found at the gateway after an unclean shutdown, with no record at the till: giving it back'
           : 'checked after an unclean shutdown: this order number reached no gateway; never used again';
       // Found nowhere now, but the request may still be on its way: asked again once its code has expired.
-      updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now, late_check_ms: now + LATE_CHARGE_CHECK_AFTER_MS } : {}) }, when);
+      // With no gateway configured there is nobody to ask later either.
+      const lateCheck = gateways.length > 0 ? { late_check_ms: now + LATE_CHARGE_CHECK_AFTER_MS } : {};
+      updateAttempt(db, id, { reason, ...(f.kind === 'none' ? { resolved_ms: now, ...lateCheck } : {}) }, when);
       appendAudit(db, when, null, f.kind === 'found' ? 'payment.foundAfterRestart' : 'payment.orderNoBurnt', { attemptId: id, saleId, orderNo, gateway });
       settleSale(db, deps, saleId, when);
       return true;
@@ -166,6 +170,15 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
 
   async function checkAll(): Promise<void> {
     const channels = await deps.channels();
+    // Gateways that cannot be built (an unusable stored configuration): nobody can be asked, so unclear. None
+    // configured at all is an answer: configuration changes wait for open payments, so nothing went anywhere.
+    if (channels === undefined) {
+      for (const saleId of uncertain.keys()) {
+        if (!warned.has(saleId)) log.warn('cannot tell yet whether a payment left before the unclean shutdown: no gateway can be asked', { saleId });
+        warned.add(saleId);
+      }
+      return;
+    }
     const available = (Object.entries(channels ?? {}) as [Gateway, PaymentChannel | undefined][]).filter((e): e is [Gateway, PaymentChannel] => e[1] !== undefined);
     for (const [saleId, orderNo] of [...uncertain]) {
       if (deps.stopped()) return;
@@ -202,35 +215,40 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   return {
     /** At host start, before any call: decides which sales are uncertain, then marks this run. */
     begin(): void {
+      // Checks an earlier run still owed (whatever the sale's status now, e.g. voided), after any shutdown; and
+      // after one that was not clean, every unfinished sale with something due (a start is refused with
+      // nothing due, and a line changed since a lost start was a durable commit that flushed it).
+      const candidates = new Map<string, string | null>(readOwed());
       if (readSetting(RUN_MARKER_KEY) === 'running') {
-        // Unfinished sales, and checks an earlier run still owed (whatever the sale's status now, e.g. voided).
-        const candidates = new Map<string, string | null>(readOwed());
-        const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') ORDER BY updated_at DESC").all() as { id: string }[];
+        const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') AND total_fen > paid_fen ORDER BY updated_at DESC").all() as { id: string }[];
         for (const s of sales) if (!candidates.has(s.id)) candidates.set(s.id, null);
-        for (const [saleId, owed] of candidates) {
-          let next: string;
-          try {
-            next = nextOrderNo(db, saleId);
-          } catch (e) {
-            // No number left on this sale (the start refuses it too): nothing further can have been sent.
-            log.warn('sale has no order number left; nothing to check', { saleId, error: e });
-            continue;
-          }
-          // An owed number now on record was settled meanwhile.
-          if (owed === null || owed === next) uncertain.set(saleId, next);
-        }
-        if (uncertain.size > 0) log.warn('the last run did not end cleanly: checking unfinished sales with the gateways', { sales: uncertain.size });
       }
+      for (const [saleId, owed] of candidates) {
+        let next: string;
+        try {
+          next = nextOrderNo(db, saleId);
+        } catch (e) {
+          // No number left on this sale (the start refuses it too): nothing further can have been sent.
+          log.warn('sale has no order number left; nothing to check', { saleId, error: e });
+          continue;
+        }
+        // An owed number now on record was settled meanwhile.
+        if (owed === null || owed === next) uncertain.set(saleId, next);
+      }
+      if (uncertain.size > 0) log.warn('checking with the gateways whether payments left unrecorded when the till last stopped', { sales: uncertain.size });
       writeMarker('running');
     },
     isUncertain: (saleId: string): boolean => uncertain.has(saleId),
     uncertainCount: (): number => uncertain.size,
     uncertainSaleIds: (): string[] => [...uncertain.keys()],
     check,
-    /** Clean shutdown: the run is marked closed unless a check is still owed (then the next start redoes it). */
+    /**
+     * Clean shutdown: the run is marked closed (a durable commit that flushes every start), the checks still
+     * owed saved with it: the next start asks about those again, and holds no other sale.
+     */
     stop(): void {
       retry?.cancel();
-      if (uncertain.size === 0 && db.open) writeMarker('closed');
+      if (db.open) writeMarker('closed');
     },
   };
 }
