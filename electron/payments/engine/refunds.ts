@@ -4,7 +4,7 @@ import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { PosError } from '../../../shared/api/result';
 import { SaleMathError, allocateRefund, businessDate } from '../../../shared/sales/money';
-import { type RefundView } from '../../../shared/sales/views';
+import { type Gateway, type RefundView } from '../../../shared/sales/views';
 import { addTenderRefunded, getSale, getTender, listTenders, updateSale } from '../../sales/repo';
 import { refuseOtherModeRefund } from '../../sales/training';
 import { settleSale } from '../../sales/settle';
@@ -158,7 +158,23 @@ export function createRefunds(deps: RefundDeps) {
     if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, ': take cash in first, or give back less');
   }
 
-  function create(input: RefundInput): { refund: RefundRow; created: boolean } {
+  /** The gateways a code part could go to now (configured and buildable in this mode). */
+  async function reachableGateways(): Promise<ReadonlySet<Gateway>> {
+    const channels = await deps.channels().catch(() => undefined);
+    return new Set((Object.keys(channels ?? {}) as Gateway[]).filter((g) => channels?.[g] !== undefined));
+  }
+
+  /** A code part whose gateway the till does not have now could never leave: said at once, nothing recorded. */
+  function refuseUnreachable(tenderId: string, reachable: ReadonlySet<Gateway> | undefined): void {
+    if (!reachable) return;
+    const tender = getTender(db, tenderId);
+    const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
+    if (gateway && !reachable.has(gateway)) {
+      throw new PosError('CHANNEL_ERROR', `the ${gateway} gateway this payment went through is not set up now: set it up (Payment gateways) to refund the code part`);
+    }
+  }
+
+  function create(input: RefundInput, reachable?: ReadonlySet<Gateway>): { refund: RefundRow; created: boolean } {
     return db.transaction(() => {
       if (input.requestId) {
         const existing = getRefund(db, input.requestId);
@@ -191,6 +207,7 @@ export function createRefunds(deps: RefundDeps) {
         if (e instanceof SaleMathError) throw new PosError('AMOUNT_INVALID', e.message);
         throw e;
       }
+      for (const p of parts) if (p.tender.kind === 'code') refuseUnreachable(p.tender.id, reachable);
       refuseMoreCashThanTheDrawer(parts.reduce((sum, p) => sum + (p.tender.kind === 'cash' ? p.amountFen : 0), 0));
       const when = at();
       const refund: RefundRow = {
@@ -226,7 +243,7 @@ export function createRefunds(deps: RefundDeps) {
 
   return {
     async request(input: RefundInput): Promise<RefundView> {
-      const { refund, created } = create(input);
+      const { refund, created } = create(input, await reachableGateways());
       if (!created) return refundView(db, refund);
       return firstRound(refund.id);
     },
@@ -241,12 +258,14 @@ export function createRefunds(deps: RefundDeps) {
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
     async retry(refundId: string, actor: string, authorizedBy: string = actor): Promise<RefundView> {
       const refund = requireRefund(refundId);
+      const reachable = await reachableGateways();
       db.transaction(() => {
         const sale = getSale(db, refund.sale_id);
         if (sale) refuseOtherModeRefund(sale.training === 1, deps.settings().terminal.mode === 'live');
         const failed = listParts(db, refundId).filter((p) => p.state === 'failed');
         const reserved = reservedByTender(db, refund.sale_id);
         for (const p of failed) {
+          if (p.kind === 'code') refuseUnreachable(p.tender_id, reachable);
           const tender = getTender(db, p.tender_id);
           // An unverified failure already holds its amount (reservedByTender): it needs no more room.
           const own = p.failure_unverified === 1 ? p.amount_fen : 0;
