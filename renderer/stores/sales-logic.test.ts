@@ -48,7 +48,7 @@ function sale(tenders: TenderView[], over: Partial<SaleView> = {}): SaleView {
   };
 }
 
-function refund(id: string, parts: { tenderId: string; amountFen: number; state: 'created' | 'sent' | 'pending' | 'succeeded' | 'failed'; reason?: string }[]): RefundView {
+function refund(id: string, parts: { tenderId: string; amountFen: number; state: 'created' | 'sent' | 'pending' | 'succeeded' | 'failed'; reason?: string; holds?: boolean }[]): RefundView {
   const states = parts.map((p) => p.state);
   return {
     id,
@@ -58,7 +58,7 @@ function refund(id: string, parts: { tenderId: string; amountFen: number; state:
     state: states.includes('failed') ? 'failed' : states.every((s) => s === 'succeeded') ? 'succeeded' : 'pending',
     reason: null,
     authorizedBy: 'm1',
-    parts: parts.map((p, i) => ({ id: `${id}-p${i}`, tenderId: p.tenderId, kind: p.tenderId.startsWith('cash') ? 'cash' : 'code', amountFen: p.amountFen, refundNo: null, state: p.state, reason: p.reason ?? null })),
+    parts: parts.map((p, i) => ({ id: `${id}-p${i}`, tenderId: p.tenderId, kind: p.tenderId.startsWith('cash') ? 'cash' : 'code', amountFen: p.amountFen, refundNo: null, state: p.state, reason: p.reason ?? null, holdsAmount: p.state !== 'failed' || p.holds === true })),
     createdAt: T0,
   };
 }
@@ -74,6 +74,14 @@ describe('refundable amount', () => {
     expect(refundableFen(s, refunds)).toBe(800);
     const failed = [refund('r3', [{ tenderId: 'cash1', amountFen: 500, state: 'failed', reason: 'NOTENOUGH' }])];
     expect(refundableFen(s, failed)).toBe(1300);
+  });
+
+  it('keeps out what a part refused without a signature still holds, and plans the rest as the host does', () => {
+    // 500 cash then 500 code (Jeepay); a 300 refund of the code was refused unsigned: the host holds it.
+    const s = sale([tender('cash1', 'cash', 500), tender('code1', 'code', 500)], { status: 'paid' });
+    const held = [refund('r1', [{ tenderId: 'code1', amountFen: 300, state: 'failed', reason: 'UNSIGNED_ERROR', holds: true }])];
+    expect(refundableFen(s, held)).toBe(700);
+    expect(planRefund(s, held, 400).map((p) => [p.tender.id, p.amountFen])).toEqual([['code1', 200], ['cash1', 200]]);
   });
 
   it('is zero for sales that cannot be refunded', () => {

@@ -12,10 +12,13 @@ import { parseYuanInput } from '../format';
 /** Only a completed sale (paid, or refunded in part) can give money back. */
 export const canRefund = (sale: SaleView): boolean => sale.completedAt !== null && (sale.status === 'paid' || sale.status === 'partly_refunded');
 
-/** Fen held per tender by refunds already given back or on their way (a failed part holds nothing). */
+/**
+ * Fen held per tender by refunds already given back or on their way, as the host counts them: a failed part
+ * holds nothing, unless the host says it still holds its amount (refused without a signature).
+ */
 export function reservedByTender(refunds: readonly RefundView[]): Map<string, number> {
   const held = new Map<string, number>();
-  for (const r of refunds) for (const p of r.parts) if (p.state !== 'failed') held.set(p.tenderId, (held.get(p.tenderId) ?? 0) + p.amountFen);
+  for (const r of refunds) for (const p of r.parts) if (p.holdsAmount) held.set(p.tenderId, (held.get(p.tenderId) ?? 0) + p.amountFen);
   return held;
 }
 

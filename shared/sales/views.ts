@@ -126,6 +126,11 @@ export const refundViewSchema = z.strictObject({
       refundNo: z.string().max(64).nullable(),
       state: refundPartStateSchema,
       reason: z.string().max(300).nullable(),
+      /**
+       * A failed part that still holds its amount: the gateway refused it without a signature (Jeepay), so
+       * only this part's own retry, under its own number, may use that money.
+       */
+      holdsAmount: z.boolean(),
     }),
   ),
   createdAt: time,

@@ -108,6 +108,7 @@ export function refundView(db: Db, refund: RefundRow): RefundView {
       refundNo: p.refund_no,
       state: p.state,
       reason: p.reason === null ? null : p.reason.slice(0, 300),
+      holdsAmount: p.state !== 'failed' || p.failure_unverified === 1,
     })),
     createdAt: refund.created_at,
   };

@@ -143,6 +143,8 @@ describe('a refund refused by an answer nobody signed', () => {
     jp.queue('refund', { status: 'failed', code: 'JEEPAY_REFUSED', message: '系统繁忙', unverified: true });
     const refused = await t.must('refund.request', { saleId, amountFen: 300 });
     expect(refused.state).toBe('failed');
+    // The screen is told the failed part still holds its amount (it offers 700, not 1000).
+    expect(refused.parts).toEqual([expect.objectContaining({ state: 'failed', holdsAmount: true })]);
     // 700 can still go back; the 300 the unsigned refusal may have moved cannot, under a new number.
     expect(await t.call('refund.request', { saleId, amountFen: 800 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID', message: expect.stringMatching(/at most 700 fen .*300 fen is held .*retry that refund/) } });
     jp.queue('refund', { status: 'succeeded', refundId: 'RF7', refundFen: 700, refundedAt: '2026-11-26T10:00:00+08:00' });
