@@ -30,8 +30,8 @@ import { BACKOFF_MAX_MS } from './decide';
  * The host marks its run in the database (`host.run` = `running`, durably, at start) and marks it
  * `closed` when it shuts down cleanly (a durable commit, which also flushes every start before it). A
  * start that finds `running` follows a run that ended any other way, which includes every power loss, so
- * then every unfinished sale (open or paying) with something due is "uncertain": its next order number is queried on every
- * gateway before the sale may take a code or cash again.
+ * then every unfinished sale (open or paying) with something due is "uncertain": its next order number is
+ * queried on every gateway before the sale may take a code or cash again.
  * - Found (paid or still waiting): recorded as an attempt in `reversing` and given back by the engine
  *   (the cashier's screen for it is gone; the customer pays again if they are still there).
  * - Found nowhere (or definitely failed): the number is burnt (a failed attempt), never used again.
@@ -42,8 +42,9 @@ import { BACKOFF_MAX_MS } from './decide';
  * every commit that changes them, so any restart in the middle checks them again, a sale voided meanwhile
  * included. A sale with nothing due is never checked: a start is refused then, and whatever brought the due
  * to nothing since (a line removed, cash, a payment) was a durable commit, which flushed any start before it.
- * No gateway configured at all (a cash-only till) is an answer too: nothing can have gone anywhere. No marker at all (a database from before this check) counts as
- * a clean end: older versions waited for the disk on every commit.
+ * No gateway configured at all (a cash-only till) is an answer too: nothing can have gone anywhere. No
+ * marker at all (a database from before this check) counts as a clean end: older versions waited for the
+ * disk on every commit.
  */
 export const RUN_MARKER_KEY = 'host.run';
 /** Checks still owed, saved with every change, so a restart (or a void) mid-check never drops one. */
