@@ -188,4 +188,16 @@ describe('cash given back by a refund', () => {
     await h.must('refund.request', { saleId, amountFen: 2_000 });
     expect((await h.must('shift.current'))?.figures.expectedCashFen).toBe(0);
   });
+
+  it('a void that would hand back more cash than the drawer holds says to record a cash in first', async () => {
+    const h = await setup();
+    const saleId = await h.openSale(10_000);
+    await h.must('sale.tenderCash', { saleId, givenFen: 3_000, amountFen: 3_000 });
+    h.clock.advance(1_000);
+    await h.must('shift.open', { openingFloatFen: 1_000 });
+    const refused = await h.call('sale.void', { saleId, reason: 'customer left' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'AMOUNT_INVALID', message: expect.stringContaining('record a cash in first, then void the sale') } });
+    await h.must('shift.cashMovement', { direction: 'in', amountFen: 2_000, reason: '补零钱' });
+    expect(await h.must('sale.void', { saleId, reason: 'customer left' })).toMatchObject({ status: 'voided' });
+  });
 });

@@ -153,9 +153,11 @@ export function createRefunds(deps: RefundDeps) {
   }
 
   /** Cash goes back from the drawer at once: with a shift open, never more than it should hold (as a cash out). */
-  function refuseMoreCashThanTheDrawer(cashFen: number): void {
+  function refuseMoreCashThanTheDrawer(cashFen: number, purpose: RefundInput['purpose']): void {
     const shift = cashFen > 0 ? getOpenShift(db) : undefined;
-    if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, ': take cash in first, or give back less');
+    // A void gives back everything that was paid: only putting cash in first (a cash in) makes it fit.
+    const then = purpose === 'void' ? ': record a cash in first, then void the sale' : ': take cash in first, or give back less';
+    if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, then);
   }
 
   /** The gateways a code part could go to now (configured and buildable in this mode). */
@@ -208,7 +210,7 @@ export function createRefunds(deps: RefundDeps) {
         throw e;
       }
       for (const p of parts) if (p.tender.kind === 'code') refuseUnreachable(p.tender.id, reachable);
-      refuseMoreCashThanTheDrawer(parts.reduce((sum, p) => sum + (p.tender.kind === 'cash' ? p.amountFen : 0), 0));
+      refuseMoreCashThanTheDrawer(parts.reduce((sum, p) => sum + (p.tender.kind === 'cash' ? p.amountFen : 0), 0), input.purpose);
       const when = at();
       const refund: RefundRow = {
         id: input.requestId ?? uuidv7(clock.now()),
