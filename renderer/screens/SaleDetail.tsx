@@ -2,7 +2,8 @@ import { Fragment } from 'react';
 import { type SaleView } from '../../shared/sales/views';
 import { type UserSummary } from '../../shared/api/session';
 import { useSales } from '../stores/sales';
-import { canRefund, canVoid, refundableFen } from '../stores/sales-logic';
+import { useApp } from '../stores/app';
+import { canRefund, canVoid, inOtherMode, refundableFen } from '../stores/sales-logic';
 import { useT } from '../i18n/useT';
 import { formatFen } from '../format';
 import { ApiErrorLine, SaleStatusBadge, TrainingBadge, tenderText, timeOf } from '../components/SaleBits';
@@ -28,6 +29,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
   const justVoided = useSales((s) => s.justVoidedId === sale.id);
   const active = refunds.find((r) => r.id === activeRefundId) ?? null;
   const refundable = refundableFen(sale, refunds);
+  const otherMode = inOtherMode(sale, useApp((s) => s.info?.mode));
   const totals: [string, 'sales.detail.total' | 'sales.detail.paid' | 'sales.detail.refunded' | 'sales.detail.refundable', number][] = [
     ['total', 'sales.detail.total', sale.totalFen],
     ['paid', 'sales.detail.paid', sale.paidFen],
@@ -84,6 +86,10 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
       {!refundsLoaded ? null : !canRefund(sale) ? (
         <p className="hint left" data-testid="refund-unavailable">
           {t(sale.status === 'refunded' ? 'sales.refund.nothingLeft' : sale.status === 'voided' ? 'sales.refund.voided' : 'sales.refund.notRefundable')}
+        </p>
+      ) : otherMode ? (
+        <p className="hint left" data-testid="refund-unavailable">
+          {t(sale.training ? 'sales.refund.trainingSale' : 'sales.refund.liveSale')}
         </p>
       ) : refundable <= 0 ? (
         <p className="hint left" data-testid="refund-unavailable">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type RefundView, type SaleView, type TenderView } from '../../shared/sales/views';
-import { canRefund, canRetryRefund, canVoid, checkRefundAmount, defaultRefundText, listedSales, planRefund, refundFailure, refundableFen, tenderRoom, voidGivesBack, voidedMoney } from './sales-logic';
+import { canRefund, canRetryRefund, canVoid, inOtherMode, checkRefundAmount, defaultRefundText, listedSales, planRefund, refundFailure, refundableFen, tenderRoom, voidGivesBack, voidedMoney } from './sales-logic';
 import { fill } from '../i18n/messages-sales';
 
 const T0 = '2026-11-25T02:00:00.000Z';
@@ -82,6 +82,12 @@ describe('refundable amount', () => {
     const held = [refund('r1', [{ tenderId: 'code1', amountFen: 300, state: 'failed', reason: 'UNSIGNED_ERROR', holds: true }])];
     expect(refundableFen(s, held)).toBe(700);
     expect(planRefund(s, held, 400).map((p) => [p.tender.id, p.amountFen])).toEqual([['code1', 200], ['cash1', 200]]);
+  });
+
+  it('a sale of the other mode is refunded only back in its own mode', () => {
+    const live = sale([tender('cash1', 'cash', 100)], { status: 'paid', training: false });
+    const practice = { ...live, training: true };
+    expect([inOtherMode(live, 'live'), inOtherMode(live, 'sandbox'), inOtherMode(practice, 'sandbox'), inOtherMode(practice, 'live'), inOtherMode(live, undefined)]).toEqual([false, true, false, true, false]);
   });
 
   it('is zero for sales that cannot be refunded', () => {

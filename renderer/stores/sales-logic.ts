@@ -10,6 +10,12 @@ import { parseYuanInput } from '../format';
  */
 
 /** Only a completed sale (paid, or refunded in part) can give money back. */
+/**
+ * A sale of the other mode (a training sale while live, a live one while training): the host refunds it
+ * only back in its own mode, so the screen says so instead of offering a form. Unknown mode: not assumed.
+ */
+export const inOtherMode = (sale: SaleView, mode: 'sandbox' | 'live' | undefined): boolean => mode !== undefined && sale.training !== (mode === 'sandbox');
+
 export const canRefund = (sale: SaleView): boolean => sale.completedAt !== null && (sale.status === 'paid' || sale.status === 'partly_refunded');
 
 /**
