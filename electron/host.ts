@@ -92,6 +92,8 @@ export function createHost(config: HostConfig): Host {
   // Until channels and HQ report real outcomes, the sandbox (in-process) is always reachable. With an HQ
   // URL set, HQ's health endpoint is the light probe.
   const syncRef: { worker?: SyncWorker } = {};
+  // The drawer hangs on the printer, which the devices service (made after the payments) drives.
+  const drawer: { open?: (why: string) => void } = {};
   // The probe runs at least as often as the sync interval (but not more than once a second), so a terminal
   // whose HQ is back drains within one interval.
   const probeIntervalMs = (): number => Math.max(1000, Math.min(DEFAULT_PROBE_INTERVAL_MS, settings.sync.intervalMs));
@@ -114,6 +116,7 @@ export function createHost(config: HostConfig): Host {
     replaceSettings: (next) => {
       settings = next;
     },
+    cashMoved: (why) => drawer.open?.(why),
   };
 
   firstRunSetup(ctx, config);
@@ -129,6 +132,7 @@ export function createHost(config: HostConfig): Host {
   const payments = createPayments(ctx, gateways.get, gateways.stamp);
   // Devices: serial scanner and printer from settings, the scan pipeline, print jobs (receipts of paid sales).
   const devices = createDevicesService(ctx, { getSale: (saleId) => payments.sales.get(saleId) }, config.devices);
+  drawer.open = (why) => devices.openDrawer(why);
 
   const handlers: HandlerMap<MethodName> = {
     ...hostHandlers(ctx, { connectivity: () => connectivity.state(), devices: () => devices.hostInfoDevices(), uncertainSales: () => payments.engine.uncertainCount() }),

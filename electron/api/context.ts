@@ -25,6 +25,8 @@ export type HostContext = {
   readonly version: string;
   settings(): Settings;
   replaceSettings(next: Settings): void;
+  /** Cash just went into or out of the drawer (committed): the drawer opens (devices service). */
+  cashMoved(why: string): void;
 };
 
 /** Per-call context: which client is calling and its session (null before login). */

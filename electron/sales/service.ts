@@ -24,6 +24,8 @@ export type SalesDeps = {
   paymentUncertain?: (saleId: string) => boolean;
   /** Every sale such a check holds (listed whatever its day). */
   uncertainSaleIds?: () => readonly string[];
+  /** Cash went into the drawer (committed): it opens for the change. */
+  cashMoved?: (why: string) => void;
 };
 
 export type AddLineInput = {
@@ -206,6 +208,8 @@ export function createSalesService(deps: SalesDeps) {
         return settleSale(db, deps, saleId, when);
       })();
       changed(sale);
+      // The cash goes in and the change comes out now, whatever prints (or not) and whatever else is due.
+      deps.cashMoved?.(`cash tendered on ${sale.receipt_no}`);
       return saleView(db, saleId);
     },
 

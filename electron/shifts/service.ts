@@ -13,7 +13,15 @@ import { type MovementRow, type ShiftRow, closeShiftRow, getMovementByRequest, g
 import { cashMovementRecord, shiftCloseRecord } from './records';
 import { movementView, refuseCashBeyondDrawer, shiftFigures, shiftView } from './view';
 
-export type ShiftDeps = { db: Db; clock: Clock; events: EventBus; records: RecordBus; settings: () => Settings };
+export type ShiftDeps = {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  records: RecordBus;
+  settings: () => Settings;
+  /** Cash went into or out of the drawer (committed): it opens. */
+  cashMoved?: (why: string) => void;
+};
 
 export type CashMovementInput = {
   direction: CashDirection;
@@ -66,6 +74,7 @@ export function createShiftService(deps: ShiftDeps) {
       })();
       const view = viewOf(id);
       changed(view);
+      if (openingFloatFen > 0) deps.cashMoved?.('opening float');
       return view;
     },
 
@@ -111,7 +120,10 @@ export function createShiftService(deps: ShiftDeps) {
         return { movement, fresh: true };
       })();
       const shift = viewOf(result.movement.shift_id);
-      if (result.fresh) changed(shift);
+      if (result.fresh) {
+        changed(shift);
+        deps.cashMoved?.(`cash ${result.movement.direction}`);
+      }
       return { movement: movementView(result.movement), shift };
     },
 

@@ -132,22 +132,14 @@ function addTender(b: LayoutBuilder, t: Tender, l: ReceiptLabels, r: Receipt, is
   if (isRefund && t.channelRefundId) b.row(`  ${l.channelRefundId}`, t.channelRefundId);
 }
 
-/**
- * Whether printing this receipt should open the cash drawer: cash moved (change for a sale, cash handed
- * back for a refund), and it is not a reprint.
- */
-export function opensDrawer(r: Receipt): boolean {
-  return r.kind !== 'copy' && r.tenders.some((t) => t.kind === 'cash' && t.amountFen > 0);
-}
-
 /** Lays out a validated receipt (see `parseReceipt`). */
 export function layoutReceipt(r: Receipt): ReceiptLayout {
   const columns = PAPER_COLUMNS[r.paperWidth];
   const l = LABELS[r.locale];
   const isRefund = isRefundReceipt(r);
   const b = new LayoutBuilder(columns);
-  // Kick the drawer first so the cashier can count change (or the cash to hand back) while it prints.
-  if (opensDrawer(r)) b.push({ op: 'drawer' });
+  // No drawer kick here: the drawer opens when the cash moves (electron PrintQueue.pulseDrawer), which a
+  // receipt printed later (a refund slip once its code part is back) or never (auto-print off) cannot tell.
   addHeader(b, r, l, isRefund);
   addLines(b, r, l);
   addTotals(b, r, l, isRefund);

@@ -5,7 +5,7 @@ import { createShiftService } from '../../shifts/service';
 type ShiftMethods = 'shift.current' | 'shift.open' | 'shift.cashMovement' | 'shift.close' | 'shift.list';
 
 export function shiftHandlers(ctx: HostContext): HandlerMap<ShiftMethods> {
-  const shifts = createShiftService({ db: ctx.db, clock: ctx.clock, events: ctx.events, records: ctx.records, settings: ctx.settings });
+  const shifts = createShiftService({ db: ctx.db, clock: ctx.clock, events: ctx.events, records: ctx.records, settings: ctx.settings, cashMoved: ctx.cashMoved });
   return {
     'shift.current': () => shifts.current(),
     'shift.open': (input, call) => shifts.open(input.openingFloatFen, requireSession(call).user.id),

@@ -71,14 +71,16 @@ describe('ESC/POS receipts decoded by the independent oracle', () => {
     expect(readQrFromRaster(raster)).toBe(SAMPLE_SALE.qr?.payload);
   });
 
-  it('cuts per profile and pulses the drawer pin only with cash', () => {
+  it('cuts per profile; the drawer pulse is a job of its own on the configured pin, receipts carry none', () => {
     const sale = parse(SAMPLE_SALE);
     expect(decodeEscPos(encodeReceipt(sale, profile({ cut: 'partial' }))).cuts).toEqual([{ mode: 'partial', feed: 0 }]);
     expect(decodeEscPos(encodeReceipt(sale, profile({ cut: 'full' }))).cuts).toEqual([{ mode: 'full', feed: 0 }]);
     expect(decodeEscPos(encodeReceipt(sale, profile({ cut: 'none' }))).cuts).toEqual([]);
-    expect(decodeEscPos(encodeReceipt(sale, profile({ drawerPin: 0 }))).pulses).toEqual([{ pin: 2, onMs: 50, offMs: 500 }]);
-    expect(decodeEscPos(encodeReceipt(sale, profile({ drawerPin: 1 }))).pulses).toEqual([{ pin: 5, onMs: 50, offMs: 500 }]);
-    expect(decodeEscPos(encodeReceipt(parse(SAMPLE_REFUND), profile())).pulses).toEqual([]);
+    expect(decodeEscPos(encodeReceipt(sale, profile())).pulses).toEqual([]);
+    const pulse = (drawerPin: 0 | 1) => encodeLayout({ paperWidth: 80, columns: 48, ops: [{ op: 'drawer' }] }, profile({ drawerPin }));
+    expect(decodeEscPos(pulse(0)).pulses).toEqual([{ pin: 2, onMs: 50, offMs: 500 }]);
+    expect(decodeEscPos(pulse(1)).pulses).toEqual([{ pin: 5, onMs: 50, offMs: 500 }]);
+    expect(decodeEscPos(pulse(0)).lines.filter((l) => l.text.trim() !== '')).toEqual([]);
   });
 
   it('printer already in two-byte mode: no FS &, still decodes', () => {
@@ -101,7 +103,8 @@ describe('ESC/POS receipts decoded by the independent oracle', () => {
     const job = decodeEscPos(encodeReceipt(evil, profile()));
     expect(job.events.filter((e) => e.type === 'realtime')).toEqual([]);
     expect(job.cuts).toHaveLength(1);
-    expect(job.pulses).toHaveLength(1);
+    // Its ESC p bytes are text, never a pulse (receipts carry none of their own).
+    expect(job.pulses).toHaveLength(0);
   });
 
   it('paper width of the printer wins over the receipt', () => {

@@ -55,6 +55,8 @@ describe('print jobs on a network printer', () => {
   it('the printer drops the connection mid-job and comes back: that job is uncertain, the queue resumes exactly once', async () => {
     await useNetPrinter();
     const a = await t.paidSale(100);
+    // The cash sale opened the drawer first (a pulse of its own); then the receipt is asked for.
+    await waitFor(() => f.device.job.length > 0, 'drawer opened');
     // The printer resets as soon as job bytes arrive, and is off the network for a while.
     f.onJobBytes = (socket) => {
       f.onJobBytes = null;

@@ -51,10 +51,38 @@ async function printerOnPty(device?: FakePrinterDevice): Promise<{ p: SocatPair;
 }
 
 const receiptNoOf = async (saleId: string): Promise<string> => (await t.must('sale.get', { saleId })).receiptNo;
+/** A cash sale opens the drawer at once (a pulse of its own): waited for and cleared, so what follows is the receipt. */
+async function drawerOpened(fake: Fake): Promise<void> {
+  await waitFor(() => decodeEscPos(Uint8Array.from(fake.device.job)).pulses.length === 1, 'drawer opened');
+  fake.device.job.length = 0;
+}
 const countIn = (lines: string[], needle: string): number => lines.filter((l) => l.includes(needle)).length;
 const jobState = async (jobId: string): Promise<string | undefined> => (await t.must('devices.printJobs', { limit: 200 })).find((j) => j.id === jobId)?.state;
 
 describe('print jobs on a serial printer', () => {
+  it('the drawer opens when cash moves, receipt or none: change with auto-print off, part cash, a float, a cash in, a cash refund', async () => {
+    const { fake } = await printerOnPty();
+    const pulses = (): number => decodeEscPos(Uint8Array.from(fake.device.job)).pulses.length;
+    const sale = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 1_234 });
+    await t.must('sale.tenderCash', { saleId: sale.id, givenFen: 2_000 });
+    await waitFor(() => pulses() === 1, 'drawer opened for the change');
+    expect(fake.received().filter((l) => l.trim() !== '')).toEqual([]); // auto-print off: nothing printed
+    const part = await t.must('sale.open');
+    await t.must('sale.addLine', { saleId: part.id, kind: 'amount', unitPriceFen: 1_000 });
+    await t.must('sale.tenderCash', { saleId: part.id, givenFen: 500, amountFen: 500 });
+    await waitFor(() => pulses() === 2, 'drawer opened for a part in cash');
+    await t.must('shift.open', { openingFloatFen: 10_000 });
+    await waitFor(() => pulses() === 3, 'drawer opened for the float');
+    await t.must('shift.cashMovement', { direction: 'in', amountFen: 2_000, reason: '补零钱' });
+    await waitFor(() => pulses() === 4, 'drawer opened for a cash in');
+    await t.must('refund.request', { saleId: sale.id, amountFen: 234 });
+    await waitFor(() => pulses() === 5, 'drawer opened for the cash handed back');
+    // Nothing else opened it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pulses()).toBe(5);
+  });
+
   it('prints a paid sale once: asking again returns the same job', async () => {
     const { fake } = await printerOnPty();
     const saleId = await t.paidSale(1234);
@@ -139,6 +167,7 @@ describe('print jobs on a serial printer', () => {
   it('paper running out during a job makes it uncertain; only the cashier prints it again', async () => {
     const { fake } = await printerOnPty();
     const saleId = await t.paidSale(300);
+    await drawerOpened(fake);
     const no = await receiptNoOf(saleId);
     // The roll ends while the job is printing: the status asked right after the job says paper end.
     fake.port.on('data', () => {
@@ -172,6 +201,7 @@ describe('print jobs on a serial printer', () => {
     }
     const { p, fake } = await printerOnPty(new PulledPrinter());
     const saleId = await t.paidSale(700);
+    await drawerOpened(fake);
     let pulled = false;
     fake.port.on('data', () => {
       if (fake.device.job.length > 0 && !pulled) {
@@ -221,7 +251,7 @@ describe('crash recovery and the virtual printer', () => {
     const bin = readFileSync(join(t.dataDir, 'receipts', `${jobs[0]?.receiptNo ?? ''}-${jobs[0]?.id ?? ''}.bin`));
     const decoded = decodeEscPos(Uint8Array.from(bin));
     expect(decoded.lines.some((l) => l.text.includes('￥8.80'))).toBe(true);
-    expect(decoded.pulses).toHaveLength(1); // a cash sale opens the drawer
+    expect(decoded.pulses).toHaveLength(0); // the drawer opens with the cash, never with a receipt
     expect((await t.must('devices.status')).find((d) => d.id === 'printer')).toMatchObject({ state: 'virtual', path: null });
     expect((await t.must('host.info')).devices).toEqual([]);
   });

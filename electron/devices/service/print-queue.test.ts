@@ -35,13 +35,15 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
     },
   };
   let available = true;
+  let virtual = false;
   const queue = createPrintQueue({
     db,
     log: silentLogger,
     now: () => new Date(clock.now()).toISOString(),
-    sink: () => (available ? sink : null),
+    sink: () => (available ? (virtual ? { ...sink, target: 'virtual' } : sink) : null),
     unavailableReason: () => 'printer not connected',
     render: () => ({ bytes: Buffer.from('x'), previewText: ['x'] }),
+    renderDrawerPulse: () => Buffer.from([0x1b, 0x70, 0, 25, 250]),
     onJob: (v) => events.push(v),
     onProblem: (p) => problems.push(p),
     timers: clock,
@@ -53,7 +55,7 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
     n++;
     return insertJob(db, { id: `j${n}`, kind: 'test', saleId: null, refundId: null, receiptNo: `R${n}`, copyNumber: null, receiptJson, requestedBy: null, at: 't' }).id;
   };
-  return { db, clock, queue, printed, events, problems, add, setAvailable: (v: boolean) => (available = v), release: () => release?.() };
+  return { db, clock, queue, printed, events, problems, add, setAvailable: (v: boolean) => (available = v), setVirtual: (v: boolean) => (virtual = v), release: () => release?.() };
 }
 
 describe('print queue', () => {
@@ -113,10 +115,31 @@ describe('print queue', () => {
     await stopping;
     expect(getJob(s.db, 'j1')?.state).toBe('printing');
     // A new queue on the same database (the next start) recovers it.
-    const next = createPrintQueue({ db: s.db, log: silentLogger, now: () => 't2', sink: () => null, unavailableReason: () => '', render: () => ({ bytes: Buffer.alloc(0), previewText: [] }), onJob: () => undefined, onProblem: () => undefined, timers: s.clock, pollMs: 1 });
+    const next = createPrintQueue({ db: s.db, log: silentLogger, now: () => 't2', sink: () => null, unavailableReason: () => '', render: () => ({ bytes: Buffer.alloc(0), previewText: [] }), renderDrawerPulse: () => Buffer.alloc(0), onJob: () => undefined, onProblem: () => undefined, timers: s.clock, pollMs: 1 });
     next.recover();
     expect(getJob(s.db, 'j1')).toMatchObject({ state: 'uncertain', reason: expect.stringContaining('app stopped') });
     s.release();
     await kicked;
+  });
+
+  it('opens the drawer between jobs, once, and never later when the printer is absent or virtual', async () => {
+    const s = setup([]);
+    s.add();
+    const first = s.queue.kick();
+    const pulse = s.queue.pulseDrawer('cash tendered');
+    await Promise.all([first, pulse]);
+    // The pulse waits for the receipt being written, then goes before the next job.
+    s.add();
+    await Promise.all([s.queue.pulseDrawer('cash handed back'), s.queue.kick()]);
+    expect(s.printed).toEqual(['R1', 'drawer', 'drawer', 'R2']);
+    // No printer: the drawer stays shut and is not opened when the printer comes back.
+    s.setAvailable(false);
+    await s.queue.pulseDrawer('cash in');
+    s.setAvailable(true);
+    await s.queue.kick();
+    s.setVirtual(true);
+    await s.queue.pulseDrawer('cash out');
+    expect(s.printed).toEqual(['R1', 'drawer', 'drawer', 'R2']);
+    expect(getJob(s.db, 'j2')?.state).toBe('printed');
   });
 });

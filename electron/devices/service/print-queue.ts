@@ -27,6 +27,8 @@ export type PrintQueueDeps = {
   /** Why `sink()` is null. */
   unavailableReason(): string;
   render(receipt: Receipt): { bytes: Buffer; previewText: string[] };
+  /** The bytes that open the cash drawer (ESC p on the configured pin), nothing printed. */
+  renderDrawerPulse(): Buffer;
   onJob(view: PrintJobView): void;
   /** What the last attempt learned about the printer (null: fine). */
   onProblem(problem: string | null): void;
@@ -41,6 +43,12 @@ export type PrintQueue = {
   recover(): void;
   /** Tries the queue now; resolves when this pass (and any pass asked for meanwhile) is over. */
   kick(): Promise<void>;
+  /**
+   * Opens the cash drawer once, between jobs (never inside a receipt's bytes), as soon as the printer is
+   * free. Not a job: nothing is kept, and a printer that is absent or refuses leaves the drawer shut (the
+   * cashier uses its key) rather than springing it open minutes later. The virtual printer has no drawer.
+   */
+  pulseDrawer(why: string): Promise<void>;
   /** Stops polling; waits (at most `maxWaitMs`) for a job being written to finish. */
   stop(maxWaitMs: number): Promise<void>;
 };
@@ -105,9 +113,22 @@ export function createPrintQueue(deps: PrintQueueDeps): PrintQueue {
     return 'next';
   };
 
+  let drawerWanted: string | null = null;
+  const pulseIfWanted = async (): Promise<void> => {
+    const why = drawerWanted;
+    drawerWanted = null;
+    if (why === null) return;
+    const sink = deps.sink();
+    if (!sink) return log.warn('cash drawer not opened: the printer it hangs on is not connected', { why });
+    if (sink.target === 'virtual') return;
+    const outcome = await sink.print({ id: `drawer-${Date.now()}`, name: 'drawer', bytes: deps.renderDrawerPulse(), previewText: [] }).catch((e: unknown) => ({ ok: false as const, reason: messageOf(e) }));
+    if (!outcome.ok) log.warn('cash drawer not opened', { why, reason: outcome.reason });
+  };
+
   const drain = async (): Promise<void> => {
     for (;;) {
       if (stopped) return;
+      await pulseIfWanted();
       const row = nextQueued(db);
       if (!row) return;
       const sink = deps.sink();
@@ -153,6 +174,10 @@ export function createPrintQueue(deps: PrintQueueDeps): PrintQueue {
       }
     },
     kick,
+    pulseDrawer(why) {
+      drawerWanted = why;
+      return kick();
+    },
     async stop(maxWaitMs) {
       stopped = true;
       if (pollTimer !== null) deps.timers.clearTimeout(pollTimer);

@@ -6,7 +6,7 @@ import { type DevicesSettings } from '../../../shared/devices/settings';
 import { type SaleView, type TenderView } from '../../../shared/sales/views';
 import { type Settings } from '../../../shared/settings';
 import { PosError } from '../../../shared/api/result';
-import { encodeReceipt } from '../escpos/encode';
+import { encodeLayout, encodeReceipt } from '../escpos/encode';
 import { type PrinterProfile } from '../escpos/profile';
 
 /** Sale views → the receipt model; the printer profile from settings; preview lines. */
@@ -88,6 +88,9 @@ export function testReceipt(settings: Settings, at: string, who: string, n: numb
 
 /** ESC/POS bytes of a stored receipt for the configured printer. */
 export const renderReceipt = (receipt: Receipt, d: DevicesSettings): Buffer => encodeReceipt(receipt, printerProfile(d));
+
+/** Opens the cash drawer on the configured pin (ESC p), printing nothing. */
+export const renderDrawerPulse = (d: DevicesSettings): Buffer => encodeLayout({ paperWidth: d.paperWidth, columns: 32, ops: [{ op: 'drawer' }] }, printerProfile(d));
 
 /** Monospace preview lines at the configured paper width (what the printer will print). */
 export function previewLines(receipt: Receipt, paperWidth: Receipt['paperWidth']): PreviewLineView[] {

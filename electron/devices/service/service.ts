@@ -15,7 +15,7 @@ import { createTransportOpener } from '../transport/open-printer-port';
 import { countQueued } from './jobs-repo';
 import { createPrintQueue } from './print-queue';
 import { createPrinting } from './printing';
-import { previewLines, renderReceipt } from './receipts';
+import { previewLines, renderDrawerPulse, renderReceipt } from './receipts';
 import { createScanPipeline } from './scan-pipeline';
 import { problemOf, serialSink, virtualSink, type PrintSink } from './sinks';
 
@@ -120,6 +120,7 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
       const d = ctx.settings().devices;
       return { bytes: renderReceipt(receipt, d), previewText: previewLines(receipt, d.paperWidth).map((l) => l.text) };
     },
+    renderDrawerPulse: () => renderDrawerPulse(ctx.settings().devices),
     onJob: (view) => ctx.events.emit('print.job', view),
     onProblem: setProblem,
     timers,
@@ -232,6 +233,12 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
       void reapply(ctx.settings());
       if (jobsAvailable) void queue.kick();
       scheduleIdlePoll();
+    },
+
+    /** Cash moved: the drawer opens now, between print jobs (see PrintQueue.pulseDrawer). Never throws. */
+    openDrawer(why: string): void {
+      if (stopped || !jobsAvailable) return;
+      queue.pulseDrawer(why).catch((e: unknown) => log.error('cannot open the cash drawer', { why, error: e }));
     },
 
     async stop(): Promise<void> {

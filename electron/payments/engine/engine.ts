@@ -41,6 +41,8 @@ export type EngineDeps = {
   channels: () => Promise<Channels>;
   /** Changes whenever `channels` would answer other gateways (mode, live configuration). */
   channelsVersion?: () => string;
+  /** Cash went into or out of the drawer (committed): it opens. */
+  cashMoved?: (why: string) => void;
 };
 
 /** What a commit's change wrote last, as now stored: spares the commit re-reading it. */

@@ -235,9 +235,14 @@ export function createRefunds(deps: RefundDeps) {
     })();
   }
 
-  /** Runs the first round of every open code part, so the caller sees the channels' first answers. */
-  async function firstRound(refundId: string): Promise<RefundView> {
-    const open = listParts(db, refundId).filter((p) => p.state !== 'succeeded' && p.state !== 'failed');
+  /**
+   * Runs the first round of every open code part, so the caller sees the channels' first answers. For a
+   * refund just made (`fresh`), the cash it hands back left the drawer with its commit: the drawer opens.
+   */
+  async function firstRound(refundId: string, fresh: boolean): Promise<RefundView> {
+    const parts = listParts(db, refundId);
+    if (fresh && parts.some((p) => p.kind === 'cash' && p.state === 'succeeded' && p.amount_fen > 0)) deps.cashMoved?.(`cash handed back by ${refundId}`);
+    const open = parts.filter((p) => p.state !== 'succeeded' && p.state !== 'failed');
     await Promise.all(open.map((p) => scheduler.run(p.id)));
     emit(refundId);
     return refundView(db, requireRefund(refundId));
@@ -247,7 +252,7 @@ export function createRefunds(deps: RefundDeps) {
     async request(input: RefundInput): Promise<RefundView> {
       const { refund, created } = create(input, await reachableGateways());
       if (!created) return refundView(db, refund);
-      return firstRound(refund.id);
+      return firstRound(refund.id, true);
     },
 
     /**
@@ -255,7 +260,7 @@ export function createRefunds(deps: RefundDeps) {
      * with whatever made it owed (a void); `start` then sends its code parts. Recovery sends them too.
      */
     prepare: (input: RefundInput): RefundRow => create(input).refund,
-    start: (refundId: string): Promise<RefundView> => firstRound(refundId),
+    start: (refundId: string): Promise<RefundView> => firstRound(refundId, true),
 
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
     async retry(refundId: string, actor: string, authorizedBy: string = actor): Promise<RefundView> {
@@ -282,7 +287,7 @@ export function createRefunds(deps: RefundDeps) {
         }
         appendAudit(db, at(), actor, 'refund.retry', { refundId, parts: failed.length, authorizedBy });
       })();
-      return firstRound(refundId);
+      return firstRound(refundId, false);
     },
 
     get: (refundId: string): RefundView => refundView(db, requireRefund(refundId)),
