@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeChannel, createFakeChannel, paid } from './testing/fake-channel';
+import { countUnresolved } from './unresolved';
 import { type PaymentsTestHost, codes, startPaymentsHost, startWechatHost } from './testing/harness';
 
 let t: PaymentsTestHost | undefined;
@@ -145,6 +146,9 @@ describe('a refund refused by an answer nobody signed', () => {
     expect(refused.state).toBe('failed');
     // The screen is told the failed part still holds its amount (it offers 700, not 1000).
     expect(refused.parts).toEqual([expect.objectContaining({ state: 'failed', holdsAmount: true })]);
+    // And it is still open business with Jeepay: the mode (or Jeepay's merchant) waits for its retry.
+    expect(countUnresolved(t.host.ctx.db, 0, ['jeepay']).refundParts).toBe(1);
+    expect(await t.call('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
     // 700 can still go back; the 300 the unsigned refusal may have moved cannot, under a new number.
     expect(await t.call('refund.request', { saleId, amountFen: 800 })).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_PAID', message: expect.stringMatching(/at most 700 fen .*300 fen is held .*retry that refund/) } });
     jp.queue('refund', { status: 'succeeded', refundId: 'RF7', refundFen: 700, refundedAt: '2026-11-26T10:00:00+08:00' });
@@ -153,6 +157,7 @@ describe('a refund refused by an answer nobody signed', () => {
     await t.must('refund.retry', { refundId: refused.id });
     await t.flush();
     expect((await t.must('sale.get', { saleId })).refundedFen).toBe(1000);
+    expect(countUnresolved(t.host.ctx.db, 0, ['jeepay']).refundParts).toBe(0);
     const numbers = jp.calls.filter((c) => c.op === 'refund').map((c) => c.refundNo);
     expect(numbers).toHaveLength(3);
     expect(numbers[2]).toBe(numbers[0]);

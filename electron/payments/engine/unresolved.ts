@@ -16,12 +16,13 @@ export function countUnresolved(db: Db, uncertainSales: number, gateways?: reado
   // A late-charge check to come needs its gateway; a number burnt after a power loss is asked at every one.
   const lateFilter = gateways ? ` AND (a.gateway IN (${gateways.map(() => '?').join(', ') || "''"}) OR a.code_hash LIKE '${BURNT_CODE_PREFIX}%')` : '';
   const lateChecks = (stmt(db, `SELECT COUNT(*) AS n FROM payment_attempts a WHERE a.late_check_ms IS NOT NULL${lateFilter}`).get(...args) as { n: number }).n;
-  // A code refund part goes to the gateway of the attempt its tender came from.
+  // A code refund part goes to the gateway of the attempt its tender came from. A part Jeepay refused without
+  // a signature still holds its amount, and its retry goes under the same number to the same merchant.
   const refundParts = (
     stmt(
       db,
       `SELECT COUNT(*) AS n FROM refund_parts p JOIN tenders t ON t.id = p.tender_id JOIN payment_attempts a ON a.id = t.attempt_id
-        WHERE p.state NOT IN ('succeeded', 'failed')${filter}`,
+        WHERE (p.state NOT IN ('succeeded', 'failed') OR (p.state = 'failed' AND p.failure_unverified = 1))${filter}`,
     ).get(...args) as { n: number }
   ).n;
   return { attempts, refundParts, lateChecks, uncertainSales };
