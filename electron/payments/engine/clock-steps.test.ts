@@ -96,3 +96,88 @@ describe('createClockStepWatch', () => {
     expect(none.check()).toBe(0);
   });
 });
+
+const PAID = { status: 'paid', transactionId: '4200000000000000000000000001', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' } as const;
+
+/** A host on a steppable clock whose WeChat fake answers as scripted (a step inside an answer: a sync mid-request). */
+async function bare() {
+  const wx = createFakeChannel('wechat');
+  const clock = createSteppableClock();
+  const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
+  t = h;
+  const run = async (ms: number): Promise<void> => {
+    for (let left = ms; left > 0; left -= 1_000) {
+      clock.advance(Math.min(1_000, left));
+      await h.flush();
+    }
+  };
+  return { h, wx, clock, run };
+}
+
+describe('clock stepped forward while a request is in flight', () => {
+  it('pay answered paid while NTP steps forward 31 min: the payment is kept (not given back as abandoned)', async () => {
+    const { h, wx, clock, run } = await bare();
+    wx.queue('pay', () => {
+      clock.step(31 * 60_000);
+      return PAID;
+    });
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(5_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).reason ?? '').not.toContain('abandoned');
+    expect(wx.count('reverse')).toBe(0);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('succeeded');
+    expect((await h.must('sale.get', { saleId })).status).toBe('paid');
+  });
+
+  it('query in flight while NTP steps forward 5 min: no reverse 3 s into the password entry', async () => {
+    const { h, wx, clock, run } = await bare();
+    wx.queue('pay', USERPAYING);
+    wx.queue('query', () => {
+      clock.step(5 * 60_000);
+      return USERPAYING;
+    });
+    wx.defaults.query = USERPAYING;
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(20_000); // well inside WeChat's real 45-60 s deadline
+    expect((await h.must('payment.get', { attemptId: a.id })).reason ?? '').not.toContain('deadline');
+    expect(wx.count('reverse')).toBe(0);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).not.toBe('reversing');
+  });
+});
+
+describe('clock stepped forward while a reverse is in flight', () => {
+  it('reverse finds no order while NTP steps forward 10 min: the late-charge check is still scheduled', async () => {
+    const { h, wx, clock, run } = await bare();
+    wx.queue('pay', { status: 'unknown', reason: 'timeout', retryable: true });
+    wx.defaults.query = { status: 'not_found' };
+    wx.defaults.reverse = () => {
+      clock.step(10 * 60_000);
+      return { status: 'reversed', action: 'none' };
+    };
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(120_000);
+    const row = h.host.ctx.db.prepare('SELECT state, late_check_ms FROM payment_attempts WHERE id = ?').get(a.id) as { state: string; late_check_ms: number | null };
+    expect(row.state).toBe('reversed');
+    // The pay request may still arrive (only ~1-2 min of real time has passed): it must be asked about later.
+    expect(row.late_check_ms).not.toBeNull();
+  });
+});
+
+describe('clock stepped forward while the pay request is in flight, answered by an unsigned refusal', () => {
+  it('the late-charge check for the refusal nobody signed is still scheduled', async () => {
+    const { h, wx, clock, run } = await bare();
+    wx.queue('pay', () => {
+      clock.step(10 * 60_000);
+      return { status: 'failed' as const, code: 'SYSTEMERROR', message: 'unsigned', unverified: true as const };
+    });
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(3_000);
+    const row = h.host.ctx.db.prepare('SELECT state, late_check_ms FROM payment_attempts WHERE id = ?').get(a.id) as { state: string; late_check_ms: number | null };
+    expect(row.state).toBe('failed');
+    expect(row.late_check_ms).not.toBeNull();
+  });
+});

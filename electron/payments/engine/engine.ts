@@ -136,7 +136,13 @@ export function createPaymentEngine(deps: EngineDeps) {
     return row;
   };
 
-  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped });
+  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped, followClockSteps: () => followClockSteps() });
+  /** When the attempt was sent, as stored now: a clock stepped while its gateway was awaited moves it first. */
+  const sentMsAfterAwait = (row: AttemptRow): number => {
+    followClockSteps();
+    const current = getAttempt(db, row.id) ?? row;
+    return current.sent_ms ?? current.created_ms;
+  };
 
   /** Applies a pay or query decision. */
   function apply(id: string, d: PayDecision): void {
@@ -183,7 +189,6 @@ export function createPaymentEngine(deps: EngineDeps) {
     }
     // Write-ahead: the attempt was committed as "sent" (its order number the sale's next) before this request;
     // after a crash it is queried, never resent.
-    const sentMs = row.sent_ms ?? row.created_ms;
     const s = deps.settings();
     const outcome = await channel.pay({
       orderNo: row.order_no,
@@ -196,6 +201,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     });
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome, 'pay');
+    const sentMs = sentMsAfterAwait(row);
     const d = decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) });
     // A refusal nobody signed is taken, and checked again once the code has expired (reversal.ts).
     if (d.kind === 'fail' && outcome.status === 'failed' && outcome.unverified === true) fail(row.id, d.reason, false, reversal.lateCheckAt(row));
@@ -212,7 +218,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome, 'query');
     stmt(db, 'UPDATE payment_attempts SET queries = queries + 1 WHERE id = ?').run(row.id);
-    apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: row.sent_ms ?? row.created_ms, amountFen: row.amount_fen, timing: timing(row.gateway) }));
+    apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: sentMsAfterAwait(row), amountFen: row.amount_fen, timing: timing(row.gateway) }));
   }
 
   async function step(id: string): Promise<void> {
@@ -253,8 +259,9 @@ export function createPaymentEngine(deps: EngineDeps) {
     const stepMs = clockSteps.check();
     if (stepMs === 0) return;
     const ids = shiftAttemptTimes(db, stepMs);
+    // Timers already set run on elapsed time and stay right: nothing is rescheduled (a recall=Y wait or a
+    // backoff is never cut short by a sync).
     log.warn('the wall clock was stepped: open payments keep their real timings', { stepMs, attempts: ids.length });
-    for (const id of ids) if (!scheduler.isBusy(id)) scheduler.at(id, clock.now());
   }
   const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
   powerLoss.begin();

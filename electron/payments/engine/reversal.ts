@@ -7,7 +7,7 @@ import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
-import { type AttemptRow, BURNT_CODE_PREFIX, updateAttempt } from './attempts';
+import { type AttemptRow, BURNT_CODE_PREFIX, getAttempt, updateAttempt } from './attempts';
 import { type Gateway } from '../../../shared/sales/views';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
 import { reportOutcome } from './connectivity-report';
@@ -28,6 +28,8 @@ export type ReversalDeps = {
   fail(id: string, reason: string, releaseCode: boolean, lateCheckAt?: number | null): AttemptRow;
   schedule(id: string, atMs: number): void;
   stopped(): boolean;
+  /** Moves open attempts' times with a wall-clock step noticed since (clock-steps.ts); call after an await. */
+  followClockSteps?(): void;
 };
 
 /**
@@ -59,7 +61,10 @@ export function createReversal(deps: ReversalDeps) {
 
   /** No order found while its pay request could still arrive: when to ask again (null: it can no longer arrive). */
   const lateCheckAt = (row: AttemptRow): number | null => {
-    const at = (row.sent_ms ?? row.created_ms) + LATE_CHARGE_CHECK_AFTER_MS;
+    // Asked after a gateway's answer: a clock stepped while it was awaited moves the send time first.
+    deps.followClockSteps?.();
+    const current = getAttempt(db, row.id) ?? row;
+    const at = (current.sent_ms ?? current.created_ms) + LATE_CHARGE_CHECK_AFTER_MS;
     return clock.now() < at ? at : null;
   };
 
