@@ -61,4 +61,19 @@ describe('refund while the live gateway is not usable', () => {
     expect(await t.call('payment.setGateways', { wechat: wechatLive() })).toMatchObject({ ok: true });
     await t.until(async () => (await t!.must('refund.get', { refundId: r.id })).state === 'succeeded', { what: 'refunded', advanceMs: 1_000 });
   });
+
+  it('a void that would give back a code part through a removed gateway is refused, the sale unchanged', async () => {
+    t = await startPaymentsHost();
+    liveClock.bind(t.clock);
+    await t.must('payment.setGateways', { wechat: wechatLive() });
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, mode: 'live' } });
+    const saleId = await t.openSale(1_000);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat(), amountFen: 400 });
+    expect((await t.must('payment.get', { attemptId: a.id, waitMs: 5_000 })).state).toBe('succeeded');
+    await t.must('payment.setGateways', { wechat: null });
+    expect(await t.call('sale.void', { saleId, reason: 'customer left' })).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR' } });
+    expect(await t.must('sale.get', { saleId })).toMatchObject({ status: 'paying', paidFen: 400 });
+    await t.must('payment.setGateways', { wechat: wechatLive() });
+    expect(await t.must('sale.void', { saleId, reason: 'customer left' })).toMatchObject({ status: 'voided' });
+  });
 });

@@ -259,7 +259,9 @@ export function createRefunds(deps: RefundDeps) {
      * Records a refund and its parts (cash parts landed) inside the caller's transaction, so it commits
      * with whatever made it owed (a void); `start` then sends its code parts. Recovery sends them too.
      */
-    prepare: (input: RefundInput): RefundRow => create(input).refund,
+    prepare: (input: RefundInput, reachable?: ReadonlySet<Gateway>): RefundRow => create(input, reachable).refund,
+    /** The gateways a code part could go to now: `prepare`'s caller asks before its transaction. */
+    reachable: (): Promise<ReadonlySet<Gateway>> => reachableGateways(),
     start: (refundId: string): Promise<RefundView> => firstRound(refundId, true),
 
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */
