@@ -148,6 +148,26 @@ export function saveLiveGateways(db: Db, change: SetGatewaysInput, at: string): 
   return { live: checked.data, changed };
 }
 
+/**
+ * A stored configuration the schema no longer takes, read as far as it goes: its merchant ids still say
+ * whose orders are open. Not JSON at all: nothing can be told (setting it again is the only repair).
+ */
+function looseLiveGateways(db: Db): LiveGateways {
+  try {
+    const parsed: unknown = JSON.parse(getSecret(db, LIVE_CHANNELS_SECRET) ?? '{}');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    // A gateway counts only with its merchant id readable (unknowable otherwise); merchantOf reads the rest.
+    const idField: Record<string, string> = { wechat: 'mchId', alipay: 'appId', unionpay: 'merId', jeepay: 'mchNo' };
+    const entries = Object.entries(parsed).filter(([g, v]) => {
+      const field = idField[g];
+      return field !== undefined && typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[field] === 'string';
+    });
+    return Object.fromEntries(entries) as LiveGateways;
+  } catch {
+    return {};
+  }
+}
+
 /** Who a gateway's orders belong to: the merchant ids. Endpoint, keys and certificate do not move them. */
 function merchantOf(live: LiveGateways, g: keyof LiveGateways): string | null {
   const w = live.wechat;
@@ -175,7 +195,7 @@ export function gatewaysStrandedBy(db: Db, change: SetGatewaysInput): (keyof Liv
   try {
     current = readLiveGateways(db);
   } catch {
-    return [];
+    current = looseLiveGateways(db);
   }
   return (['wechat', 'alipay', 'unionpay', 'jeepay'] as const).filter((g) => {
     const v = change[g];

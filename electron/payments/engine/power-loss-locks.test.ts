@@ -72,6 +72,20 @@ describe('after a power cut', () => {
     expect(await h.call('payment.setGateways', { wechat: wechatAt(sb) })).toMatchObject({ ok: true });
   });
 
+  it('a stored configuration unusable but with its merchant readable: only that merchant may be set while the check waits', async () => {
+    const h = (t = await startPaymentsHost());
+    await goLive(h);
+    await h.openSale(1_000);
+    sb = await startSandbox();
+    await powerCut(h, (db) => {
+      const broken = JSON.stringify({ wechat: { ...wechatAt(sb as Sandbox), baseUrl: 42 } });
+      db.prepare("INSERT INTO secrets (key, value, updated_at) VALUES (?, ?, 't') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(LIVE_CHANNELS_SECRET, broken);
+    });
+    await h.advance(30_000, 5_000);
+    expect(await h.call('payment.setGateways', { wechat: { ...wechatAt(sb), mchId: '1900000999' } })).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
+    expect(await h.call('payment.setGateways', { wechat: wechatAt(sb) })).toMatchObject({ ok: true });
+  });
+
   it('a clean shutdown while a check is owed: the next start asks about that one only, other open sales take cash', async () => {
     const wx = createFakeChannel('wechat');
     const h = (t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } }));
