@@ -207,9 +207,10 @@ export function createSalesService(deps: SalesDeps) {
         appendAudit(db, when, actor, 'sale.cash', { saleId, amountFen: cash.amountFen, givenFen, changeFen: cash.changeFen });
         return settleSale(db, deps, saleId, when);
       })();
-      changed(sale);
-      // The cash goes in and the change comes out now, whatever prints (or not) and whatever else is due.
+      // The cash goes in and the change comes out now, whatever prints (or not) and whatever else is due;
+      // asked before the change event, whose listener starts the receipt, so the drawer opens first.
       deps.cashMoved?.(`cash tendered on ${sale.receipt_no}`);
+      changed(sale);
       return saleView(db, saleId);
     },
 

@@ -83,6 +83,20 @@ describe('print jobs on a serial printer', () => {
     expect(pulses()).toBe(5);
   });
 
+  it('with auto-print on, a cash sale opens the drawer first, then prints its receipt (which kicks nothing)', async () => {
+    const { fake } = await printerOnPty();
+    await t.configure({ autoPrint: true });
+    const saleId = await t.paidSale(1_500);
+    const no = await receiptNoOf(saleId);
+    await waitFor(() => countIn(fake.received(), no) === 1, 'receipt printed');
+    const job = decodeEscPos(Uint8Array.from(fake.device.job));
+    expect(job.pulses).toHaveLength(1);
+    const firstPulse = job.events.findIndex((e) => e.type === 'pulse');
+    const firstLine = job.events.findIndex((e) => e.type === 'line');
+    expect(firstPulse).toBeGreaterThan(-1);
+    expect(firstPulse).toBeLessThan(firstLine);
+  });
+
   it('prints a paid sale once: asking again returns the same job', async () => {
     const { fake } = await printerOnPty();
     const saleId = await t.paidSale(1234);
