@@ -187,8 +187,8 @@ function merchantOf(live: LiveGateways, g: keyof LiveGateways): string | null {
 /**
  * The gateways a change would take open orders away from: one removed, or given another merchant. A
  * gateway added, or the same merchant at a new endpoint or with new keys (a moved address, a rotated key,
- * a repaired configuration), strands nothing: its orders are asked about where they are. With a stored
- * configuration that cannot be read nothing can be asked anyway: setting it again is the repair.
+ * a repaired configuration), strands nothing: its orders are asked about where they are. A stored
+ * configuration the schema no longer takes is judged by the merchant ids still readable in it.
  */
 export function gatewaysStrandedBy(db: Db, change: SetGatewaysInput): (keyof LiveGateways)[] {
   let current: LiveGateways;
