@@ -18,25 +18,31 @@ afterEach(async () => {
 const USERPAYING = { status: 'waiting', code: 'USERPAYING', message: '需要用户输入支付密码' } as const;
 const HOUR = 3_600_000;
 
-async function setup() {
+/** A host on a steppable clock with a scripted WeChat fake; `run` is real time passing, a second at a time. */
+async function bare() {
   const wx = createFakeChannel('wechat');
-  wx.queue('pay', USERPAYING);
-  wx.defaults.query = USERPAYING;
   const clock = createSteppableClock();
   const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
   t = h;
-  /** Real time passing, a second at a time. */
   const run = async (ms: number): Promise<void> => {
     for (let left = ms; left > 0; left -= 1_000) {
       clock.advance(Math.min(1_000, left));
       await h.flush();
     }
   };
-  const saleId = await h.openSale(700);
-  const started = clock.monotonic();
-  const a = await h.must('payment.start', { saleId, code: codes.wechat() });
-  await run(2_000);
-  return { h, wx, clock, run, saleId, attemptId: a.id, started };
+  return { h, wx, clock, run };
+}
+
+/** A code payment 2 s into the customer's password entry. */
+async function setup() {
+  const b = await bare();
+  b.wx.queue('pay', USERPAYING);
+  b.wx.defaults.query = USERPAYING;
+  const saleId = await b.h.openSale(700);
+  const started = b.clock.monotonic();
+  const a = await b.h.must('payment.start', { saleId, code: codes.wechat() });
+  await b.run(2_000);
+  return { ...b, saleId, attemptId: a.id, started };
 }
 
 describe('the wall clock stepped while a code payment is open', () => {
@@ -98,21 +104,8 @@ describe('createClockStepWatch', () => {
 });
 
 const PAID = { status: 'paid', transactionId: '4200000000000000000000000001', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' } as const;
+// Below, the fake steps the clock inside its answer: a sync while the request is in flight.
 
-/** A host on a steppable clock whose WeChat fake answers as scripted (a step inside an answer: a sync mid-request). */
-async function bare() {
-  const wx = createFakeChannel('wechat');
-  const clock = createSteppableClock();
-  const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
-  t = h;
-  const run = async (ms: number): Promise<void> => {
-    for (let left = ms; left > 0; left -= 1_000) {
-      clock.advance(Math.min(1_000, left));
-      await h.flush();
-    }
-  };
-  return { h, wx, clock, run };
-}
 
 describe('clock stepped forward while a request is in flight', () => {
   it('pay answered paid while NTP steps forward 31 min: the payment is kept (not given back as abandoned)', async () => {
