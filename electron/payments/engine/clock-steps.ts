@@ -1,4 +1,7 @@
 import { type Clock } from '../../clock';
+import { type Db } from '../../db/open';
+import { type Logger } from '../../log';
+import { shiftAttemptTimes } from './attempts';
 
 /** A wall clock moving this much more or less than elapsed time has been stepped (a sync, by hand). */
 export const CLOCK_STEP_THRESHOLD_MS = 2_000;
@@ -26,5 +29,27 @@ export function createClockStepWatch(clock: Clock, thresholdMs = CLOCK_STEP_THRE
       offset = now;
       return step;
     },
+  };
+}
+
+/**
+ * The engine's side: `follow()` moves the open attempts' stored times with a step noticed since the last
+ * call (call it before reading an attempt, and again after awaiting a gateway). `epoch()` counts the steps
+ * followed, so a row read at one epoch is known to be current while the epoch is unchanged. Timers already
+ * set run on elapsed time and stay right: nothing is rescheduled (a recall=Y wait or a backoff is never cut
+ * short by a sync).
+ */
+export function createClockStepFollower(clock: Clock, db: Db, log: Logger): { follow(): void; epoch(): number } {
+  const watch = createClockStepWatch(clock);
+  let epoch = 0;
+  return {
+    follow() {
+      const stepMs = watch.check();
+      if (stepMs === 0) return;
+      const ids = shiftAttemptTimes(db, stepMs);
+      epoch++;
+      log.warn('the wall clock was stepped: open payments keep their real timings', { stepMs, attempts: ids.length });
+    },
+    epoch: () => epoch,
   };
 }

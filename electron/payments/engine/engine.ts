@@ -16,8 +16,8 @@ import { applyCodeTender, settleSale } from '../../sales/settle';
 import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
 import { TENDER_LIMIT_MESSAGE, overTenderLimit } from '../../../shared/sales/money';
-import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, shiftAttemptTimes, startGuards, updateAttempt, updateAttemptRow } from './attempts';
-import { createClockStepWatch } from './clock-steps';
+import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
+import { createClockStepFollower } from './clock-steps';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
@@ -136,11 +136,15 @@ export function createPaymentEngine(deps: EngineDeps) {
     return row;
   };
 
-  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped, followClockSteps: () => followClockSteps() });
+  // A time sync stepping the wall clock: the open attempts' times move with it (clock-steps.ts).
+  const clockSteps = createClockStepFollower(clock, db, log);
+  const followClockSteps = (): void => clockSteps.follow();
+  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped, followClockSteps });
   /** When the attempt was sent, as stored now: a clock stepped while its gateway was awaited moves it first. */
-  const sentMsAfterAwait = (row: AttemptRow): number => {
+  const sentMsAfterAwait = (row: AttemptRow, epoch: number): number => {
     followClockSteps();
-    const current = getAttempt(db, row.id) ?? row;
+    // Read again only when a step moved the stored times since `row` was read (never on the usual path).
+    const current = clockSteps.epoch() === epoch ? row : (getAttempt(db, row.id) ?? row);
     return current.sent_ms ?? current.created_ms;
   };
 
@@ -190,6 +194,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     // Write-ahead: the attempt was committed as "sent" (its order number the sale's next) before this request;
     // after a crash it is queried, never resent.
     const s = deps.settings();
+    const epoch = clockSteps.epoch();
     const outcome = await channel.pay({
       orderNo: row.order_no,
       authCode: pending.code,
@@ -201,7 +206,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     });
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome, 'pay');
-    const sentMs = sentMsAfterAwait(row);
+    const sentMs = sentMsAfterAwait(row, epoch);
     const d = decidePay(outcome, { now: clock.now(), sentMs, amountFen: row.amount_fen, timing: timing(row.gateway) });
     // A refusal nobody signed is taken, and checked again once the code has expired (reversal.ts).
     if (d.kind === 'fail' && outcome.status === 'failed' && outcome.unverified === true) fail(row.id, d.reason, false, reversal.lateCheckAt(row));
@@ -214,11 +219,12 @@ export function createPaymentEngine(deps: EngineDeps) {
       await reversal.step(getAttempt(db, row.id) as AttemptRow, channel);
       return;
     }
+    const epoch = clockSteps.epoch();
     const outcome = await channel.query({ orderNo: row.order_no });
     if (stopped) return;
     reportOutcome(deps.connectivity, row.gateway, outcome, 'query');
     stmt(db, 'UPDATE payment_attempts SET queries = queries + 1 WHERE id = ?').run(row.id);
-    apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: sentMsAfterAwait(row), amountFen: row.amount_fen, timing: timing(row.gateway) }));
+    apply(row.id, decideQuery(outcome, { now: clock.now(), sentMs: sentMsAfterAwait(row, epoch), amountFen: row.amount_fen, timing: timing(row.gateway) }));
   }
 
   async function step(id: string): Promise<void> {
@@ -253,16 +259,6 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   const scheduler = createScheduler(clock, log, step);
-  const clockSteps = createClockStepWatch(clock);
-  /** The wall clock was stepped (a time sync): the open attempts' times move with it (clock-steps.ts). */
-  function followClockSteps(): void {
-    const stepMs = clockSteps.check();
-    if (stepMs === 0) return;
-    const ids = shiftAttemptTimes(db, stepMs);
-    // Timers already set run on elapsed time and stay right: nothing is rescheduled (a recall=Y wait or a
-    // backoff is never cut short by a sync).
-    log.warn('the wall clock was stepped: open payments keep their real timings', { stepMs, attempts: ids.length });
-  }
   const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
   powerLoss.begin();
 
