@@ -45,3 +45,13 @@ test('a shift: open with a float, a cash sale, cash in and out, close with the d
   await expect(page.getByTestId('shift-none')).toBeVisible();
   await expect(page.getByTestId('shift-recent')).toContainText('￥162.50');
 });
+
+test('"no sale": the drawer form needs a reason and says the drawer has no printer to hang on (virtual printer)', async ({ page, pos }) => {
+  await signInAsManager(page, pos.url);
+  await page.getByTestId('tab-shift').click();
+  await expect(page.getByTestId('drawer-submit')).toBeDisabled();
+  await page.getByTestId('drawer-reason').fill('顾客换零钱');
+  await page.getByTestId('drawer-reason').press('Enter');
+  await expect(page.getByTestId('drawer-result')).toContainText('no receipt printer');
+  await expect(page.getByTestId('drawer-reason')).toHaveValue('');
+});

@@ -37,6 +37,10 @@ export const shiftZhCN = {
   'shift.closedAt': '交班时间',
   'shift.closedBy': '交班人',
   'shift.hint': 'Tab 切换输入框，回车提交',
+  'shift.drawer.title': '打开钱箱（不收款）',
+  'shift.drawer.reason': '原因（必填，记入日志）',
+  'shift.drawer.submit': '打开钱箱',
+  'shift.drawer.sent': '钱箱已打开',
 } as const;
 
 export const shiftEn: Record<keyof typeof shiftZhCN, string> = {
@@ -77,4 +81,8 @@ export const shiftEn: Record<keyof typeof shiftZhCN, string> = {
   'shift.closedAt': 'Closed',
   'shift.closedBy': 'Closed by',
   'shift.hint': 'Tab moves between fields, Enter submits',
+  'shift.drawer.title': 'Open the drawer (no sale)',
+  'shift.drawer.reason': 'Reason (required, logged)',
+  'shift.drawer.submit': 'Open drawer',
+  'shift.drawer.sent': 'Drawer opened',
 };

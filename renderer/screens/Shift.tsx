@@ -2,6 +2,7 @@ import { Fragment, useEffect, useState } from 'react';
 import { useApp } from '../stores/app';
 import { closeShift, connectShift, moveCash, openShift, useShift } from '../stores/shift';
 import { useT } from '../i18n/useT';
+import { OpenDrawer } from '../components/OpenDrawer';
 import { type MessageKey } from '../i18n/messages';
 import { formatFen, parseYuanInput } from '../format';
 import { type CashDirection, type ShiftView } from '../../shared/api/shifts';
@@ -228,6 +229,7 @@ export function Shift() {
           {errorText}
         </p>
       )}
+      {loaded && <OpenDrawer />}
       <p className="hint">{t('shift.hint')}</p>
       {isManager && recent.length > 0 && (
         <>

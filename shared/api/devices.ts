@@ -175,6 +175,16 @@ export const deviceMethods = {
     z.strictObject({ saleId: idSchema.optional(), open: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }).default({ open: false, limit: 50 }),
     z.array(printJobViewSchema),
   ),
+  /**
+   * "No sale": opens the cash drawer with no money moving (change for a customer, a wrong float), with the
+   * reason on record (audit log). `sent`: the pulse went to the printer the drawer hangs on; otherwise
+   * `message` says why not (no printer, printer not connected) and the drawer's key opens it.
+   */
+  'devices.openDrawer': method(
+    'cashier',
+    z.strictObject({ reason: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'no control characters') }),
+    z.strictObject({ sent: z.boolean(), message: z.string().max(300) }),
+  ),
   /** A queued job: try now. An uncertain job: the cashier saw it did not come out: print it again. */
   'devices.retryJob': method('cashier', jobRef, printJobViewSchema),
   /** An uncertain or queued job: do not print it. */

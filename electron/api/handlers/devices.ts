@@ -10,6 +10,7 @@ type DeviceMethods =
   | 'devices.printReceipt'
   | 'devices.reprint'
   | 'devices.printJobs'
+  | 'devices.openDrawer'
   | 'devices.retryJob'
   | 'devices.dismissJob'
   | 'scan.report';
@@ -24,6 +25,7 @@ export function deviceHandlers(devices: DevicesService): HandlerMap<DeviceMethod
     'devices.printReceipt': (input, call) => devices.printing.printReceipt(input, requireSession(call).user.id),
     'devices.reprint': (input, call) => devices.printing.reprint(input, requireSession(call).user.id),
     'devices.printJobs': (input) => devices.printing.jobs({ open: input.open, limit: input.limit, ...(input.saleId === undefined ? {} : { saleId: input.saleId }) }),
+    'devices.openDrawer': (input, call) => devices.openDrawerNoSale(input.reason, requireSession(call).user.id),
     'devices.retryJob': (input, call) => devices.printing.retry(input.jobId, requireSession(call).user.id),
     'devices.dismissJob': (input, call) => devices.printing.dismiss(input.jobId, requireSession(call).user.id),
     'scan.report': (input) => {

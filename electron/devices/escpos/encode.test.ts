@@ -3,7 +3,7 @@ import { SAMPLE_REFUND, SAMPLE_SALE } from '../../../shared/receipt/fixtures';
 import { layoutReceipt } from '../../../shared/receipt/layout';
 import { receiptSchema, type ReceiptInput } from '../../../shared/receipt/model';
 import { previewReceipt } from '../../../shared/receipt/preview';
-import { encodeLayout, encodeReceipt } from './encode';
+import { encodeLayout, encodeRealtimeDrawerPulse, encodeReceipt } from './encode';
 import { DEFAULT_PRINTER_PROFILE, type PrinterProfile } from './profile';
 import { decodeEscPos, readQrFromRaster } from './test-decoder';
 import { encodeText } from './text';
@@ -81,6 +81,9 @@ describe('ESC/POS receipts decoded by the independent oracle', () => {
     expect(decodeEscPos(pulse(0)).pulses).toEqual([{ pin: 2, onMs: 50, offMs: 500 }]);
     expect(decodeEscPos(pulse(1)).pulses).toEqual([{ pin: 5, onMs: 50, offMs: 500 }]);
     expect(decodeEscPos(pulse(0)).lines.filter((l) => l.text.trim() !== '')).toEqual([]);
+    // The real-time pulse (for a printer that cannot print): DLE DC4 1 m t, 100 ms on the same pin.
+    expect([...encodeRealtimeDrawerPulse(profile({ drawerPin: 1 }))]).toEqual([0x10, 0x14, 1, 1, 1]);
+    expect(decodeEscPos(encodeRealtimeDrawerPulse(profile({ drawerPin: 0 }))).pulses).toEqual([{ pin: 2, onMs: 100, offMs: 100, realtime: true }]);
   });
 
   it('printer already in two-byte mode: no FS &, still decodes', () => {

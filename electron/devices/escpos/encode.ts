@@ -129,6 +129,15 @@ function encodeOp(w: EscPosWriter, profile: PrinterProfile, columns: number, op:
   }
 }
 
+/**
+ * DLE DC4 1 m t: the drawer pulse a printer executes the moment it arrives, even offline, out of paper or
+ * with its cover open (serial interface; ESC p would wait in its buffer and spring the drawer open once the
+ * problem is cleared). t = 1: 100 ms on, 100 ms off.
+ */
+export function encodeRealtimeDrawerPulse(profile: Pick<PrinterProfile, 'drawerPin'>): Buffer {
+  return Buffer.from([0x10, 0x14, 0x01, profile.drawerPin, 0x01]);
+}
+
 /** Encodes laid-out ops as one print job for the given printer. */
 export function encodeLayout(layout: ReceiptLayout, profile: PrinterProfile): Buffer {
   const w = new EscPosWriter(profile);

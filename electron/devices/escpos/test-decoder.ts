@@ -41,7 +41,7 @@ export type DecodedEvent =
   | ({ type: 'qr' } & DecodedQr)
   | ({ type: 'raster' } & DecodedRaster)
   | { type: 'cut'; mode: 'full' | 'partial'; feed: number }
-  | { type: 'pulse'; pin: 2 | 5; onMs: number; offMs: number }
+  | { type: 'pulse'; pin: 2 | 5; onMs: number; offMs: number; realtime?: true }
   | { type: 'realtime'; n: number };
 
 export type DecodedJob = {
@@ -50,7 +50,7 @@ export type DecodedJob = {
   qrs: DecodedQr[];
   rasters: DecodedRaster[];
   cuts: Array<{ mode: 'full' | 'partial'; feed: number }>;
-  pulses: Array<{ pin: 2 | 5; onMs: number; offMs: number }>;
+  pulses: Array<{ pin: 2 | 5; onMs: number; offMs: number; realtime?: true }>;
 };
 
 const gbDecoder = new TextDecoder('gb18030', { fatal: true });
@@ -212,6 +212,12 @@ export function decodeEscPos(input: Uint8Array, opts: { startInTwoByteMode?: boo
       else throw new DecodeError(`unknown command FS 0x${c.toString(16)}`, i);
       events.push({ type: 'twoByte', on: twoByte });
       i += 2;
+    } else if (b === 0x10 && at(i + 1) === 0x14) {
+      need(5, 'DLE DC4');
+      const m = at(i + 3);
+      if (at(i + 2) !== 1 || (m !== 0 && m !== 1)) throw new DecodeError(`DLE DC4 with bad fn/m ${at(i + 2)}/${m}`, i);
+      events.push({ type: 'pulse', pin: m === 0 ? 2 : 5, onMs: at(i + 4) * 100, offMs: at(i + 4) * 100, realtime: true });
+      i += 5;
     } else if (b === 0x10 && at(i + 1) === 0x04) {
       need(3, 'DLE EOT');
       events.push({ type: 'realtime', n: at(i + 2) });

@@ -58,6 +58,31 @@ describe('SerialPrinter', () => {
     }
   });
 
+  it('opens the drawer with ESC p when ready, and with the real-time DLE DC4 pulse when it cannot print', async () => {
+    const pulse = Buffer.from([0x1b, 0x70, 0, 25, 250]);
+    const realtime = Buffer.from([0x10, 0x14, 1, 0, 1]);
+    const ready = setup();
+    expect(await ready.printer.openDrawer(pulse, realtime)).toEqual({ ok: true, problem: null });
+    expect(decodeEscPos(Uint8Array.from(ready.device.job)).pulses).toEqual([{ pin: 2, onMs: 50, offMs: 500 }]);
+    // Out of paper, cover open, offline, silent: an ESC p would wait in the buffer until the paper is
+    // changed (and spring the drawer then); DLE DC4 1 is executed at once.
+    for (const [state, problem] of [
+      [{ paperEnd: true }, 'out of paper'],
+      [{ coverOpen: true }, 'cover is open'],
+      [{ online: false }, 'offline'],
+      [{ silent: true }, 'status unknown'],
+    ] as const) {
+      const { device, printer } = setup();
+      Object.assign(device.state, state);
+      expect(await printer.openDrawer(pulse, realtime)).toEqual({ ok: true, problem: expect.stringContaining(problem) });
+      expect(decodeEscPos(Uint8Array.from(device.job)).pulses).toEqual([{ pin: 2, onMs: 100, offMs: 100, realtime: true }]);
+    }
+    const gone = setup();
+    gone.printer.detach();
+    expect(await gone.printer.openDrawer(pulse, realtime)).toEqual({ ok: false, message: 'printer detached' });
+    expect(gone.device.job).toEqual([]);
+  });
+
   it('a silent printer is "status unknown" after the reply timeout', async () => {
     const { device, printer } = setup();
     device.state.silent = true;

@@ -18,6 +18,9 @@ export type PrintOutcome =
   | { ok: false; reason: PrinterProblem; message: string; status: StatusReading }
   | { ok: false; reason: 'write-failed'; message: string };
 
+/** `problem`: what kept the printer from printing, so the real-time pulse was sent (null: ESC p). */
+export type DrawerOutcome = { ok: true; problem: string | null } | { ok: false; message: string };
+
 export type SerialPrinterOptions = {
   deviceId: string;
   /** How long to wait for each DLE EOT reply (the printer answers within a few ms when it is there). */
@@ -98,6 +101,22 @@ export class SerialPrinter {
       const written = await this.write(job);
       if (written !== null) return { ok: false, reason: 'write-failed', message: written };
       return { ok: true, status };
+    });
+  }
+
+  /**
+   * Opens the cash drawer (queued between jobs like everything else). A ready printer gets `pulse` (ESC p);
+   * one that cannot print (offline, out of paper, cover open, no status reply) gets `realtime` (DLE DC4 1),
+   * which printers execute at once in those states: the cash must go in now, and an ESC p left in the
+   * buffer would spring the drawer open minutes later, when the paper is changed. Never throws.
+   */
+  openDrawer(pulse: Uint8Array, realtime: Uint8Array): Promise<DrawerOutcome> {
+    return this.enqueue(async (): Promise<DrawerOutcome> => {
+      if (this.detached) return { ok: false, message: 'printer detached' };
+      const problem = this.readsStatus ? blockingReason(await this.readStatus()) : null;
+      const failed = await this.write(problem === null ? pulse : realtime);
+      if (failed !== null) return { ok: false, message: failed };
+      return { ok: true, problem: problem === null ? null : PROBLEM_TEXT[problem] };
     });
   }
 

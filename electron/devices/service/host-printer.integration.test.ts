@@ -83,6 +83,26 @@ describe('print jobs on a serial printer', () => {
     expect(pulses()).toBe(5);
   });
 
+  it('"no sale" opens the drawer with the reason on record; says why not when no drawer can be reached', async () => {
+    // No printer set up (virtual): nothing to open, the reason is still on record.
+    expect(await t.must('devices.openDrawer', { reason: '找零' })).toEqual({ sent: false, message: expect.stringContaining('no receipt printer') });
+    const { p, fake } = await printerOnPty();
+    expect(await t.must('devices.openDrawer', { reason: '  顾客换零钱  ' })).toEqual({ sent: true, message: 'drawer opening' });
+    await waitFor(() => decodeEscPos(Uint8Array.from(fake.device.job)).pulses.length === 1, 'drawer opened');
+    expect(decodeEscPos(Uint8Array.from(fake.device.job)).lines.filter((l) => l.text.trim() !== '')).toEqual([]);
+    // A reason is required, one line of text.
+    for (const reason of ['', '   ', 'a\nb', 'x'.repeat(201)]) expect(await t.call('devices.openDrawer', { reason })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await p.unplug();
+    await waitForDevice(t, 'printer', DISCONNECTED);
+    expect(await t.must('devices.openDrawer', { reason: '钱箱卡住' })).toEqual({ sent: false, message: expect.stringMatching(/^printer not connected.*open the drawer with its key$/) });
+    const audit = t.host.ctx.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'drawer.open' ORDER BY seq").all() as Array<{ actor: string; detail: string }>;
+    expect(audit.map((a) => [a.actor, JSON.parse(a.detail) as unknown])).toEqual([
+      ['manager', { reason: '找零' }],
+      ['manager', { reason: '顾客换零钱' }],
+      ['manager', { reason: '钱箱卡住' }],
+    ]);
+  });
+
   it('with auto-print on, a cash sale opens the drawer first, then prints its receipt (which kicks nothing)', async () => {
     const { fake } = await printerOnPty();
     await t.configure({ autoPrint: true });
@@ -130,7 +150,12 @@ describe('print jobs on a serial printer', () => {
     fake.device.state.paperEnd = false;
     fake.device.state.coverOpen = true;
     await waitFor(() => t.of('print.job').some((j) => j.saleId === saleId && (j.reason ?? '').includes('cover is open')), 'queued: cover open');
-    expect(fake.device.job).toHaveLength(0);
+    // Nothing printed; the cash still went in: the drawer got the real-time pulse (executed at once even
+    // out of paper), not an ESC p that would wait in the printer and spring the drawer at the paper change.
+    const waiting = decodeEscPos(Uint8Array.from(fake.device.job));
+    expect(waiting.pulses).toEqual([{ pin: 2, onMs: 100, offMs: 100, realtime: true }]);
+    expect(waiting.lines.filter((l) => l.text.trim() !== '')).toEqual([]);
+    fake.device.job.length = 0;
     fake.device.state.coverOpen = false; // the periodic poll finds it ready
     await waitFor(() => t.of('print.job').some((j) => j.saleId === saleId && j.state === 'printed'), 'printed after recovery');
     expect(countIn(fake.received(), await receiptNoOf(saleId))).toBe(1);

@@ -43,7 +43,7 @@ function setup(script: Array<SinkOutcome | 'hang'>) {
     sink: () => (available ? (virtual ? { ...sink, target: 'virtual' } : sink) : null),
     unavailableReason: () => 'printer not connected',
     render: () => ({ bytes: Buffer.from('x'), previewText: ['x'] }),
-    renderDrawerPulse: () => Buffer.from([0x1b, 0x70, 0, 25, 250]),
+    renderDrawerPulse: () => ({ pulse: Buffer.from([0x1b, 0x70, 0, 25, 250]), realtime: Buffer.from([0x10, 0x14, 1, 0, 1]) }),
     onJob: (v) => events.push(v),
     onProblem: (p) => problems.push(p),
     timers: clock,
@@ -115,7 +115,7 @@ describe('print queue', () => {
     await stopping;
     expect(getJob(s.db, 'j1')?.state).toBe('printing');
     // A new queue on the same database (the next start) recovers it.
-    const next = createPrintQueue({ db: s.db, log: silentLogger, now: () => 't2', sink: () => null, unavailableReason: () => '', render: () => ({ bytes: Buffer.alloc(0), previewText: [] }), renderDrawerPulse: () => Buffer.alloc(0), onJob: () => undefined, onProblem: () => undefined, timers: s.clock, pollMs: 1 });
+    const next = createPrintQueue({ db: s.db, log: silentLogger, now: () => 't2', sink: () => null, unavailableReason: () => '', render: () => ({ bytes: Buffer.alloc(0), previewText: [] }), renderDrawerPulse: () => ({ pulse: Buffer.alloc(0), realtime: Buffer.alloc(0) }), onJob: () => undefined, onProblem: () => undefined, timers: s.clock, pollMs: 1 });
     next.recover();
     expect(getJob(s.db, 'j1')).toMatchObject({ state: 'uncertain', reason: expect.stringContaining('app stopped') });
     s.release();

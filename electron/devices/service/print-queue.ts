@@ -4,7 +4,7 @@ import { type Timers } from '../serial/port';
 import { type Receipt } from '../../../shared/receipt/model';
 import { type PrintJobView } from '../../../shared/api/devices';
 import { jobView, markInterrupted, nextQueued, setQueuedReason, transition, type PrintJobRow } from './jobs-repo';
-import { type PrintSink } from './sinks';
+import { type DrawerBytes, type PrintSink } from './sinks';
 import { storedReceipt } from './receipts';
 
 /**
@@ -27,8 +27,8 @@ export type PrintQueueDeps = {
   /** Why `sink()` is null. */
   unavailableReason(): string;
   render(receipt: Receipt): { bytes: Buffer; previewText: string[] };
-  /** The bytes that open the cash drawer (ESC p on the configured pin), nothing printed. */
-  renderDrawerPulse(): Buffer;
+  /** The bytes that open the cash drawer on the configured pin (ESC p, and DLE DC4 1 for a printer in trouble). */
+  renderDrawerPulse(): DrawerBytes;
   onJob(view: PrintJobView): void;
   /** What the last attempt learned about the printer (null: fine). */
   onProblem(problem: string | null): void;
@@ -45,8 +45,9 @@ export type PrintQueue = {
   kick(): Promise<void>;
   /**
    * Opens the cash drawer once, between jobs (never inside a receipt's bytes), as soon as the printer is
-   * free. Not a job: nothing is kept, and a printer that is absent or refuses leaves the drawer shut (the
-   * cashier uses its key) rather than springing it open minutes later. The virtual printer has no drawer.
+   * free. Not a job: nothing is kept. A printer that cannot print (out of paper, cover open) still gets the
+   * real-time pulse, executed at once; an absent one leaves the drawer shut (the cashier uses its key) rather
+   * than springing it open minutes later. The virtual printer has no drawer.
    */
   pulseDrawer(why: string): Promise<void>;
   /** Stops polling; waits (at most `maxWaitMs`) for a job being written to finish. */
@@ -121,8 +122,15 @@ export function createPrintQueue(deps: PrintQueueDeps): PrintQueue {
     const sink = deps.sink();
     if (!sink) return log.warn('cash drawer not opened: the printer it hangs on is not connected', { why });
     if (sink.target === 'virtual') return;
-    const outcome = await sink.print({ id: `drawer-${Date.now()}`, name: 'drawer', bytes: deps.renderDrawerPulse(), previewText: [] }).catch((e: unknown) => ({ ok: false as const, reason: messageOf(e) }));
-    if (!outcome.ok) log.warn('cash drawer not opened', { why, reason: outcome.reason });
+    const bytes = deps.renderDrawerPulse();
+    if (!sink.openDrawer) {
+      const printed = await sink.print({ id: `drawer-${Date.now()}`, name: 'drawer', bytes: bytes.pulse, previewText: [] }).catch((e: unknown) => ({ ok: false as const, reason: messageOf(e) }));
+      if (!printed.ok) log.warn('cash drawer not opened', { why, reason: printed.reason });
+      return;
+    }
+    const outcome = await sink.openDrawer(bytes).catch((e: unknown) => ({ ok: false as const, message: messageOf(e) }));
+    if (!outcome.ok) log.warn('cash drawer not opened', { why, reason: outcome.message });
+    else if (outcome.problem !== null) log.warn('cash drawer opened with the real-time pulse', { why, problem: outcome.problem });
   };
 
   const drain = async (): Promise<void> => {

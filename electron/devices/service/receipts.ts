@@ -6,8 +6,9 @@ import { type DevicesSettings } from '../../../shared/devices/settings';
 import { type SaleView, type TenderView } from '../../../shared/sales/views';
 import { type Settings } from '../../../shared/settings';
 import { PosError } from '../../../shared/api/result';
-import { encodeLayout, encodeReceipt } from '../escpos/encode';
+import { encodeLayout, encodeRealtimeDrawerPulse, encodeReceipt } from '../escpos/encode';
 import { type PrinterProfile } from '../escpos/profile';
+import { type DrawerBytes } from './sinks';
 
 /** Sale views → the receipt model; the printer profile from settings; preview lines. */
 
@@ -90,7 +91,10 @@ export function testReceipt(settings: Settings, at: string, who: string, n: numb
 export const renderReceipt = (receipt: Receipt, d: DevicesSettings): Buffer => encodeReceipt(receipt, printerProfile(d));
 
 /** Opens the cash drawer on the configured pin (ESC p), printing nothing. */
-export const renderDrawerPulse = (d: DevicesSettings): Buffer => encodeLayout({ paperWidth: d.paperWidth, columns: 32, ops: [{ op: 'drawer' }] }, printerProfile(d));
+export const renderDrawerPulse = (d: DevicesSettings): DrawerBytes => {
+  const profile = printerProfile(d);
+  return { pulse: encodeLayout({ paperWidth: d.paperWidth, columns: 32, ops: [{ op: 'drawer' }] }, profile), realtime: encodeRealtimeDrawerPulse(profile) };
+};
 
 /** Monospace preview lines at the configured paper width (what the printer will print). */
 export function previewLines(receipt: Receipt, paperWidth: Receipt['paperWidth']): PreviewLineView[] {

@@ -12,6 +12,7 @@ import { SerialPrinter } from '../serial/printer';
 import { SerialScanner } from '../serial/scanner';
 import { createPortSupervisor, type DeviceConnectionState, type OpenPort, type PortSupervisor, type SerialDeviceConfig } from '../serial/supervisor';
 import { createTransportOpener } from '../transport/open-printer-port';
+import { appendAudit } from '../../services/audit';
 import { countQueued } from './jobs-repo';
 import { createPrintQueue } from './print-queue';
 import { createPrinting } from './printing';
@@ -107,15 +108,17 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
     if (ctx.settings().devices.printerPath) setState('printer', { problem: clip(problem) });
   };
 
+  const printerUnavailable = (): string => {
+    const st = states.get('printer');
+    return `printer not connected${st?.reason ? `: ${st.reason}` : st ? ` (${st.state})` : ''}`.slice(0, 200);
+  };
+
   const queue = createPrintQueue({
     db: ctx.db,
     log,
     now: iso,
     sink,
-    unavailableReason: () => {
-      const st = states.get('printer');
-      return `printer not connected${st?.reason ? `: ${st.reason}` : st ? ` (${st.state})` : ''}`.slice(0, 300);
-    },
+    unavailableReason: printerUnavailable,
     render: (receipt) => {
       const d = ctx.settings().devices;
       return { bytes: renderReceipt(receipt, d), previewText: previewLines(receipt, d.paperWidth).map((l) => l.text) };
@@ -239,6 +242,17 @@ export function createDevicesService(ctx: HostContext, deps: DevicesDeps, option
     openDrawer(why: string): void {
       if (stopped || !jobsAvailable) return;
       queue.pulseDrawer(why).catch((e: unknown) => log.error('cannot open the cash drawer', { why, error: e }));
+    },
+
+    /** "No sale": the drawer opens with no money moving; who and why go to the audit log first. */
+    openDrawerNoSale(reason: string, actor: string): { sent: boolean; message: string } {
+      appendAudit(ctx.db, iso(), actor, 'drawer.open', { reason });
+      const target = sink();
+      if (stopped || !jobsAvailable) return { sent: false, message: 'the till is stopping: open the drawer with its key' };
+      if (target === null) return { sent: false, message: `${printerUnavailable()}: open the drawer with its key` };
+      if (target.target === 'virtual') return { sent: false, message: 'no receipt printer is set up, so no drawer is connected: open it with its key' };
+      queue.pulseDrawer(`no sale: ${reason}`).catch((e: unknown) => log.error('cannot open the cash drawer', { error: e }));
+      return { sent: true, message: 'drawer opening' };
     },
 
     async stop(): Promise<void> {

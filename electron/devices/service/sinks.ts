@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockingReason, type StatusReading } from '../escpos/status';
-import { type SerialPrinter } from '../serial/printer';
+import { type DrawerOutcome, type SerialPrinter } from '../serial/printer';
 import { KEEP_RECEIPT_FILES, pruneReceiptFiles } from './receipt-files';
 
 /**
@@ -17,10 +17,15 @@ export type SinkOutcome =
   /** Nothing was written: the job stays queued. `maybePrinted`: bytes went out, the result is unknown. */
   | { ok: false; maybePrinted: boolean; reason: string; problem: string | null };
 
+/** The drawer pulse both ways: ESC p (printer ready) and DLE DC4 1 (executed at once, even offline). */
+export type DrawerBytes = { pulse: Buffer; realtime: Buffer };
+
 export type PrintSink = {
   /** The printer's path, or `virtual`. */
   readonly target: string;
   print(job: SinkJob): Promise<SinkOutcome>;
+  /** Opens the cash drawer on this printer's drawer port (virtual printers have none). */
+  openDrawer?(bytes: DrawerBytes): Promise<DrawerOutcome>;
   /** What currently keeps the printer from printing (null: ready); virtual printers have no status. */
   problem?(): Promise<string | null>;
 };
@@ -43,6 +48,7 @@ export function problemOf(status: StatusReading): string | null {
 export function serialSink(printer: SerialPrinter, path: string): PrintSink {
   return {
     target: path,
+    openDrawer: (bytes) => printer.openDrawer(bytes.pulse, bytes.realtime),
     async print(job) {
       const outcome = await printer.print(job.bytes);
       if (!outcome.ok) {
