@@ -16,17 +16,30 @@ const newRequestId = (): string => crypto.randomUUID();
  * Refund one sale: the amount (default: everything still refundable), a reason, a manager's approval when
  * a cashier is signed in, then a confirm step showing where the money goes. One request id per filled-in
  * form, so a double submit or a resend after a lost answer refunds once (the host keeps it idempotent).
- * Mount it with a key that changes with the refundable amount: the default then follows what is left.
+ * Until the cashier types an amount it follows what is left (another refund coming back changes that);
+ * what was typed stays typed. A confirm step is for the amount it was opened with: if that changes under
+ * it, the step closes.
  */
 export function RefundForm({ sale, refunds, refundable, managers }: { sale: SaleView; refunds: RefundView[]; refundable: number; managers: UserSummary[] }) {
   const t = useT();
   const approval = useManagerApproval(managers);
   const busy = useSales((s) => s.busy);
   const refundError = useSales((s) => s.refundError);
-  const [amount, setAmount] = useState(() => defaultRefundText(refundable));
+  // null: not typed, the default (everything refundable now) is shown.
+  const [typed, setTyped] = useState<string | null>(null);
+  const amount = typed ?? defaultRefundText(refundable);
   const [reason, setReason] = useState('');
-  const [confirming, setConfirming] = useState(false);
+  // The amount text the confirm step was opened for.
+  const [confirmedFor, setConfirmedFor] = useState<string | null>(null);
+  const confirming = confirmedFor !== null && confirmedFor === amount;
   const [requestId, setRequestId] = useState(newRequestId);
+
+  // The default moved (another refund came back): whatever is confirmed next is a new request.
+  const [requestFor, setRequestFor] = useState(amount);
+  if (typed === null && requestFor !== amount) {
+    setRequestFor(amount);
+    setRequestId(newRequestId());
+  }
 
   const check = checkRefundAmount(amount, refundable);
   const ready = check.ok && approval.approved && !busy;
@@ -35,7 +48,7 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
   const edit = (set: (v: string) => void) => (v: string) => {
     set(v);
     setRequestId(newRequestId());
-    setConfirming(false);
+    setConfirmedFor(null);
   };
 
   const problem =
@@ -49,9 +62,13 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
     if (!ready || !check.ok) return;
     const refund = await requestRefund({ saleId: sale.id, amountFen: check.fen, reason, requestId, ...(approval.authorize ? { authorize: approval.authorize } : {}) });
     approval.setPin('');
-    setConfirming(false);
-    // The refund exists now (whatever its outcome): the next one is a new request.
-    if (refund) setRequestId(newRequestId());
+    setConfirmedFor(null);
+    // The refund exists now (whatever its outcome): the next one is a new request, for what is left.
+    if (refund) {
+      setRequestId(newRequestId());
+      setTyped(null);
+      setReason('');
+    }
   };
 
   return (
@@ -61,11 +78,11 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
         className="entry"
         onSubmit={(e) => {
           e.preventDefault();
-          if (ready) setConfirming(true);
+          if (ready) setConfirmedFor(amount);
         }}
       >
         <label htmlFor="refund-amount">{t('sales.refund.amount')}</label>
-        <input id="refund-amount" data-testid="refund-amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => edit(setAmount)(e.target.value)} />
+        <input id="refund-amount" data-testid="refund-amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => edit(setTyped)(e.target.value)} />
         <input
           data-testid="refund-reason"
           aria-label={t('sales.refund.reason')}
@@ -101,7 +118,7 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
             busy={busy}
             labels={{ confirm: 'sales.refund.confirm', sending: 'sales.refund.sending', back: 'sales.refund.back' }}
             onConfirm={() => void submit()}
-            onBack={() => setConfirming(false)}
+            onBack={() => setConfirmedFor(null)}
           />
         </div>
       )}

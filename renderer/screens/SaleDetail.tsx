@@ -96,7 +96,7 @@ export function SaleDetail({ sale, managers }: { sale: SaleView; managers: UserS
           {t('sales.refund.nothingLeft')}
         </p>
       ) : (
-        <RefundForm key={`${sale.id}:${refundable}`} sale={sale} refunds={refunds} refundable={refundable} managers={managers} />
+        <RefundForm key={sale.id} sale={sale} refunds={refunds} refundable={refundable} managers={managers} />
       )}
       {canVoid(sale) && <VoidSale key={sale.id} sale={sale} managers={managers} />}
     </section>
