@@ -304,6 +304,18 @@ describe('Alipay result mapping', () => {
     expect(await channels.alipay.reverse({ orderNo: 'ORDER1' })).toEqual({ status: 'reversed', action: 'refund' });
     reply = { body: ali('alipay.trade.cancel', { code: '40004', sub_code: 'ACQ.TRADE_NOT_EXIST' }) };
     expect(await channels.alipay.reverse({ orderNo: 'ORDER1' })).toEqual({ status: 'reversed', action: 'none' });
+    // No `action`: Alipay found no trade (returned only "when the trade exists"): nothing there, so the engine
+    // asks again once the code has expired, in case the pay request was still on its way.
+    reply = { body: ali('alipay.trade.cancel', { code: '10000', out_trade_no: 'ORDER1', retry_flag: 'N' }) };
+    expect(await channels.alipay.reverse({ orderNo: 'ORDER1' })).toEqual({ status: 'reversed', action: 'none' });
+    reply = { body: ali('alipay.trade.cancel', { code: '10000', out_trade_no: 'ORDER1', retry_flag: 'N', action: 'something_new' }) };
+    expect(await channels.alipay.reverse({ orderNo: 'ORDER1' })).toEqual({ status: 'reversed', action: 'unspecified' });
+  });
+
+  it('a signed answer of another method (no retry_flag) is not a cancel: unknown, never "reversed"', async () => {
+    // A query answer for the same order, signed by Alipay, passed off as the cancel's answer.
+    reply = { body: ali('alipay.trade.cancel', { code: '10000', out_trade_no: 'ORDER1', trade_no: 'T', total_amount: '1.00', trade_status: 'TRADE_SUCCESS' }) };
+    expect(await channels.alipay.reverse({ orderNo: 'ORDER1' })).toMatchObject({ status: 'unknown', code: 'NOT_A_REVERSE_ANSWER' });
   });
 
   it('an unsigned error_response is unknown, never a failure', async () => {

@@ -200,8 +200,13 @@ export function createAlipayChannel(config: AlipayConfig, deps?: AdapterDeps): P
       const a = r.body;
       if (str(a.retry_flag) === 'Y') return { status: 'retry', reason: message(a) };
       if (codeOf(a) === '10000') {
+        // Every cancel answer carries retry_flag. Alipay signs the inner JSON, not the member name around it,
+        // so a signed 10000 without one is another method's answer (a query of this order) passed off as ours.
+        if (str(a.retry_flag) !== 'N') return unknown('Cancel answer without retry_flag', 'NOT_A_REVERSE_ANSWER');
+        // `action` comes back only when the trade exists; none means no trade was found (its pay request may
+        // still be on its way: the engine asks again once the code has expired).
         const action = str(a.action);
-        return { status: 'reversed', action: action === 'refund' ? 'refund' : action === 'close' ? 'close' : 'unspecified' };
+        return { status: 'reversed', action: action === 'refund' ? 'refund' : action === 'close' ? 'close' : action === undefined || action === '' ? 'none' : 'unspecified' };
       }
       const sub = subCode(a);
       if (sub === 'ACQ.TRADE_NOT_EXIST') return { status: 'reversed', action: 'none' };
