@@ -38,6 +38,23 @@ describe('decide: reverse and refund answers', () => {
     expect(backoff(r, 50)).toBe(60_000);
   });
 
+  it('recall=Y / retry_flag=Y: again at the channel pace three times, then less and less often (a minute at most)', () => {
+    const r = { now: 0, timing };
+    const next = (calls: number): number => {
+      const d = decideReverse({ status: 'retry', reason: 'recall=Y' }, r, calls);
+      return d.kind === 'retry' ? d.nextAt : -1;
+    };
+    const pace = timing.reverseRetryMs;
+    expect([1, 2, 3, 4, 5, 6, 40].map(next)).toEqual([pace, pace, pace, pace * 2, pace * 4, pace * 8, 60_000].map((ms) => Math.min(ms, 60_000)));
+  });
+
+  it('a refund in progress is asked about at the query interval, then less often (bank-card refunds take days)', () => {
+    const r = { now: 0, timing, expectedFen: 1 };
+    const at = (calls: number): number[] => [decideRefund({ status: 'accepted', refundId: 'R', refundFen: 1 }, r, calls), decideRefundQuery({ status: 'processing' }, r, calls)].map((d) => (d.kind === 'poll' ? d.nextAt : -1));
+    expect(at(1)).toEqual([timing.queryIntervalMs, timing.queryIntervalMs]);
+    expect(at(30)).toEqual([60_000, 60_000]);
+  });
+
   it('refund: accepted is polled, not found is resent with the same number, failure is final', () => {
     const r = { now: 0, timing, expectedFen: 1 };
     expect(decideRefund({ status: 'succeeded', refundId: 'R', refundFen: 1 }, r, 1)).toEqual({ kind: 'done', refundId: 'R' });

@@ -79,13 +79,17 @@ export type ReverseDecision =
 export const BACKOFF_MAX_MS = 60_000;
 export const backoff = (c: { now: number; timing: ChannelTiming }, calls: number): number => c.now + Math.min(c.timing.reverseRetryMs * 2 ** Math.min(Math.max(calls - 1, 0), 8), BACKOFF_MAX_MS);
 
+/** recall=Y / retry_flag=Y answers repeated at the channel's retry interval before backing off. */
+export const RECALLS_AT_PACE = 3;
+
 export function decideReverse(o: ReverseOutcome, c: { now: number; timing: ChannelTiming }, calls: number): ReverseDecision {
   switch (o.status) {
     case 'reversed':
       return { kind: 'reversed', reason: `reversed (${o.action})`, nothingThere: o.action === 'none' };
     case 'retry':
-      // WeChat recall=Y / Alipay retry_flag=Y: call again.
-      return { kind: 'retry', nextAt: c.now + c.timing.reverseRetryMs, reason: `reverse again: ${o.reason}`.slice(0, 300) };
+      // WeChat recall=Y / Alipay retry_flag=Y: call again, at the channel's pace for the first few, then
+      // backing off (a reverse stuck on recall=Y would otherwise go every 5 s for the whole window).
+      return { kind: 'retry', nextAt: Math.max(c.now + c.timing.reverseRetryMs, calls <= RECALLS_AT_PACE ? 0 : backoff(c, calls - RECALLS_AT_PACE + 1)), reason: `reverse again: ${o.reason}`.slice(0, 300) };
     case 'failed':
       return { kind: 'check', reason: describe(o) };
     case 'unknown':
@@ -105,6 +109,12 @@ export type RefundDecision =
 /** What a refund decision needs: the clock, the channel's timing, and the amount this refund number asked for. */
 export type RefundContext = { now: number; timing: ChannelTiming; expectedFen: number };
 
+/**
+ * A refund in progress is asked about at the channel's query interval, then less and less often: a refund
+ * to a bank card can stay "processing" for days.
+ */
+const inProgressPoll = (c: RefundContext, calls: number): number => Math.max(c.now + c.timing.queryIntervalMs, backoff(c, calls));
+
 /** A refund the channel reports done for another amount is not landed: kept open, and looked at again. */
 const otherAmount = (refundFen: number, c: RefundContext, calls: number): RefundDecision | undefined =>
   refundFen === c.expectedFen ? undefined : { kind: 'poll', nextAt: backoff(c, calls), reason: `the channel reports ${refundFen} fen refunded, ${c.expectedFen} fen asked: check it with the channel` };
@@ -114,7 +124,7 @@ export function decideRefund(o: RefundOutcome, c: RefundContext, calls: number):
     case 'succeeded':
       return otherAmount(o.refundFen, c, calls) ?? { kind: 'done', refundId: o.refundId };
     case 'accepted':
-      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund accepted, in progress' };
+      return { kind: 'poll', nextAt: inProgressPoll(c, calls), reason: 'refund accepted, in progress' };
     case 'failed':
       return { kind: 'failed', reason: describe(o), ...(o.unverified === true ? { unverified: true as const } : {}) };
     case 'unknown':
@@ -131,7 +141,7 @@ export function decideRefundQuery(o: RefundQueryOutcome, c: RefundContext, calls
     case 'succeeded':
       return otherAmount(o.refundFen, c, calls) ?? { kind: 'done', refundId: o.refundId };
     case 'processing':
-      return { kind: 'poll', nextAt: c.now + c.timing.queryIntervalMs, reason: 'refund in progress' };
+      return { kind: 'poll', nextAt: inProgressPoll(c, calls), reason: 'refund in progress' };
     case 'not_found':
       // The refund request never arrived: sending it again with the same number is safe.
       return { kind: 'resend', nextAt: c.now, reason: 'refund not found at the channel' };
