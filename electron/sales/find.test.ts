@@ -32,6 +32,11 @@ describe('sale.find', () => {
     expect(receiptNo).toMatch(/^Till-a-/);
     expect((await t.must('sale.find', { receiptNo: receiptNo.toUpperCase() })).id).toBe(saleId);
     expect((await t.must('sale.find', { receiptNo: receiptNo.toLowerCase() })).id).toBe(saleId);
+    // Renamed since (T02): the old mixed-case series is still found in any case, refund slips included.
+    await t.must('sale.tenderCash', { saleId, givenFen: 300 });
+    t.host.ctx.db.prepare("UPDATE outbox SET state = 'sent', sent_at = '2026-11-25T02:00:00.000Z'").run();
+    await t.must('settings.update', { terminal: { ...t.host.ctx.settings().terminal, id: 'T02' } });
+    for (const typed of [receiptNo, receiptNo.toUpperCase(), `tILL-A${receiptNo.slice(6)}-r1`]) expect((await t.must('sale.find', { receiptNo: typed })).id).toBe(saleId);
   });
 
   it('says clearly when there is no such sale, and refuses an empty number', async () => {

@@ -81,6 +81,10 @@ export const getSale = (db: Db, id: string): SaleRow | undefined => stmt(db, 'SE
 export const findSaleByReceiptNo = (db: Db, receiptNo: string): SaleRow | undefined =>
   stmt(db, 'SELECT * FROM sales WHERE receipt_no = ?').get(receiptNo) as SaleRow | undefined;
 
+/** The same in any letter case (a scan of the table: only for numbers the exact spellings did not find). */
+export const findSaleByReceiptNoAnyCase = (db: Db, receiptNo: string): SaleRow | undefined =>
+  stmt(db, 'SELECT * FROM sales WHERE receipt_no = ? COLLATE NOCASE ORDER BY created_at DESC LIMIT 1').get(receiptNo) as SaleRow | undefined;
+
 /** Where a page of the sales list starts: just past this sale (the last one of the page before). */
 export type SalePageCursor = { createdAt: string; id: string };
 

@@ -9,7 +9,7 @@ import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, T
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
 import { payingAttemptForSale } from '../payments/engine/attempts';
-import { type SalePageCursor, type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
+import { type SalePageCursor, type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, findSaleByReceiptNoAnyCase, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
 import { dueFen, saleView } from './view';
@@ -181,6 +181,11 @@ export function createSalesService(deps: SalesDeps) {
       const candidates = new Set(spellings.flatMap((n) => [n, n.replace(/-R\d+$/i, '')]));
       for (const no of candidates) {
         const sale = findSaleByReceiptNo(db, no);
+        if (sale) return saleView(db, sale);
+      }
+      // An earlier terminal id of this till spelled in mixed case (`Till-a`), typed otherwise.
+      for (const no of new Set([wanted, wanted.replace(/-R\d+$/i, '')])) {
+        const sale = findSaleByReceiptNoAnyCase(db, no);
         if (sale) return saleView(db, sale);
       }
       throw new PosError('NOT_FOUND', `no sale with receipt number ${wanted.slice(0, 70)} on this till`);

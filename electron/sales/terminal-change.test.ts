@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
+import { createFakeChannel } from '../payments/engine/testing/fake-channel';
+import { codes, type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -44,5 +45,30 @@ describe('changing the terminal id', () => {
     await t.must('sale.tenderCash', { saleId, givenFen: 300 });
     markAllSent(t);
     expect(await rename(t, 'T02')).toMatchObject({ ok: true });
+  });
+
+  it('is refused while a cancelled code payment is still being given back, its sale emptied meanwhile', async () => {
+    const wx = createFakeChannel('wechat');
+    wx.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    wx.defaults.query = { status: 'waiting', code: 'USERPAYING', message: '' };
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    const sale = await t.must('sale.open');
+    const withLine = await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 1000 });
+    const a = await t.must('payment.start', { saleId: sale.id, code: codes.wechat() });
+    await t.flush();
+    await t.must('payment.cancel', { attemptId: a.id });
+    // The customer walked away; the cashier clears the lines (allowed: the payment is cancelled).
+    expect(await t.must('sale.removeLine', { saleId: sale.id, lineId: withLine.lines[0]?.id as string })).toMatchObject({ status: 'paying', totalFen: 0 });
+    markAllSent(t);
+    // Renamed now, the sale would come back to the checkout in T01's series and go to HQ as T02's.
+    const r = await rename(t, 'T02');
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: expect.stringContaining('T01-20261125-0001') } });
+    // Given back (WeChat: 15 s after the pay request), the sale is the empty ready one and moves with the id.
+    await t.advance(20_000);
+    expect((await t.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+    markAllSent(t);
+    expect(await rename(t, 'T02')).toMatchObject({ ok: true });
+    const s = await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 700 });
+    expect([s.terminalId, s.receiptNo]).toEqual(['T02', 'T02-20261125-0001']);
   });
 });

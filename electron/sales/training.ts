@@ -17,12 +17,16 @@ export function switchTrainingMode(db: Db, training: boolean, at: string): void 
   stmt(db, "UPDATE sales SET training = ?, updated_at = ? WHERE status = 'open' AND training <> ?").run(training ? 1 : 0, at, training ? 1 : 0);
 }
 
-/** Refuses `change` while a sale holding a line or money is not finished (named, at most three). */
+/**
+ * Refuses `change` while a sale holding a line or money is not finished, or one is `paying` at all (a code
+ * payment on it is open or being given back, even with its lines cleared: it comes back to the checkout
+ * afterwards, in the series it was numbered in). Names at most three.
+ */
 export function refuseUnfinishedSales(db: Db, change: string): void {
   const unfinished = stmt(
     db,
     `SELECT receipt_no FROM sales
-     WHERE status IN ('open', 'paying') AND (paid_fen > 0 OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = sales.id))
+     WHERE status = 'paying' OR (status = 'open' AND (paid_fen > 0 OR EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = sales.id)))
      ORDER BY created_at LIMIT 4`,
   )
     .pluck()
