@@ -77,13 +77,21 @@ export const listOpenAttempts = (db: Db): AttemptRow[] =>
  * motion count from (created, sent, the late check to come) move with it, in one transaction. Returns
  * their ids, to be looked at again. Ended attempts keep the times they ended at.
  */
-export function shiftAttemptTimes(db: Db, deltaMs: number): string[] {
+export function shiftAttemptTimes(db: Db, deltaMs: number, only: readonly string[]): string[] {
   return db.transaction(() => {
-    const ids = stmt(db, "SELECT id FROM payment_attempts WHERE state NOT IN ('succeeded', 'failed', 'reversed') OR late_check_ms IS NOT NULL").pluck().all() as string[];
-    stmt(db, "UPDATE payment_attempts SET created_ms = created_ms + @d, sent_ms = sent_ms + @d WHERE state NOT IN ('succeeded', 'failed', 'reversed')").run({ d: deltaMs });
-    stmt(db, 'UPDATE payment_attempts SET late_check_ms = late_check_ms + @d WHERE late_check_ms IS NOT NULL').run({ d: deltaMs });
+    const ids = timedAttempts(db, only);
+    const args = { d: deltaMs, ids: JSON.stringify(ids) };
+    stmt(db, "UPDATE payment_attempts SET created_ms = created_ms + @d, sent_ms = sent_ms + @d WHERE id IN (SELECT value FROM json_each(@ids)) AND state NOT IN ('succeeded', 'failed', 'reversed')").run(args);
+    stmt(db, 'UPDATE payment_attempts SET late_check_ms = late_check_ms + @d WHERE id IN (SELECT value FROM json_each(@ids)) AND late_check_ms IS NOT NULL').run(args);
     return ids;
   })();
+}
+
+/** Of `only` (all when absent), the attempts whose stored times still count: open, or a late check to come. */
+export function timedAttempts(db: Db, only?: readonly string[]): string[] {
+  const open = "(state NOT IN ('succeeded', 'failed', 'reversed') OR late_check_ms IS NOT NULL)";
+  if (!only) return stmt(db, `SELECT id FROM payment_attempts WHERE ${open}`).pluck().all() as string[];
+  return stmt(db, `SELECT id FROM payment_attempts WHERE id IN (SELECT value FROM json_each(?)) AND ${open}`).pluck().all(JSON.stringify(only)) as string[];
 }
 
 /** Attempts reversed as "no such order" whose late-arrival check is still to come (see migration 0008). */

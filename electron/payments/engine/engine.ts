@@ -17,7 +17,7 @@ import { type SaleRow, getSale } from '../../sales/repo';
 import { dueFen } from '../../sales/view';
 import { TENDER_LIMIT_MESSAGE, overTenderLimit } from '../../../shared/sales/money';
 import { type AttemptRow, attemptView, getAttempt, insertAttempt, listLateChecks, listOpenAttempts, startGuards, updateAttempt, updateAttemptRow } from './attempts';
-import { createClockStepFollower } from './clock-steps';
+import { CLOCK_STEP_TICK_MS, createClockStepFollower } from './clock-steps';
 import { createCodeHasher } from './code-hash';
 import { type PayDecision, decidePay, decideQuery } from './decide';
 import { routeCode } from './routing';
@@ -137,9 +137,11 @@ export function createPaymentEngine(deps: EngineDeps) {
   };
 
   // A time sync stepping the wall clock: the open attempts' times move with it (clock-steps.ts).
-  const clockSteps = createClockStepFollower(clock, db, log);
+  const clockSteps = createClockStepFollower(clock, db, log, (ids) => {
+    for (const id of ids) if (!scheduler.isBusy(id)) scheduler.at(id, clock.now());
+  });
   const followClockSteps = (): void => clockSteps.follow();
-  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped, followClockSteps });
+  const reversal = createReversal({ ...deps, commit, fail, schedule: (id, ms) => scheduler.at(id, ms), stopped: () => stopped, followClockSteps, ownTimes: (id) => clockSteps.own(id) });
   /** When the attempt was sent, as stored now: a clock stepped while its gateway was awaited moves it first. */
   const sentMsAfterAwait = (row: AttemptRow, epoch: number): number => {
     followClockSteps();
@@ -259,7 +261,21 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   const scheduler = createScheduler(clock, log, step);
-  const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => scheduler.at(id, clock.now()), stopped: () => stopped });
+  // A step is noticed whenever the engine looks at an attempt; with nothing but long waits set (a late check
+  // minutes away, a previous run's payments timed from a clock NTP then corrected) it looks twice a minute.
+  let stepTick: { cancel(): void } | null = null;
+  const tickClockSteps = (): void => {
+    stepTick = clock.setTimeout(() => {
+      if (stopped) return;
+      followClockSteps();
+      tickClockSteps();
+    }, CLOCK_STEP_TICK_MS);
+  };
+  if (clock.monotonic) tickClockSteps();
+  const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => {
+      clockSteps.own(id); // written with this run's clock
+      scheduler.at(id, clock.now());
+    }, stopped: () => stopped });
   powerLoss.begin();
 
   /** Why the gateways could not be built last time (told to the cashier with the refusal). */
@@ -347,6 +363,7 @@ export function createPaymentEngine(deps: EngineDeps) {
         const paying = settleSale(db, deps, input.saleId, when, { sale: current, attemptActive: true });
         return [inserted, paying];
       });
+      clockSteps.own(id);
       fresh.set(id, { code: route.code, receiptNo: sale.receipt_no });
       emit(row, true, settled);
       // The step runs up to its first await (nothing written yet): `row` is still the attempt as stored.
@@ -420,6 +437,7 @@ export function createPaymentEngine(deps: EngineDeps) {
 
     stop(): void {
       stopped = true;
+      stepTick?.cancel();
       scheduler.stop();
       powerLoss.stop();
       for (const set of waiters.values()) for (const w of set) w();

@@ -30,6 +30,8 @@ export type ReversalDeps = {
   stopped(): boolean;
   /** Moves open attempts' times with a wall-clock step noticed since (clock-steps.ts); call after an await. */
   followClockSteps?(): void;
+  /** The attempt's stored time (a late check) was just written from this process's clock (clock-steps.ts). */
+  ownTimes?(id: string): void;
 };
 
 /**
@@ -176,6 +178,7 @@ export function createReversal(deps: ReversalDeps) {
     }
     const next = backoff({ now: clock.now(), timing: timingOf(row) }, calls(row));
     stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(next, row.id);
+    deps.ownTimes?.(row.id);
     deps.schedule(row.id, next);
   }
 

@@ -1,0 +1,120 @@
+/**
+ * A wall-clock step after a restart moves only the times this run wrote (clock-steps.ts). Field case: the
+ * power is cut mid-payment on a till with a dead clock battery; it boots with the clock far behind, the POS
+ * starts, then NTP puts the clock right. The previous run's payments were timed by the right clock: their
+ * deadlines, a cashier's cancel and a late-charge check still come at their real times.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSteppableClock } from '../../clock';
+import { createFakeChannel, deferred } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PayOutcome } from '../channels/types';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const DAY = 24 * 3_600_000;
+const USERPAYING = { status: 'waiting', code: 'USERPAYING', message: '需要用户输入支付密码' } as const;
+
+async function setup() {
+  const wx = createFakeChannel('wechat');
+  const clock = createSteppableClock();
+  const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
+  t = h;
+  const run = async (ms: number): Promise<void> => {
+    for (let left = ms; left > 0; left -= 1_000) {
+      clock.advance(Math.min(1_000, left));
+      await h.flush();
+    }
+  };
+  return { h, wx, clock, run };
+}
+
+describe('clock corrected after a restart (RTC reset by the power cut, then NTP)', () => {
+  it('an attempt from before the restart is still reversed at its real deadline', async () => {
+    const { h, wx, clock, run } = await setup();
+    const hang = deferred<PayOutcome>();
+    wx.queue('pay', () => hang.promise);
+    wx.defaults.query = USERPAYING;
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    // Power cut; the till boots with its clock reset 30 days behind.
+    await h.restart(() => clock.step(-30 * DAY));
+    await run(5_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('pending');
+    // NTP puts the clock right.
+    clock.step(30 * DAY);
+    await run(120_000);
+    const row = h.host.ctx.db.prepare('SELECT state, sent_ms FROM payment_attempts WHERE id = ?').get(a.id) as { state: string; sent_ms: number };
+    // The attempt was sent ~2 minutes of real time ago: its deadline (45 s) is long past.
+    expect(row.sent_ms).toBeLessThanOrEqual(clock.now());
+    expect(row.state).toBe('reversed');
+  });
+
+  it('a cashier cancel after the correction reverses within seconds (the charge is given back)', async () => {
+    const { h, wx, clock, run } = await setup();
+    const hang = deferred<PayOutcome>();
+    wx.queue('pay', () => hang.promise);
+    wx.defaults.query = USERPAYING;
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.restart(() => clock.step(-30 * DAY));
+    await run(5_000);
+    clock.step(30 * DAY);
+    await run(2_000);
+    await h.must('payment.cancel', { attemptId: a.id });
+    await run(60_000);
+    expect(wx.count('reverse')).toBeGreaterThanOrEqual(1);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+  });
+
+  it('a late-charge check recorded before the restart still happens about five minutes after the pay request', async () => {
+    const { h, wx, clock, run } = await setup();
+    // The reverse finds no order: the sale is free, a late check is due 5 min after the pay request.
+    wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });
+    wx.defaults.query = { status: 'not_found' };
+    wx.defaults.reverse = { status: 'reversed', action: 'none' };
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(50_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+    await h.restart(() => clock.step(-30 * DAY));
+    await run(5_000);
+    clock.step(30 * DAY);
+    // The pay request arrives late after all and is charged.
+    wx.defaults.query = { status: 'paid', transactionId: '4200000000000000000000000009', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' };
+    await run(10 * 60_000);
+    expect(wx.count('refund')).toBe(1);
+  });
+});
+
+describe('the same with a clock that was right all along', () => {
+  it('attempt reversed after restart', async () => {
+    const { h, wx, run } = await setup();
+    const hang = deferred<PayOutcome>();
+    wx.queue('pay', () => hang.promise);
+    wx.defaults.query = USERPAYING;
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.restart();
+    await run(125_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+  });
+  it('late check after restart', async () => {
+    const { h, wx, run } = await setup();
+    wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });
+    wx.defaults.query = { status: 'not_found' };
+    wx.defaults.reverse = { status: 'reversed', action: 'none' };
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(50_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+    await h.restart();
+    wx.defaults.query = { status: 'paid', transactionId: '4200000000000000000000000009', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' };
+    await run(10 * 60_000);
+    expect(wx.count('refund')).toBe(1);
+  });
+});
