@@ -122,7 +122,8 @@ function respond(operation: SandboxOperation, text: (k: string) => string | unde
       // Not done yet: Alipay answers retry_flag=Y and the merchant calls cancel again.
       if (ledger.reverseRetry('alipay', orderNo, opts.scenario === 'reverse_retry')) return bizFail('ACQ.SYSTEM_ERROR', '系统错误', { out_trade_no: orderNo, retry_flag: 'Y' });
       const r = ledger.reverse('alipay', orderNo);
-      return ok({ trade_no: r.order.transactionId || undefined, out_trade_no: orderNo, retry_flag: 'N', action: r.action === 'refund' ? 'refund' : 'close' });
+      // `action` only when the trade exists (Alipay: "接口调用成功且交易存在时返回"); the number is kept dead.
+      return ok({ trade_no: r.order.transactionId || undefined, out_trade_no: orderNo, retry_flag: 'N', action: r.action === 'none' ? undefined : r.action });
     }
     case 'refund': {
       const refundFen = tryYuanToFen(text('refund_amount'));

@@ -31,7 +31,15 @@ function success(ctx: HandlerContext, data: Data, badSignature: boolean): Sandbo
 }
 
 const ORDER_STATE: Record<LedgerOrder['status'], number> = { paying: 1, paid: 2, failed: 3, reversed: 4, closed: 6 };
-const orderState = (o: LedgerOrder): number => (o.status === 'paid' && o.refundedFen >= o.amountFen ? 5 : ORDER_STATE[o.status]);
+/**
+ * `endedByClose`: the ledger ended it with Jeepay's close. Jeepay has no reverse call: an unpaid order it
+ * closed stays closed (6), as the close answered, never 撤销 (4).
+ */
+const orderState = (o: LedgerOrder, endedByClose: boolean): number => {
+  if (o.status === 'paid' && o.refundedFen >= o.amountFen) return 5;
+  if (o.status === 'reversed' && endedByClose) return 6;
+  return ORDER_STATE[o.status];
+};
 
 export const handleJeepay: ProtocolHandler = (req, ctx) => {
   const operation = OPS[req.path];
@@ -86,7 +94,7 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
     case 'query': {
       const o = ledger.query('jeepay', orderNo);
       if (!o) return error('订单不存在');
-      const state = orderState(o);
+      const state = orderState(o, ledger.reversalOf('jeepay', orderNo)?.action === 'close');
       return ok({
         payOrderId: o.transactionId, mchOrderNo: o.orderNo, ifCode: 'sandbox', wayCode: 'AUTO_BAR', amount: o.amountFen, currency: 'cny', state,
         createdAt: o.createdAt, ...(o.paidAt !== undefined && (state === 2 || state === 5) ? { successTime: o.paidAt } : {}),

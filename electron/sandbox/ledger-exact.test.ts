@@ -94,4 +94,12 @@ describe('WeChat reverse window', () => {
     expect(await f.channels.wechat.reverse({ orderNo })).toMatchObject({ status: 'failed', code: 'REVERSE_EXPIRE' });
     expect(f.sandbox.ledger.current('wechat', orderNo)).toMatchObject({ status: 'paid', refundedFen: 0 });
   });
+
+  it('so is a password payment the customer finished with nobody asking since (the window reads the order as of now)', async () => {
+    const orderNo = freshOrderNo('OLDPW');
+    expect((await f.channels.wechat.pay({ orderNo, authCode: freshCode('wechat'), amountFen: 1051, subject: 'x' })).status).toBe('waiting');
+    f.clock.advance(8 * 24 * 3600 * 1000);
+    expect(await f.channels.wechat.reverse({ orderNo })).toMatchObject({ status: 'failed', code: 'REVERSE_EXPIRE' });
+    expect(f.sandbox.ledger.current('wechat', orderNo)).toMatchObject({ status: 'paid', refundedFen: 0 });
+  });
 });

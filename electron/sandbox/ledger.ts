@@ -235,6 +235,9 @@ export function createLedger(opts: LedgerOptions) {
     return refund;
   }
 
+  /** The reverse/cancel/close that ended this order, if one did (the first: later ones change nothing). */
+  const reversalOf = (channel: SandboxChannel, orderNo: string): LedgerReversal | undefined => reversals.find((r) => r.channel === channel && r.orderNo === orderNo);
+
   /** Reverse/cancel: close an unpaid order, refund a paid one; unknown numbers become dead tombstones. */
   function reverse(channel: SandboxChannel, orderNo: string): { action: 'close' | 'refund' | 'none'; order: LedgerOrder } {
     const now = opts.clock.now();
@@ -246,7 +249,7 @@ export function createLedger(opts: LedgerOptions) {
       return { action: 'none', order };
     }
     settle(order, false);
-    const previous = reversals.find((r) => r.channel === channel && r.orderNo === orderNo);
+    const previous = reversalOf(channel, orderNo);
     if (order.status === 'reversed') return { action: previous?.action ?? 'close', order };
     let action: 'close' | 'refund';
     let amountFen = 0;
@@ -326,7 +329,7 @@ export function createLedger(opts: LedgerOptions) {
     usedCodes.clear();
   }
 
-  return { pay, submit, reverseRetry, query, current, reverse, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

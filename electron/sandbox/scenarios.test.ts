@@ -72,6 +72,14 @@ describe.each(CHANNELS)('%s adapter against the sandbox', (id) => {
     expect(ledgerOrder(orderNo)?.charged).toBe(false);
   });
 
+  it.runIf(id === 'jeepay')('Jeepay: an unpaid order its close ended queries as closed (state 6), not reversed (4), and a repeated reverse says so again', async () => {
+    const { orderNo } = await pay(4051);
+    expect(await ch.reverse({ orderNo })).toEqual({ status: 'reversed', action: 'close' });
+    expect(await ch.query({ orderNo })).toMatchObject({ status: 'failed', code: 'CLOSED' });
+    expect(await ch.reverse({ orderNo })).toEqual({ status: 'reversed', action: 'close' });
+    expect(ledgerOrder(orderNo)).toMatchObject({ charged: false, refundedFen: 0 });
+  });
+
   it.each([
     [1053, 'insufficient funds'],
     [1054, 'expired code'],

@@ -29,6 +29,8 @@
  *
  * Forced on a reverse (`operation: 'reverse'`), `reverse_retry` makes that reverse/cancel answer "call again"
  * without doing anything. (Jeepay's close has no retry flag: its orders are closed at the first call.)
+ * Forced on a refund, `insufficient` refuses it. Faults can be forced on any operation; the other scenarios
+ * only on a pay (see `scenarioActsOn`).
  */
 export const BUSINESS_SCENARIOS = ['success', 'password', 'password_cancel', 'insufficient', 'expired', 'system_error', 'duplicate', 'duplicate_unpaid', 'reverse_retry'] as const;
 export const FAULT_SCENARIOS = ['lost', 'reset', 'http_5xx', 'slow', 'bad_signature', 'late'] as const;
@@ -59,6 +61,26 @@ export const AMOUNT_SCENARIOS: Readonly<Record<number, Scenario>> = {
 export const scenarioForAmount = (fen: number): Scenario => AMOUNT_SCENARIOS[fen % 100] ?? 'success';
 
 export const isFault = (s: Scenario): s is FaultScenario => (FAULT_SCENARIOS as readonly string[]).includes(s);
+
+/**
+ * The operations a forced business scenario acts on (where a handler reads it). Faults strike any request and
+ * `success` (nothing forced) fits anywhere; any other scenario elsewhere would be used up doing nothing.
+ */
+export const BUSINESS_SCENARIO_OPERATIONS: Readonly<Record<BusinessScenario, readonly SandboxOperation[]>> = {
+  success: SANDBOX_OPERATIONS,
+  password: ['pay'],
+  password_cancel: ['pay'],
+  insufficient: ['pay', 'refund'],
+  expired: ['pay'],
+  system_error: ['pay'],
+  duplicate: ['pay'],
+  duplicate_unpaid: ['pay'],
+  reverse_retry: ['pay', 'reverse'],
+};
+
+/** Can this scenario, forced on this operation, do anything? ('any' takes the next request of any kind.) */
+export const scenarioActsOn = (s: Scenario, operation: SandboxOperation | 'any'): boolean =>
+  isFault(s) || operation === 'any' || BUSINESS_SCENARIO_OPERATIONS[s].includes(operation);
 
 export type ForcedScenario = {
   scenario: Scenario;

@@ -76,6 +76,32 @@ describe('sandbox server', () => {
     expect((await pay()).status).toBe('paid');
   });
 
+  it('scenario control refuses a field it does not know (a misspelt `chanel` would match every channel), queueing nothing', async () => {
+    await post('/__sandbox/reset', '');
+    const res = await post('/__sandbox/scenario', JSON.stringify({ scenario: 'insufficient', chanel: 'unionpay' }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/unknown field chanel/);
+    expect((await post('/__sandbox/scenario', JSON.stringify([{ scenario: 'insufficient' }]))).status).toBe(400);
+    expect((await post('/__sandbox/scenario', 'null')).status).toBe(400);
+    expect((await f.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: freshCode('wechat'), amountFen: 100, subject: 'x' })).status).toBe('paid');
+  });
+
+  it('scenario control refuses a scenario that does nothing on the operation asked (a pay scenario on a refund)', async () => {
+    await post('/__sandbox/reset', '');
+    const status = async (body: object): Promise<number> => (await post('/__sandbox/scenario', JSON.stringify(body))).status;
+    expect(await status({ scenario: 'password', operation: 'refund' })).toBe(400);
+    expect(await status({ scenario: 'insufficient', operation: 'query' })).toBe(400);
+    expect(await status({ scenario: 'reverse_retry', operation: 'refund' })).toBe(400);
+    expect(await status({ scenario: 'duplicate', operation: 'reverse' })).toBe(400);
+    // What does act there is taken: faults anywhere, insufficient on a refund, reverse_retry on a reverse, anything on 'any'.
+    expect(await status({ scenario: 'http_5xx', operation: 'bill' })).toBe(200);
+    expect(await status({ scenario: 'insufficient', operation: 'refund' })).toBe(200);
+    expect(await status({ scenario: 'reverse_retry', operation: 'reverse' })).toBe(200);
+    expect(await status({ scenario: 'password', operation: 'any' })).toBe(200);
+    expect(await status({ scenario: 'success', operation: 'refundQuery' })).toBe(200);
+    await post('/__sandbox/reset', '');
+  });
+
   it('answers a request line no URL parser takes with 400 (never an uncaught exception)', async () => {
     const answer = await new Promise<string>((resolve) => {
       const u = new URL(f.sandbox.url);

@@ -5,6 +5,8 @@
  *
  * Control endpoints:
  *   POST /__sandbox/scenario  {scenario, count?, channel?, operation?}  force the next N matching requests
+ *                                                                      (any other field, or a scenario that
+ *                                                                      does nothing on that operation: 400)
  *   GET  /__sandbox/ledger                                             ledger snapshot (JSON), with `submissions`:
  *                                                                      pay requests per payment code
  *   POST /__sandbox/reset                                              empty ledger and scenario queue
@@ -18,7 +20,7 @@ import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
 import { createLedger, SANDBOX_CHANNELS, type Ledger, type SandboxChannel } from './ledger';
-import { createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioForAmount, SCENARIOS, type ForcedScenario, type Scenario } from './scenarios';
+import { BUSINESS_SCENARIO_OPERATIONS, createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioActsOn, scenarioForAmount, SCENARIOS, type ForcedScenario, type SandboxOperation, type Scenario } from './scenarios';
 import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
 import { handleWechat, WECHAT_PATHS } from './wechat';
@@ -85,6 +87,9 @@ export const DEFAULT_SLOW_DELAY_MS = 20_000;
 /** The `late` scenario's pay request arrives after the till's reverse (45-60 s) and before its late check (5 min). */
 export const DEFAULT_LATE_DELAY_MS = 90_000;
 
+/** The fields `POST /__sandbox/scenario` takes; any other is refused. */
+const CONTROL_FIELDS = ['scenario', 'count', 'channel', 'operation'] as const;
+const scenarioOperations = (s: Scenario): string => (isFault(s) ? 'any operation' : BUSINESS_SCENARIO_OPERATIONS[s].join(', '));
 const isScenario = (v: unknown): v is Scenario => typeof v === 'string' && (SCENARIOS as readonly string[]).includes(v);
 
 /** Bill files kept for download (Alipay's links); older ones answer 404, as an expired real link does. */
@@ -156,13 +161,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } catch {
         return sendJson(res, 400, { ok: false, error: 'JSON body expected' });
       }
-      const b = (body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendJson(res, 400, { ok: false, error: 'a JSON object expected' });
+      const b = body as Record<string, unknown>;
+      // A misspelt field (`chanel`) would otherwise be ignored and its scenario match every channel.
+      const unknownFields = Object.keys(b).filter((k) => !(CONTROL_FIELDS as readonly string[]).includes(k));
+      if (unknownFields.length > 0) return sendJson(res, 400, { ok: false, error: `unknown field ${unknownFields.join(', ').slice(0, 100)}: expected ${CONTROL_FIELDS.join(', ')}` });
       if (!isScenario(b.scenario)) return sendJson(res, 400, { ok: false, error: `scenario must be one of ${SCENARIOS.join(', ')}` });
       if (b.count !== undefined && (!Number.isSafeInteger(b.count) || (b.count as number) < 1)) return sendJson(res, 400, { ok: false, error: 'count: positive integer' });
       // A typo must not queue a scenario that never matches, nor a wrong type widen it to every channel.
       if (b.channel !== undefined && !(SANDBOX_CHANNELS as readonly unknown[]).includes(b.channel)) return sendJson(res, 400, { ok: false, error: `channel must be one of ${SANDBOX_CHANNELS.join(', ')}` });
       const operations: readonly unknown[] = [...SANDBOX_OPERATIONS, 'any'];
       if (b.operation !== undefined && !operations.includes(b.operation)) return sendJson(res, 400, { ok: false, error: `operation must be one of ${operations.join(', ')}` });
+      const operation = (b.operation ?? 'pay') as SandboxOperation | 'any';
+      if (!scenarioActsOn(b.scenario, operation)) return sendJson(res, 400, { ok: false, error: `scenario ${b.scenario} does nothing on a ${operation}: it acts on ${scenarioOperations(b.scenario)}` });
       scenarios.push({
         scenario: b.scenario,
         ...(typeof b.count === 'number' ? { count: b.count } : {}),

@@ -143,7 +143,8 @@ function respond(operation: SandboxOperation, f: WechatFields, signType: WechatS
     case 'reverse': {
       if (!f.out_trade_no) return fail('PARAM_ERROR');
       // "订单有7天的撤销有效期": a paid order older than that is refunded, never reversed.
-      const existing = ctx.ledger.order('wechat', f.out_trade_no);
+      // As of now: a password entry the customer finished since the last query is a paid order too.
+      const existing = ledger.current('wechat', f.out_trade_no);
       if (existing?.status === 'paid' && ctx.clock.now() - existing.createdAt > REVERSE_WINDOW_MS) return fail('REVERSE_EXPIRE');
       // Not done yet: WeChat answers recall=Y and the merchant calls reverse again.
       if (ledger.reverseRetry('wechat', f.out_trade_no, opts.scenario === 'reverse_retry')) return fail('SYSTEMERROR', { recall: 'Y', out_trade_no: f.out_trade_no });

@@ -140,6 +140,7 @@ export const salesZhCN = {
   'reconcile.kind.unreadable_row': '账单行无法读取',
   'reconcile.kind.duplicate_row': '账单重复列出',
   'reconcile.kind.given_back_unexpectedly': '本机已收款，渠道已撤销',
+  'reconcile.kind.refund_failed_but_given_back': '本机退款失败，渠道已退款',
   'reconcile.more': '共 {count} 项差异，仅列出前 {shown} 项',
 } as const;
 
@@ -284,6 +285,7 @@ export const salesEn: Record<keyof typeof salesZhCN, string> = {
   'reconcile.kind.unreadable_row': 'Unreadable bill line',
   'reconcile.kind.duplicate_row': 'Listed twice in the bill',
   'reconcile.kind.given_back_unexpectedly': 'Paid here, reversed by the channel',
+  'reconcile.kind.refund_failed_but_given_back': 'Refund failed here, given back by the channel',
   'reconcile.more': '{count} differences in all; the first {shown} are listed',
 };
 

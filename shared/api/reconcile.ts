@@ -14,6 +14,7 @@ export const RECONCILE_PROBLEM_KINDS = [
   'unreadable_row',
   'duplicate_row',
   'given_back_unexpectedly',
+  'refund_failed_but_given_back',
 ] as const;
 
 export const reconcileProblemSchema = z.strictObject({

@@ -112,6 +112,29 @@ describe('compareBill', () => {
     ]);
   });
 
+  it("a refund under one of the attempt's reverse refund numbers (Jeepay's RV) is its reversal: fine if reversed, a problem if paid", () => {
+    const rv = { reversalRefundNos: ['RRV', 'RRV2'] };
+    const reversed = compareBill([pay('R', 900), refund('R', 'RRV2', 900)], [], [attempt('R', 900, 'reversed', { ...rv, keptOnDay: false })], [], 'T01');
+    expect(reversed).toMatchObject({ matchedPayments: 1, matchedRefunds: 0, givenBackFen: 900, problems: [] });
+    const paid = compareBill([pay('P', 900), refund('P', 'PRV', 900)], [], [attempt('P', 900, 'succeeded', { reversalRefundNos: ['PRV'] })], [], 'T01');
+    expect(paid.problems).toEqual([expect.objectContaining({ kind: 'given_back_unexpectedly', orderNo: 'P', billFen: 900, localFen: 900 })]);
+    // Listed twice: one reversal, counted once.
+    const twice = compareBill([pay('R', 900), refund('R', 'RRV', 900), refund('R', 'RRV', 900)], [], [attempt('R', 900, 'reversed', { ...rv, keptOnDay: false })], [], 'T01');
+    expect([twice.givenBackFen, twice.problems.map((p) => p.kind)]).toEqual([900, ['duplicate_row']]);
+    // A number the reverse does not use, or one of another order's, is still unknown.
+    const stray = compareBill([pay('R', 900), refund('R', 'RRV3', 900)], [], [attempt('R', 900, 'reversed', { ...rv, keptOnDay: false })], [], 'T01');
+    expect(stray.problems.map((p) => [p.kind, p.refundNo])).toEqual([['unknown_refund', 'RRV3']]);
+  });
+
+  it('a refund the till counts as failed that the bill shows given back is refund_failed_but_given_back, never matched', () => {
+    const r = compareBill([pay('A', 1000), refund('A', 'RA', 400)], [], [attempt('A', 1000)], [localRefund('A', 'RA', 400, { state: 'failed' })], 'T01');
+    expect(r.matchedRefunds).toBe(0);
+    expect(r.givenBackFen).toBe(400);
+    expect(r.problems).toEqual([{ kind: 'refund_failed_but_given_back', orderNo: 'A', refundNo: 'RA', billFen: 400, localFen: 0, detail: 'the till counts this refund of 400 fen as failed; the channel gave it back' }]);
+    // Not missing either way: a failed refund is not expected on the bill.
+    expect(compareBill([pay('A', 1000)], [], [attempt('A', 1000)], [localRefund('A', 'RA', 400, { state: 'failed' })], 'T01').problems).toEqual([]);
+  });
+
   it('a reversal of an attempt the till counts as paid is reported (the sale shows paid, the money went back)', () => {
     const r = compareBill([pay('A', 1000), reversal('A', 1000)], [], [attempt('A', 1000)], [], 'T01');
     expect(r.problems).toEqual([expect.objectContaining({ kind: 'given_back_unexpectedly', orderNo: 'A', billFen: 1000, localFen: 1000 })]);

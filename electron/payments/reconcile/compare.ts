@@ -11,6 +11,8 @@ import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/
  * - `amount_mismatch`: charged amount differs from the attempt's;
  * - `unknown_refund` / `refund_amount_mismatch`: money given back under a refund number the till does not
  *   know, or of another amount;
+ * - `refund_failed_but_given_back`: money given back under a refund the till counts as failed (the sale
+ *   still shows the money as kept);
  * - `missing_at_channel` / `refund_missing_at_channel`: the till has a charge (or refund) of that day the
  *   bill does not list;
  * - `unreadable_row`: a bill line the parser could not read (kept, never dropped);
@@ -18,6 +20,9 @@ import { type OtherTerminals, type ReconcileProblem } from '../../../shared/api/
  *   else its order) listed twice: counted once;
  * - `given_back_unexpectedly`: a reversal on the bill for an attempt the till counts as paid (the sale shows
  *   paid while the money went back).
+ *
+ * A reversal is a row the bill lists as one, or a refund under one of the numbers a gateway's own reverse
+ * uses for its attempt (`reversalRefundNos`: Jeepay has no reverse call and refunds a paid order instead).
  *
  * Tills sharing one merchant account share its bill. A row the till does not know (order or refund number)
  * that the channel marks with another terminal id than this till's (the id each till sends with its
@@ -34,6 +39,11 @@ export type LocalAttempt = {
   reverseRefundNo: string | null;
   /** What that refund returns, when it is not `amountFen` (the channel charged another amount). */
   reverseRefundFen?: number | null;
+  /**
+   * Refund numbers under which the channel adapter's reverse gives this order back (Jeepay: `<orderNo>RV`,
+   * `RV2`…`RV9`). The engine does not store them: such a refund on the bill is the attempt's reversal.
+   */
+  reversalRefundNos?: readonly string[];
   /**
    * The till counts this attempt's money as taken on the bill's day: it succeeded, and both its request
    * and its confirmation fall in that day (one that straddles midnight may be on either day's bill, so it
@@ -85,6 +95,9 @@ export function compareBill(
   const byOrder = new Map(attempts.map((a) => [a.orderNo, a]));
   const refundByNo = new Map(refunds.map((r) => [r.refundNo, r]));
   for (const a of attempts) if (a.reverseRefundNo) refundByNo.set(a.reverseRefundNo, { refundNo: a.reverseRefundNo, orderNo: a.orderNo, amountFen: a.reverseRefundFen ?? a.amountFen, state: 'succeeded', onDay: false });
+  // A till refund under the number wins: only a number the till never used is read as the reverse's.
+  const isReverseRefund = (row: BillRow): boolean =>
+    row.kind === 'refund' && row.refundNo !== undefined && !refundByNo.has(row.refundNo) && (byOrder.get(row.orderNo)?.reversalRefundNos?.includes(row.refundNo) ?? false);
   const known = (row: BillRow): boolean => byOrder.has(row.orderNo) || (row.refundNo !== undefined && refundByNo.has(row.refundNo));
   const { mine: rows, others } = splitByTerminal(allRows, terminalId, known);
   const problems: ReconcileProblem[] = [];
@@ -103,7 +116,7 @@ export function compareBill(
   for (const row of rows) {
     // A bill lists a payment once, a refund number once and an order's reversal once: a repeat is the bill's
     // error, counted once.
-    const isReversal = row.kind !== 'payment' && (row.kind !== 'refund' || row.refundNo === undefined);
+    const isReversal = row.kind !== 'payment' && (row.kind !== 'refund' || row.refundNo === undefined || isReverseRefund(row));
     const repeated =
       row.kind === 'payment' ? paymentsSeen.has(row.orderNo) : isReversal ? reversalsSeen.has(reversalKey(row)) : row.refundNo !== undefined && refundsSeen.has(row.refundNo);
     if (repeated) {
@@ -132,6 +145,8 @@ export function compareBill(
     refundsSeen.add(row.refundNo);
     const local = refundByNo.get(row.refundNo);
     if (!local) problems.push({ kind: 'unknown_refund', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: null, detail: 'given back at the channel under a refund number the till does not know' });
+    // The till gave nothing back under it (localFen 0), the channel did: never a match, whatever the amount.
+    else if (local.state === 'failed') problems.push({ kind: 'refund_failed_but_given_back', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: 0, detail: `the till counts this refund of ${local.amountFen} fen as failed; the channel gave it back` });
     else if (local.amountFen !== row.amountFen) problems.push({ kind: 'refund_amount_mismatch', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: local.amountFen, detail: '' });
     else matchedRefunds++;
   }

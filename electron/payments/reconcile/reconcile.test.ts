@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannelConfig } from '../channels/index';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { type BillRow } from '../channels/types';
 import { sharedKeys } from '../../sandbox/testing';
 import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from '../engine/testing/harness';
 import { createFakeChannel } from '../engine/testing/fake-channel';
 import { silentLogger } from '../../log';
 import { reconcileResultSchema } from '../../../shared/api/reconcile';
 import { reconcileDay } from './reconcile';
+import { jeepayReverseRefundNos } from '../channels/jeepay/adapter';
 
 describe('payment.reconcile against the sandbox bill', () => {
   let sandbox: Sandbox;
@@ -142,5 +144,76 @@ describe('a reconciliation in one mode', () => {
     } finally {
       await t.dispose();
     }
+  });
+});
+
+describe('Jeepay: a paid order the till reversed is given back by a refund the adapter numbers itself', () => {
+  it('`<orderNo>RV`…`RV9` of a known attempt is its reversal (fine if reversed, given_back_unexpectedly if paid); only at Jeepay', async () => {
+    const t = await startPaymentsHost();
+    try {
+      const insert = t.host.ctx.db.prepare(
+        "INSERT INTO payment_attempts (id, sale_id, order_no, wallet, gateway, amount_fen, code_hash, code_masked, state, phase, created_ms, sent_ms, resolved_ms, created_at, updated_at) VALUES (?, ?, ?, 'wechat', ?, 900, ?, '1300****0001', ?, 'done', ?, ?, ?, 'x', 'x')",
+      );
+      const now = t.clock.now();
+      const day = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+      const attempt = async (id: string, orderNo: string, gateway: string, state: string): Promise<void> => {
+        insert.run(id, await t.openSale(900), orderNo, gateway, `h-${id}`, state, now, now, now);
+      };
+      await attempt('a1', 'JPREV', 'jeepay', 'reversed');
+      await attempt('a2', 'JPREV2', 'jeepay', 'reversed');
+      await attempt('a3', 'JPPAID', 'jeepay', 'succeeded');
+      await attempt('a4', 'WXREV', 'wechat', 'reversed');
+      const pay = (orderNo: string): BillRow => ({ kind: 'payment', orderNo, transactionId: `P-${orderNo}`, amountFen: 900, status: 'SUCCESS', time: `${day} 12:00:00` });
+      const refund = (orderNo: string, refundNo: string): BillRow => ({ ...pay(orderNo), kind: 'refund', refundNo, time: `${day} 12:01:00` });
+      const bill = (rows: BillRow[]) => {
+        const fake = createFakeChannel('jeepay');
+        fake.downloadBill = async (date) => ({ status: 'ok', date, rows, raw: '' });
+        return fake;
+      };
+      const deps = { db: t.host.ctx.db, log: silentLogger, terminalId: () => 'T01', training: () => true };
+      const jeepayRows = [pay('JPREV'), refund('JPREV', 'JPREVRV'), pay('JPREV2'), refund('JPREV2', 'JPREV2RV3'), pay('JPPAID'), refund('JPPAID', 'JPPAIDRV')];
+      const jeepay = await reconcileDay({ ...deps, channels: async () => ({ jeepay: bill(jeepayRows) }) }, day, 'jeepay');
+      expect(jeepay.problems.map((p) => [p.kind, p.orderNo, p.refundNo])).toEqual([['given_back_unexpectedly', 'JPPAID', undefined]]);
+      expect(jeepay).toMatchObject({ bill: 'ok', matchedPayments: 3, chargedFen: 2_700, givenBackFen: 2_700 });
+      // Not a number the adapter uses (RV10), or another gateway: a refund the till does not know.
+      const other = await reconcileDay({ ...deps, channels: async () => ({ jeepay: bill([pay('JPREV'), refund('JPREV', 'JPREVRV10')]) }) }, day, 'jeepay');
+      expect(other.problems.map((p) => [p.kind, p.refundNo ?? p.orderNo])).toEqual([['unknown_refund', 'JPREVRV10'], ['missing_at_channel', 'JPPAID']]);
+      const wechat = await reconcileDay({ ...deps, channels: async () => ({ wechat: bill([pay('WXREV'), refund('WXREV', 'WXREVRV')]) }) }, day, 'wechat');
+      expect(wechat.problems.map((p) => p.kind)).toEqual(['unknown_refund']);
+      expect(jeepayReverseRefundNos('O1')).toEqual(['O1RV', 'O1RV2', 'O1RV3', 'O1RV4', 'O1RV5', 'O1RV6', 'O1RV7', 'O1RV8', 'O1RV9']);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe('Jeepay against the sandbox: a cashier-cancelled payment the customer had finished', () => {
+  let sandbox: Sandbox;
+  let t: PaymentsTestHost;
+  const clock = lateClock();
+  beforeAll(async () => {
+    sandbox = await startSandbox({ clock, keys: sharedKeys(), passwordQueries: 100, passwordDelayMs: 2_000 });
+    t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+    clock.bind(t.clock);
+    const p = t.host.ctx.settings().payments;
+    await t.must('settings.update', { payments: { ...p, routing: { wechat: 'aggregator', alipay: 'aggregator', unionpay: 'aggregator' } } });
+  });
+  afterAll(async () => {
+    await t.dispose();
+    await sandbox.close();
+  });
+
+  it('reconciles clean: the refund the adapter gave it back under (`<orderNo>RV`) is the reversal', async () => {
+    const day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const saleId = await t.openSale(3_351);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    expect(a.gateway).toBe('jeepay');
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).phase === 'waiting_password', { what: 'password entry' });
+    await t.must('payment.cancel', { attemptId: a.id });
+    await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'reversed', { advanceMs: 1_000, what: 'reversed' });
+    // The customer had finished: the reverse refunded the charge under the adapter's own number.
+    expect(sandbox.ledger.findRefund('jeepay', `${a.orderNo}RV`)).toMatchObject({ amountFen: 3_351 });
+    t.clock.advance(86_400_000);
+    expect(await t.must('payment.reconcile', { date: day, gateway: 'jeepay' })).toMatchObject({ bill: 'ok', givenBackFen: 3_351, problems: [] });
   });
 });

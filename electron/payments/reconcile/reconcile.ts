@@ -3,6 +3,7 @@ import { type Logger } from '../../log';
 import { type Gateway } from '../../../shared/sales/views';
 import { type ReconcileResult } from '../../../shared/api/reconcile';
 import { type BillRow } from '../channels/types';
+import { jeepayReverseRefundNos } from '../channels/jeepay/adapter';
 import { type Channels } from '../engine/engine';
 import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
 
@@ -44,6 +45,8 @@ function loadAttempts(db: Db, gateway: Gateway, training: number, start: number,
     saleId: r.sale_id,
     reverseRefundNo: r.reverse_refund_no,
     reverseRefundFen: r.reverse_refund_fen,
+    // Jeepay has no reverse call: its adapter refunds a paid order under numbers the engine never stores.
+    ...(gateway === 'jeepay' ? { reversalRefundNos: jeepayReverseRefundNos(r.order_no) } : {}),
     keptOnDay: r.state === 'succeeded' && inDay(r.sent_ms ?? r.created_ms) && inDay(r.resolved_ms),
     givenUpLater: (r.state === 'failed' || r.state === 'reversed') && r.resolved_ms !== null && r.resolved_ms >= start + DAY_MS,
   }));

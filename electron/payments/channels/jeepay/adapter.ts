@@ -46,8 +46,12 @@ type Exchange = { ok: true; data: Data } | { ok: false; code: number; msg: strin
  * the one unsigned answer believed, and only there (never on pay or refund, never "商户不存在").
  */
 const NO_SUCH_ORDER = /^(退款)?订单不存在/;
-/** How many refund numbers a reversal may go through, each only after the one before failed for good. */
-const REVERSE_REFUND_NUMBERS = 9;
+/**
+ * The refund numbers a reversal gives a paid order back under, in order, each used only after the one before
+ * failed for good: `<order>RV`, `RV2`…`RV9`. The engine does not store them; reconciliation reads a refund
+ * under one of them as the order's reversal.
+ */
+export const jeepayReverseRefundNos = (orderNo: string): string[] => Array.from({ length: 9 }, (_, i) => `${orderNo}RV${i === 0 ? '' : i + 1}`.slice(-64));
 /** Bill download only (no money moves on it, as with WeChat's unsigned bill errors). */
 const NO_BILL = /不存在|not\s*exist|not\s*found/i;
 const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
@@ -199,8 +203,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
    */
   async function reverseByRefund(orderNo: string, paidFen: number): Promise<ReverseOutcome> {
     let lastFailure: Extract<RefundQueryOutcome, { status: 'failed' }> | undefined;
-    for (let n = 1; n <= REVERSE_REFUND_NUMBERS; n++) {
-      const refundNo = `${orderNo}RV${n === 1 ? '' : n}`.slice(-64);
+    for (const refundNo of jeepayReverseRefundNos(orderNo)) {
       const seen = await queryRefund({ orderNo, refundNo });
       if (seen.status === 'succeeded') return { status: 'reversed', action: 'refund' };
       if (seen.status === 'processing') return { status: 'retry', reason: 'Refund in progress' };

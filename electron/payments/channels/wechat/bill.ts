@@ -98,9 +98,13 @@ export function parseWechatBill(text: string): WechatBillParse {
     if (i < 0) throw new WechatBillError(`Bill has no column ${name}`);
     return i;
   };
-  const [cTime, cTx, cOrder, cState, cOrderAmt, cRefundNo, cRefundAmt, cRefundState] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '商户退款单号', '退款金额', '退款状态'].map(col) as [
-    number, number, number, number, number, number, number, number,
+  const [cTime, cTx, cOrder, cState, cRefundNo, cRefundAmt, cRefundState] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '商户退款单号', '退款金额', '退款状态'].map(col) as [
+    number, number, number, number, number, number, number,
   ];
+  // Some merchants still get the early format (总金额, 企业红包金额; no 订单金额 / 申请退款金额): its 总金额 is
+  // the order's amount. 退款金额, the refund's, is in both formats.
+  const cOrderAmt = header.includes('订单金额') ? col('订单金额') : header.indexOf('总金额');
+  if (cOrderAmt < 0) throw new WechatBillError('Bill has no column 订单金额 (nor the early format\'s 总金额)');
   // 设备号 (device_info): the terminal that took the order; optional, older exports may lack it.
   const cDevice = header.indexOf('设备号');
   const summaryAt = lines.findIndex((l, i) => i > headerAt && l.startsWith('总交易单数'));
