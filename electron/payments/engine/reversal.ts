@@ -98,6 +98,14 @@ export function createReversal(deps: ReversalDeps) {
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
+  /** After a definite refusal of a give-back refund: does the order show refunds the till did not make? */
+  async function refundedElsewhere(row: AttemptRow, channel: PaymentChannel): Promise<boolean> {
+    const q = await channel.query({ orderNo: row.order_no });
+    if (deps.stopped()) return false;
+    reportOutcome(deps.connectivity, row.gateway, q, 'query');
+    return q.status === 'paid' && q.refunded === true;
+  }
+
   async function refund(row: AttemptRow, channel: PaymentChannel, refundNo: string): Promise<void> {
     const t = timingOf(row);
     const ref = { orderNo: row.order_no, refundNo };
@@ -113,6 +121,13 @@ export function createReversal(deps: ReversalDeps) {
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
+    if (d.kind === 'failed' && d.unverified !== true && (await refundedElsewhere(row, channel))) {
+      // The whole charge cannot go back because some or all of it already did, by hand at the merchant
+      // platform; how much is left the order does not say. A person settles the rest (the day's bill shows
+      // it): retrying the same refusal for ever would only hold the sale and the till's mode.
+      deps.log.error('a charge to give back was refunded outside the till: anything left of it is for a person to give back', { attemptId: row.id, orderNo: row.order_no, reason: d.reason });
+      return done(row, `refund refused (${d.reason}): the order was refunded outside the till; anything left of it is to be given back at the merchant platform`.slice(0, 300));
+    }
     // Only a signed refusal retires the number; after one nobody signed, the same number goes again.
     if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway) && d.unverified !== true) {
       // Refused for good under this number (nothing moved), which this gateway will never take again.

@@ -1,0 +1,73 @@
+/**
+ * A charge being given back that was partly or wholly refunded outside the till meanwhile (a manager refunded
+ * it from the merchant app while the till showed "pending"): the give-back refund of the whole charge is
+ * refused for good. The order does not say how much is left, so the attempt ends, said to be for a person
+ * (the day's bill shows what the channel kept), instead of retrying the refusal for ever.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeChannel, deferred } from './testing/fake-channel';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PayOutcome, type RefundOutcome } from '../channels/types';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const HOUR = 3_600_000;
+const PAID_REFUNDED = { status: 'paid', transactionId: '2026112522001400000000000001', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00', refunded: true } as const;
+
+/** An Alipay payment left unanswered, found paid-and-refunded after the till was off past the 24 h cancel window. */
+async function givenBackPastTheWindow(refund: RefundOutcome | ((req: { refundFen?: number }) => RefundOutcome)) {
+  const ali = createFakeChannel('alipay');
+  t = await startPaymentsHost({ payments: { fakes: { alipay: ali } } });
+  ali.defaults.query = PAID_REFUNDED;
+  ali.defaults.queryRefund = { status: 'not_found' };
+  ali.defaults.refund = refund;
+  const hang = deferred<PayOutcome>();
+  ali.queue('pay', () => hang.promise);
+  const saleId = await t.openSale(700);
+  const a = await t.must('payment.start', { saleId, code: codes.alipay() });
+  await t.restart(() => t?.clock.advance(25 * HOUR));
+  await t.advance(2 * HOUR, 30_000);
+  return { ali, saleId, attemptId: a.id };
+}
+
+describe('a charge to give back that was refunded outside the till', () => {
+  it('partly: the refusal of the whole charge ends the attempt, for a person to give back the rest', async () => {
+    let refundedFen = 200;
+    const { ali, saleId, attemptId } = await givenBackPastTheWindow((req) => {
+      if ((req.refundFen ?? 0) + refundedFen > 700) return { status: 'failed', code: 'ACQ.REFUND_FEE_ERROR', message: '退款金额超限' };
+      refundedFen += req.refundFen ?? 0;
+      return { status: 'succeeded', refundId: 'RF1', refundFen: req.refundFen ?? 0 };
+    });
+    expect(await t?.must('payment.get', { attemptId })).toMatchObject({ state: 'reversed', reason: expect.stringMatching(/refunded outside the till; anything left of it is to be given back at the merchant platform/) });
+    expect(ali.count('refund')).toBe(1);
+    // The sale is free: nothing of it is held by the attempt any more.
+    expect(await t?.must('sale.get', { saleId })).toMatchObject({ status: 'open', paidFen: 0 });
+    expect(await t?.must('payment.unresolved')).toEqual([]);
+  });
+
+  it('wholly: the same, after one refused refund (never a refusal a minute for ever)', async () => {
+    const { ali, attemptId } = await givenBackPastTheWindow({ status: 'failed', code: 'ACQ.TRADE_HAS_FINISHED', message: '交易已完结' });
+    expect((await t?.must('payment.get', { attemptId }))?.state).toBe('reversed');
+    expect(ali.count('refund')).toBe(1);
+  });
+
+  it('a refusal for another reason (the merchant balance short) is retried, as before', async () => {
+    const ali = createFakeChannel('alipay');
+    t = await startPaymentsHost({ payments: { fakes: { alipay: ali } } });
+    ali.defaults.query = { ...PAID_REFUNDED, refunded: undefined };
+    ali.defaults.queryRefund = { status: 'not_found' };
+    ali.defaults.refund = { status: 'failed', code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH', message: '卖家余额不足' };
+    const hang = deferred<PayOutcome>();
+    ali.queue('pay', () => hang.promise);
+    const saleId = await t.openSale(700);
+    const a = await t.must('payment.start', { saleId, code: codes.alipay() });
+    await t.restart(() => t?.clock.advance(25 * HOUR));
+    await t.advance(HOUR, 30_000);
+    expect((await t.must('payment.get', { attemptId: a.id })).state).toBe('reversing');
+    expect(ali.count('refund')).toBeGreaterThan(3);
+  });
+});
