@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWechatBill } from './bill';
+import { parseWechatBill, WECHAT_BILL_HEADER, WECHAT_BILL_SUMMARY_HEADER } from './bill';
 
 // The early bill format some merchants still get (pay.weixin.qq.com, 交易账单格式): 总金额 and 企业红包金额
 // where today's has 应结订单金额 and 代金券金额, and no 订单金额 / 申请退款金额 columns at all.
@@ -36,5 +36,23 @@ describe('parseWechatBill: the legacy format', () => {
   it('a header with neither 订单金额 nor 总金额 is still not a bill', () => {
     const text = [LEGACY_HEADER.replace('总金额', '金额'), LEGACY_SUMMARY_HEADER, line(['0', '0.00', '0.00', '0.00', '0.00']), ''].join('\r\n');
     expect(() => parseWechatBill(text)).toThrow(/订单金额/);
+  });
+});
+
+describe('parseWechatBill: an order with a 免充值券 (coupon)', () => {
+  it('compares what the till asked: 订单金额 and 申请退款金额, not the settled 应结订单金额 / 退款金额', () => {
+    const header = WECHAT_BILL_HEADER.join(',');
+    // Paid 10.00 with a 2.00 coupon (settled 8.00); refunded in full: asked 10.00, settled 8.00.
+    const row = (state: string, refundNo: string, settledRefund: string, askedRefund: string): string =>
+      line([
+        '2026-11-25 10:00:00', 'wx1', 'm1', '0', 'T1', '4200000000000000000000000001', 'ORD1', 'oUser', 'MICROPAY', state, 'CMC', 'CNY',
+        state === 'SUCCESS' ? '8.00' : '0.00', '2.00', refundNo ? 'r1' : '0', refundNo || '0', settledRefund, '0.00', refundNo ? 'ORIGINAL' : '', refundNo ? 'SUCCESS' : '',
+        'shop', '', '0.05', '0.60%', state === 'SUCCESS' ? '10.00' : '0.00', askedRefund, '',
+      ]);
+    const text = [header, row('SUCCESS', '', '0.00', '0.00'), row('REFUND', 'RF1', '8.00', '10.00'), WECHAT_BILL_SUMMARY_HEADER.join(','), line(['2', '8.00', '8.00', '0.00', '0.00', '10.00', '10.00']), ''].join('\r\n');
+    expect(parseWechatBill(text).rows.map((r) => [r.kind, r.amountFen])).toEqual([
+      ['payment', 1000],
+      ['refund', 1000],
+    ]);
   });
 });

@@ -98,13 +98,17 @@ export function parseWechatBill(text: string): WechatBillParse {
     if (i < 0) throw new WechatBillError(`Bill has no column ${name}`);
     return i;
   };
-  const [cTime, cTx, cOrder, cState, cRefundNo, cRefundAmt, cRefundState] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '商户退款单号', '退款金额', '退款状态'].map(col) as [
-    number, number, number, number, number, number, number,
+  const [cTime, cTx, cOrder, cState, cRefundNo, cRefundState] = ['交易时间', '微信订单号', '商户订单号', '交易状态', '商户退款单号', '退款状态'].map(col) as [
+    number, number, number, number, number, number,
   ];
+  // The amounts the till asked for: 订单金额 (total_fee) and 申请退款金额 (refund_fee). 应结订单金额 and 退款金额
+  // are what is settled, less 免充值券 (the summary pairs them so: 应结订单总金额 with 退款总金额, 订单总金额 with
+  // 申请退款总金额): with a coupon on the order they differ from what the till recorded.
   // Some merchants still get the early format (总金额, 企业红包金额; no 订单金额 / 申请退款金额): its 总金额 is
-  // the order's amount. 退款金额, the refund's, is in both formats.
+  // the order's amount and 退款金额 the refund's.
   const cOrderAmt = header.includes('订单金额') ? col('订单金额') : header.indexOf('总金额');
   if (cOrderAmt < 0) throw new WechatBillError('Bill has no column 订单金额 (nor the early format\'s 总金额)');
+  const cRefundAmt = header.includes('申请退款金额') ? col('申请退款金额') : col('退款金额');
   // 设备号 (device_info): the terminal that took the order; optional, older exports may lack it.
   const cDevice = header.indexOf('设备号');
   const summaryAt = lines.findIndex((l, i) => i > headerAt && l.startsWith('总交易单数'));
