@@ -8,6 +8,7 @@ import { fill } from '../i18n/messages-sales';
 import { formatFen } from '../format';
 import { ApiErrorLine, refundLabel, timeOf } from '../components/SaleBits';
 import { PrintButtons } from '../components/PrintButtons';
+import { isUnclearFailure } from '../../shared/payments/advice';
 import { ManagerApprovalFields, useManagerApproval } from '../components/ManagerApproval';
 
 /** The refund just asked for (or retried), followed until the host says it is done or failed (and why). */
@@ -39,6 +40,8 @@ function RetryRefund({ refund, managers }: { refund: RefundView; managers: reado
   const [open, setOpen] = useState(false);
   const ready = approval.approved && !busy;
   const failedFen = refund.parts.filter((p) => p.state === 'failed').reduce((sum, p) => sum + p.amountFen, 0);
+  // A channel's error passed on as a refusal (an aggregator): the money may have gone back all the same.
+  const unclear = refund.parts.some((p) => p.state === 'failed' && isUnclearFailure(p.reason));
 
   const submit = async (): Promise<void> => {
     if (!ready) return;
@@ -65,6 +68,11 @@ function RetryRefund({ refund, managers }: { refund: RefundView; managers: reado
           }}
         >
           <span className="hint wide">{fill(t('sales.retry.text'), { amount: formatFen(failedFen) })}</span>
+          {unclear && (
+            <span className="error wide" role="alert" data-testid="retry-unclear">
+              {t('sales.retry.unclear')}
+            </span>
+          )}
           <ManagerApprovalFields approval={approval} managers={managers} testPrefix="retry" needsText="sales.retry.needsManager" />
           <button type="submit" className="primary" data-testid="retry-confirm" disabled={!ready}>
             {busy ? t('sales.retry.sending') : t('sales.retry.confirm')}

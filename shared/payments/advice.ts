@@ -1,5 +1,5 @@
 import { type AttemptView } from '../sales/views';
-import { declineKind } from './decline-codes';
+import { declineKind, UNCLEAR_FAILURE_CODES } from './decline-codes';
 
 /**
  * What the cashier should do next, from a payment attempt as the host reports it. The host's `reason` is
@@ -14,6 +14,7 @@ export type PaymentAdvice =
   | 'insufficient_funds'
   | 'code_invalid'
   | 'declined'
+  | 'failed_unclear'
   | 'not_sent'
   | 'merchant_setup'
   | 'reversed_nothing_taken'
@@ -21,7 +22,13 @@ export type PaymentAdvice =
   | 'reversed_unclear';
 
 /** The channel's code at the head of a reason (`ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足` → the code). */
-export const reasonCode = (reason: string | null): string | null => (reason === null ? null : (/^([A-Za-z0-9_.]+): /.exec(reason)?.[1] ?? null));
+export const reasonCode = (reason: string | null): string | null => (reason === null ? null : (/^([A-Za-z0-9_.-]+)(?:: |$)/.exec(reason)?.[1] ?? null));
+
+/** A failure whose code is a channel's error, not a refusal (an aggregator passing it on): maybe charged. */
+export const isUnclearFailure = (reason: string | null): boolean => {
+  const code = reasonCode(reason);
+  return code !== null && UNCLEAR_FAILURE_CODES.has(code);
+};
 
 export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' | 'transactionId'>): PaymentAdvice | null {
   const reason = a.reason ?? '';
@@ -31,6 +38,7 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
     // Ended after a reverse or give-back: the channel holds no payment now. If a charge was seen, it went back.
     if (a.transactionId !== null) return 'reversed_given_back';
     if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
+    if (isUnclearFailure(a.reason)) return 'failed_unclear';
     const code = reasonCode(a.reason);
     return (code !== null ? declineKind(code) : undefined) ?? 'declined';
   }

@@ -77,3 +77,11 @@ const BY_CODE: ReadonlyMap<string, DeclineKind> = new Map(
   [WECHAT_DECLINES, ALIPAY_DECLINES, UNIONPAY_DECLINES].flatMap((table) => KINDS.flatMap((k) => table[k].map((code) => [code, k] as const))),
 );
 export const declineKind = (code: string): DeclineKind | undefined => BY_CODE.get(code);
+
+/**
+ * Channel codes for "the channel failed", not "the customer was refused": a system or bank error, or an
+ * unknown outcome. Adapters never fail on them (they query), but an aggregator may: Jeepay records any Alipay
+ * answer but success or "paying" as failed (state 3, errCode = the sub_code), 20000 / ACQ.SYSTEM_ERROR
+ * included, and never asks again. Such a failure is no proof that nothing was charged (or refunded).
+ */
+export const UNCLEAR_FAILURE_CODES: ReadonlySet<string> = new Set(['SYSTEMERROR', 'BANKERROR', 'ACQ.SYSTEM_ERROR', '20000', 'isp.unknow-error', 'aop.unknow-error', '96', '98']);

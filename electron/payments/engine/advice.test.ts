@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decidePay, decideReverse } from './decide';
-import { paymentAdvice, reasonCode } from '../../../shared/payments/advice';
+import { isUnclearFailure, paymentAdvice, reasonCode } from '../../../shared/payments/advice';
 
 /** The engine's stored reasons (built by its own decision code) as the checkout's advice reads them. */
 
@@ -30,6 +30,15 @@ describe('what the cashier should do next', () => {
     const notSent = decidePay({ status: 'not_sent', reason: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' }, ctx);
     expect(notSent.kind === 'fail' && failed(notSent.reason)).toBe('not_sent');
     expect(failed('cancelled before sending')).toBeNull();
+    // A channel's error passed on as a refusal (Jeepay's state 3 with Alipay's 20000 / ACQ.SYSTEM_ERROR, its
+    // code alone or with a message): never "nothing charged".
+    for (const code of ['ACQ.SYSTEM_ERROR', '20000', 'SYSTEMERROR', 'isp.unknow-error']) {
+      expect(failed(failedFor(code)), code).toBe('failed_unclear');
+      expect(failed(failedFor(code, '')), code).toBe('failed_unclear');
+    }
+    expect(isUnclearFailure('ACQ.SYSTEM_ERROR: 系统错误【系统繁忙】')).toBe(true);
+    expect(isUnclearFailure('ACQ.TRADE_NOT_EXIST: 交易不存在')).toBe(false);
+    expect(isUnclearFailure(null)).toBe(false);
     // A reverse refused, then the order found holding nothing: a charge seen before went back; else unclear.
     const afterCheck = 'paid after the cashier cancelled: giving it back; reverse refused: TRADE_STATE_ERROR: x; the channel holds no payment (REVOKED)';
     expect(failed(afterCheck, '4200000000000777')).toBe('reversed_given_back');
