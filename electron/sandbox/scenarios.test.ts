@@ -72,11 +72,11 @@ describe.each(CHANNELS)('%s adapter against the sandbox', (id) => {
     expect(ledgerOrder(orderNo)?.charged).toBe(false);
   });
 
-  it.runIf(id === 'jeepay')('Jeepay: an unpaid order its close ended queries as closed (state 6), not reversed (4), and a repeated reverse says so again', async () => {
+  it('an unpaid order the reverse closed stays ended: queried as failed (Jeepay: closed, state 6, never reversed, 4), closed again on a repeat', async () => {
     const { orderNo } = await pay(4051);
-    expect(await ch.reverse({ orderNo })).toEqual({ status: 'reversed', action: 'close' });
-    expect(await ch.query({ orderNo })).toMatchObject({ status: 'failed', code: 'CLOSED' });
-    expect(await ch.reverse({ orderNo })).toEqual({ status: 'reversed', action: 'close' });
+    expect(await ch.reverse({ orderNo })).toMatchObject({ status: 'reversed', ...(id === 'jeepay' ? { action: 'close' } : {}) });
+    expect(await ch.query({ orderNo })).toMatchObject({ status: 'failed', ...(id === 'jeepay' ? { code: 'CLOSED' } : {}) });
+    expect(await ch.reverse({ orderNo })).toMatchObject({ status: 'reversed', ...(id === 'jeepay' ? { action: 'close' } : {}) });
     expect(ledgerOrder(orderNo)).toMatchObject({ charged: false, refundedFen: 0 });
   });
 
