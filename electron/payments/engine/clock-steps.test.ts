@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, createSteppableClock } from '../../clock';
 import { createClockStepWatch } from './clock-steps';
-import { createFakeChannel } from './testing/fake-channel';
-import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes } from './testing/harness';
+import { startSteppableHost } from './testing/steppable-host';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -18,19 +18,10 @@ afterEach(async () => {
 const USERPAYING = { status: 'waiting', code: 'USERPAYING', message: '需要用户输入支付密码' } as const;
 const HOUR = 3_600_000;
 
-/** A host on a steppable clock with a scripted WeChat fake; `run` is real time passing, a second at a time. */
 async function bare() {
-  const wx = createFakeChannel('wechat');
-  const clock = createSteppableClock();
-  const h = await startPaymentsHost({ clock, payments: { fakes: { wechat: wx } } });
-  t = h;
-  const run = async (ms: number): Promise<void> => {
-    for (let left = ms; left > 0; left -= 1_000) {
-      clock.advance(Math.min(1_000, left));
-      await h.flush();
-    }
-  };
-  return { h, wx, clock, run };
+  const b = await startSteppableHost();
+  t = b.h;
+  return b;
 }
 
 /** A code payment 2 s into the customer's password entry. */
