@@ -9,12 +9,21 @@ export type Clock = {
   monotonic?(): number;
 };
 
+/** Node runs a timer longer than this (about 24.8 days) after 1 ms: longer waits go in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
+    // A wait weeks long happens (a clock far behind at boot puts a stored time weeks ahead); it must not
+    // become a 1 ms busy loop.
+    let t: ReturnType<typeof setTimeout>;
+    const arm = (left: number): void => {
+      t = setTimeout(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : fn()), Math.min(left, MAX_TIMER_MS));
+      t.unref?.();
+    };
+    arm(Math.max(0, ms));
     return { cancel: () => clearTimeout(t) };
   },
 };

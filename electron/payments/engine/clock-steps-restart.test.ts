@@ -5,10 +5,14 @@
  * deadlines, a cashier's cancel and a late-charge check still come at their real times.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred } from './testing/fake-channel';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { deferred, paid } from './testing/fake-channel';
+import { RUN_MARKER_KEY } from './power-loss';
+import { nextOrderNo } from './order-numbers';
 import { type PaymentsTestHost, codes } from './testing/harness';
 import { startSteppableHost } from './testing/steppable-host';
-import { type PayOutcome } from '../channels/types';
+import { type PayOutcome, type QueryOutcome } from '../channels/types';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -80,6 +84,70 @@ describe('clock corrected after a restart (RTC reset by the power cut, then NTP)
     // The pay request arrives late after all and is charged.
     wx.defaults.query = { status: 'paid', transactionId: '4200000000000000000000000009', paidFen: 700, paidAt: '2026-11-25T10:00:00+08:00' };
     await run(10 * 60_000);
+    expect(wx.count('refund')).toBe(1);
+  });
+});
+
+describe('a step noticed while a gateway answer was awaited: times written after it are not moved by it again', () => {
+  it('a charge found after a power cut is given back even when NTP corrects the clock while the check is asking', async () => {
+    const b = await startSteppableHost();
+    t = b.h;
+    const { h, wx, clock, run } = b;
+    const saleId = await h.openSale(700);
+    const lost = nextOrderNo(h.host.ctx.db, saleId);
+    // The power-loss check's query hangs until we let it answer.
+    const q = deferred<QueryOutcome>();
+    wx.queue('query', () => q.promise);
+    wx.defaults.query = paid(700);
+    wx.defaults.reverse = { status: 'reversed', action: 'refund' };
+    // Power cut; the till boots with its clock 30 days behind (dead battery).
+    await h.restart(() => {
+      const db = new Database(path.join(h.dataDir, 'pos.db'));
+      db.prepare("UPDATE settings SET value = 'running' WHERE key = ?").run(RUN_MARKER_KEY);
+      db.close();
+      clock.step(-30 * DAY);
+    });
+    await run(3_000);
+    // NTP puts the clock right while the check is still asking; then the gateway answers: the lost charge.
+    clock.step(30 * DAY);
+    await run(1_000);
+    q.resolve(paid(700));
+    await run(5 * 60_000);
+    const row = h.host.ctx.db.prepare('SELECT state, created_ms, sent_ms FROM payment_attempts WHERE order_no = ?').get(lost) as { state: string; created_ms: number; sent_ms: number };
+    // Written with the corrected clock after following the step: never moved again by it.
+    expect(row.sent_ms - clock.now()).toBeLessThan(60_000);
+    expect(wx.count('reverse')).toBeGreaterThanOrEqual(1);
+    expect(row.state).toBe('reversed');
+  });
+
+  it('a late-charge check whose query was in flight when NTP stepped the clock is not pushed a month away', async () => {
+    const b = await startSteppableHost();
+    t = b.h;
+    const { h, wx, clock, run } = b;
+    // The till runs 30 days behind (dead battery, no network for NTP yet). A payment's reverse finds no order.
+    clock.step(-30 * DAY);
+    await run(1_000);
+    wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });
+    wx.defaults.query = { status: 'not_found' };
+    wx.defaults.reverse = { status: 'reversed', action: 'none' };
+    const saleId = await h.openSale(700);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await run(60_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+    // Five minutes on, the late check asks; its query hangs; NTP corrects the clock meanwhile; no answer.
+    const q = deferred<QueryOutcome>();
+    wx.queue('query', () => q.promise);
+    await run(4 * 60_000 + 10_000);
+    const asked = wx.count('query');
+    clock.step(30 * DAY);
+    q.resolve({ status: 'unknown', reason: 'TIMEOUT', retryable: true });
+    await run(1_000);
+    // The pay request arrives late after all: charged.
+    wx.defaults.query = paid(700);
+    await run(10 * 60_000);
+    const row = h.host.ctx.db.prepare('SELECT late_check_ms FROM payment_attempts WHERE id = ?').get(a.id) as { late_check_ms: number | null };
+    expect(asked).toBeGreaterThan(0);
+    expect(row.late_check_ms === null || row.late_check_ms - clock.now() < 3_600_000).toBe(true);
     expect(wx.count('refund')).toBe(1);
   });
 });

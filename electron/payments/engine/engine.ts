@@ -272,7 +272,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     }, CLOCK_STEP_TICK_MS);
   };
   if (clock.monotonic) tickClockSteps();
-  const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, onFound: (id) => {
+  const powerLoss = createPowerLossCheck({ ...deps, channels: channelsOrNone, followClockSteps, onFound: (id) => {
       clockSteps.own(id); // written with this run's clock
       scheduler.at(id, clock.now());
     }, stopped: () => stopped });
@@ -327,6 +327,8 @@ export function createPaymentEngine(deps: EngineDeps) {
       const down = deps.connectivity.gatewayDown(gatewaySource(route.gateway));
       if (down) throw new PosError('OFFLINE', `no network to the ${route.gateway} gateway (${down}): the code cannot be charged now; take cash or try again in a moment`);
       const hash = hashCode(route.code);
+      // The gateways were awaited: a step since is followed before this attempt's times are written (and owned).
+      followClockSteps();
       const now = clock.now();
       const id = uuidv7(now);
       const [row, settled] = startCommit((): [AttemptRow, SaleRow] => {

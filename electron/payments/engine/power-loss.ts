@@ -64,6 +64,8 @@ export type PowerLossDeps = SettleDeps & {
   channels: () => Promise<Channels | undefined>;
   /** An attempt written by the check: a charge found (the engine reverses it) or a number burnt (checked late). */
   onFound(attemptId: string): void;
+  /** Follows a wall-clock step noticed since (clock-steps.ts), before times are written. */
+  followClockSteps?(): void;
   stopped(): boolean;
 };
 
@@ -122,6 +124,9 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
   };
 
   function resolve(saleId: string, orderNo: string, f: Finding & { kind: 'found' | 'none' }, gateways: Gateway[]): void {
+    // After the gateways' answers: a clock step meanwhile is followed first, so the times written now (and
+    // owned by this run) are not moved by it again.
+    deps.followClockSteps?.();
     const now = clock.now();
     const id = uuidv7(now);
     const written = db.transaction((): boolean => {

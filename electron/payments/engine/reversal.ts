@@ -191,6 +191,8 @@ export function createReversal(deps: ReversalDeps) {
       stmt(db, 'UPDATE payment_attempts SET late_check_ms = NULL WHERE id = ?').run(row.id);
       return;
     }
+    // After the gateways' answers: a step meanwhile is followed before the time is written (and owned).
+    deps.followClockSteps?.();
     const next = backoff({ now: clock.now(), timing: timingOf(row) }, calls(row));
     stmt(db, 'UPDATE payment_attempts SET late_check_ms = ? WHERE id = ?').run(next, row.id);
     deps.ownTimes?.(row.id);
