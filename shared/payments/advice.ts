@@ -18,7 +18,9 @@ export type PaymentAdvice =
   | 'not_sent'
   | 'merchant_setup'
   | 'reversed_nothing_taken'
+  | 'reversed_nothing_so_far'
   | 'reversed_given_back'
+  | 'refunded_elsewhere'
   | 'reversed_unclear';
 
 /** The channel's code at the head of a reason (`ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足` → the code). */
@@ -43,9 +45,13 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
     return (code !== null ? declineKind(code) : undefined) ?? 'declined';
   }
   if (a.state === 'reversed') {
+    // Refunded in part or in full by hand at the merchant platform: the rest, if any, is for a person.
+    if (reason.includes('refunded outside the till')) return 'refunded_elsewhere';
     // A charge the till saw (its transaction id), a cancel the channel says it refunded, or a refund of it.
     if (a.transactionId !== null || /reversed \(refund\)|refunded \(/.test(reason)) return 'reversed_given_back';
-    if (/reversed \((close|none)\)/.test(reason)) return 'reversed_nothing_taken';
+    if (/reversed \(close\)/.test(reason)) return 'reversed_nothing_taken';
+    // No order found: its request may still arrive and charge; the late check would refund that.
+    if (/reversed \(none\)/.test(reason)) return 'reversed_nothing_so_far';
     return 'reversed_unclear';
   }
   if (a.phase === 'waiting_password') return 'enter_password';

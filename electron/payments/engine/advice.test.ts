@@ -54,6 +54,11 @@ describe('what the cashier should do next', () => {
     // A charge the till saw (paid after the cashier cancelled) is given back even when the reverse says "close".
     expect(reversed(decideReverse({ status: 'reversed', action: 'close' }, ctx, 1), '4200001234')).toBe('reversed_given_back');
     expect(paymentAdvice({ state: 'reversed', phase: 'reversed', reason: 'paid, but sale was voided: giving it back; refunded (R1)', transactionId: null })).toBe('reversed_given_back');
+    // No order found: its request may still charge (the late check refunds that): never "nothing was charged".
+    expect(reversed(decideReverse({ status: 'reversed', action: 'none' }, ctx, 1))).toBe('reversed_nothing_so_far');
+    // Refunded by hand outside the till: the rest is for a person, seen charge or not.
+    const elsewhere = 'past the reverse window; refund refused (ACQ.REFUND_AMT_NOT_EQUAL_TOTAL: 退款金额超限): the order was refunded outside the till; anything left of it is to be given back at the merchant platform';
+    for (const transactionId of [null, '2026112522001400000000000001']) expect(paymentAdvice({ state: 'reversed', phase: 'reversed', reason: elsewhere, transactionId })).toBe('refunded_elsewhere');
   });
 
   it('while it runs: the password, the check, the give-back; nothing while sending or once paid', () => {

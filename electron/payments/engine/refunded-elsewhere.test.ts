@@ -5,14 +5,20 @@
  * (the day's bill shows what the channel kept), instead of retrying the refusal for ever.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { sandboxChannelConfig } from '../channels/index';
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { sharedKeys } from '../../sandbox/testing';
 import { createFakeChannel, deferred } from './testing/fake-channel';
-import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
 import { type PayOutcome, type RefundOutcome } from '../channels/types';
 
 let t: PaymentsTestHost | undefined;
+let sandbox: Sandbox | undefined;
 afterEach(async () => {
   await t?.dispose();
+  await sandbox?.close();
   t = undefined;
+  sandbox = undefined;
 });
 
 const HOUR = 3_600_000;
@@ -69,5 +75,25 @@ describe('a charge to give back that was refunded outside the till', () => {
     await t.advance(HOUR, 30_000);
     expect((await t.must('payment.get', { attemptId: a.id })).state).toBe('reversing');
     expect(ali.count('refund')).toBeGreaterThan(3);
+  });
+
+  it('Alipay through its real adapter (its query has no refund field): "over what is left" is the sign', async () => {
+    const clock = lateClock();
+    sandbox = await startSandbox({ clock, keys: sharedKeys() });
+    t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+    clock.bind(t.clock);
+    const p = t.host.ctx.settings().payments;
+    const timings = Object.fromEntries(Object.entries(p.timings).map(([k, v]) => [k, { ...v, requestTimeoutMs: 400 }])) as typeof p.timings;
+    await t.must('settings.update', { payments: { ...p, timings } });
+    // .55: charged, the answer lost; 2 yuan of it refunded by hand at the merchant platform; the till off 25 h.
+    const saleId = await t.openSale(1055);
+    const a = await t.must('payment.start', { saleId, code: codes.alipay() });
+    await t.until(() => sandbox?.ledger.snapshot().orders.find((o) => o.orderNo === a.orderNo)?.status === 'paid', { what: 'charged' });
+    expect(sandbox.ledger.refund('alipay', a.orderNo, 'HAND0001', 200)).toMatchObject({ kind: 'ok' });
+    await t.restart(() => t?.clock.advance(25 * HOUR));
+    await t.advance(2 * HOUR, 30_000);
+    expect(await t.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'reversed', reason: expect.stringMatching(/refunded outside the till/) });
+    // What is left (855 fen) stays with the merchant for a person to give back: the till refunded nothing more.
+    expect(sandbox.ledger.snapshot().orders.find((o) => o.orderNo === a.orderNo)?.refundedFen).toBe(200);
   });
 });

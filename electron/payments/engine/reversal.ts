@@ -11,12 +11,16 @@ import { type AttemptRow, BURNT_CODE_PREFIX, getAttempt, updateAttempt } from '.
 import { type Gateway } from '../../../shared/sales/views';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
 import { reportOutcome } from './connectivity-report';
+import { reasonCode } from '../../../shared/payments/advice';
 
 /**
  * When a reverse found no order, how long after the pay request to ask once more: a payment code lives about
  * a minute, so a pay request that has not arrived by then can no longer charge anyone.
  */
 export const LATE_CHARGE_CHECK_AFTER_MS = 5 * 60_000;
+
+/** Refund refusals meaning "more than is left on the order" (Alipay: 退款金额超限). */
+const OVER_REFUNDABLE: ReadonlySet<string> = new Set(['ACQ.REFUND_AMT_NOT_EQUAL_TOTAL']);
 
 export type ReversalDeps = {
   db: Db;
@@ -98,12 +102,18 @@ export function createReversal(deps: ReversalDeps) {
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
-  /** After a definite refusal of a give-back refund: does the order show refunds the till did not make? */
-  async function refundedElsewhere(row: AttemptRow, channel: PaymentChannel): Promise<boolean> {
+  /**
+   * After a definite refusal of a give-back refund of the whole charge: was some or all of it refunded
+   * outside the till? Yes when the order shows refunds (WeChat, UnionPay, Jeepay), when the refusal says the
+   * amount is over what is left (Alipay's query has no refund field: a partly refunded trade is still
+   * TRADE_SUCCESS), or when the order, seen paid, is now closed (Alipay closes a trade refunded in full).
+   */
+  async function refundedElsewhere(row: AttemptRow, channel: PaymentChannel, refusal: string): Promise<boolean> {
     const q = await channel.query({ orderNo: row.order_no });
     if (deps.stopped()) return false;
     reportOutcome(deps.connectivity, row.gateway, q, 'query');
-    return q.status === 'paid' && q.refunded === true;
+    if (q.status === 'paid') return q.refunded === true || OVER_REFUNDABLE.has(reasonCode(refusal) ?? '');
+    return q.status === 'failed';
   }
 
   async function refund(row: AttemptRow, channel: PaymentChannel, refundNo: string): Promise<void> {
@@ -121,7 +131,7 @@ export function createReversal(deps: ReversalDeps) {
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
-    if (d.kind === 'failed' && d.unverified !== true && (await refundedElsewhere(row, channel))) {
+    if (d.kind === 'failed' && d.unverified !== true && (await refundedElsewhere(row, channel, d.reason))) {
       // The whole charge cannot go back because some or all of it already did, by hand at the merchant
       // platform; how much is left the order does not say. A person settles the rest (the day's bill shows
       // it): retrying the same refusal for ever would only hold the sale and the till's mode.

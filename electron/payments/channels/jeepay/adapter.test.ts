@@ -176,6 +176,15 @@ describe('reverse (query, then close or refund)', () => {
     expect(await ch.reverse({ orderNo: ORDER })).toEqual({ status: 'reversed', action: 'close' });
   });
 
+  it('an order Jeepay failed on a wallet system error (20000 / ACQ.SYSTEM_ERROR) is not "closed": maybe charged', async () => {
+    script(
+      signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 3, errCode: 'ACQ.SYSTEM_ERROR', errMsg: '系统错误' }),
+      signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 3, errCode: '20000', errMsg: 'Service Currently Unavailable' }),
+    );
+    expect(await ch.reverse({ orderNo: ORDER })).toEqual({ status: 'reversed', action: 'unspecified' });
+    expect(await ch.reverse({ orderNo: ORDER })).toEqual({ status: 'reversed', action: 'unspecified' });
+  });
+
   it('a paid order whose refund answers an unsigned 9999 is unknown, not failed', async () => {
     script(signed({ mchOrderNo: ORDER, payOrderId: 'P1', state: 2, amount: 1_234 }), customFail('退款订单不存在'), customFail('系统异常'), customFail('系统异常'));
     expect(await ch.reverse({ orderNo: ORDER })).toEqual(unsignedUnknown('系统异常'));

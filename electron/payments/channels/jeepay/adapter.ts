@@ -19,6 +19,7 @@
  *   has signed the one before as failed, since it never takes a number again).
  */
 import { PosError } from '../../../../shared/api/result';
+import { UNCLEAR_FAILURE_CODES } from '../../../../shared/payments/decline-codes';
 import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
 import { type BillParse, keepRow } from '../bill-rows';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
@@ -285,7 +286,9 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
         case 'not_found':
           return { status: 'reversed', action: 'none' };
         case 'failed':
-          return { status: 'reversed', action: q.code === 'REVERSED' ? 'unspecified' : 'close' };
+          // Jeepay records a wallet's system error (20000, ACQ.SYSTEM_ERROR) as failed and never asks again:
+          // no proof nothing was charged, so not "closed" either.
+          return { status: 'reversed', action: q.code === 'REVERSED' || UNCLEAR_FAILURE_CODES.has(q.code) ? 'unspecified' : 'close' };
         case 'waiting': {
           const r = await call('reverse', JEEPAY_PATHS.close, { mchOrderNo: req.orderNo }, req.orderNo);
           if (r.ok === 'outcome') return r.outcome;
