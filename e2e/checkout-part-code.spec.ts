@@ -17,6 +17,9 @@ test('part of the sale on a code, the rest in cash; a wrong part amount sends no
   await page.getByTestId('code-input').press('Enter');
   await expect(page.getByTestId('paid')).toHaveText('￥4.00', { timeout: 20_000 });
   await expect(page.getByTestId('due')).toHaveText('￥6.00');
+  // The code part is in, not the sale: the banner says what is still due, never the "paid" of a done sale.
+  await expect(page.getByTestId('payment-banner')).toHaveAttribute('data-phase', 'part_paid');
+  await expect(page.getByTestId('payment-banner')).toContainText('已收 ￥4.00，还需收 ￥6.00');
   await expect(page.getByTestId('code-part')).toHaveValue(''); // the next code would charge all that is due
   await page.getByTestId('cash-input').fill('6');
   await page.getByTestId('cash-input').press('Enter');

@@ -31,3 +31,16 @@ describe('PaymentBanner on a paid sale', () => {
     expect(html).not.toContain('余额不足');
   });
 });
+
+describe('PaymentBanner while more is due, and once refunded', () => {
+  it('a code part paid with more still due says so, not "paid"', () => {
+    const html = renderToStaticMarkup(<PaymentBanner attempt={attempt({ state: 'succeeded', phase: 'paid', amountFen: 120, transactionId: 'T' })} saleStatus="paying" dueFen={180} />);
+    expect(html).toContain('data-phase="part_paid"');
+    expect(html).toContain('已收 ￥1.20，还需收 ￥1.80');
+    expect(html).not.toContain('支付成功');
+  });
+
+  it('a sale refunded before "next customer" still reads as done (paid)', () => {
+    for (const saleStatus of ['partly_refunded', 'refunded'] as const) expect(renderToStaticMarkup(<PaymentBanner attempt={null} saleStatus={saleStatus} />)).toContain('data-phase="paid"');
+  });
+});

@@ -4,10 +4,16 @@ import { type MessageKey } from '../i18n/messages';
 import { formatFen } from '../format';
 import { paymentAdvice } from '../../shared/payments/advice';
 
-/** The one big state the cashier reads at a glance: is the customer paying, has the money arrived. */
-export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | null; saleStatus: SaleStatus }) {
+/** A sale whose money is all in: paid, and still so once refunds follow (the checkout's sale is done). */
+export const isCompletedSale = (status: SaleStatus): boolean => status === 'paid' || status === 'partly_refunded' || status === 'refunded';
+
+/**
+ * The one big state the cashier reads at a glance: is the customer paying, has the money arrived. A code
+ * part paid while more is due says so, with what is still due, never the "done" green of a paid sale.
+ */
+export function PaymentBanner({ attempt, saleStatus, dueFen = 0 }: { attempt: AttemptView | null; saleStatus: SaleStatus; dueFen?: number }) {
   const t = useT();
-  if (saleStatus === 'paid') {
+  if (isCompletedSale(saleStatus)) {
     return (
       <>
         <div className="banner paid" data-testid="payment-banner" data-phase="paid">
@@ -20,15 +26,17 @@ export function PaymentBanner({ attempt, saleStatus }: { attempt: AttemptView | 
     );
   }
   if (!attempt) return null;
-  return <AttemptBanner attempt={attempt} testId="payment-banner" />;
+  return <AttemptBanner attempt={attempt} testId="payment-banner" dueFen={dueFen} />;
 }
 
-function AttemptBanner({ attempt, testId }: { attempt: AttemptView; testId: string }) {
+function AttemptBanner({ attempt, testId, dueFen = 0 }: { attempt: AttemptView; testId: string; dueFen?: number }) {
   const t = useT();
   const advice = paymentAdvice(attempt);
+  const partPaid = attempt.state === 'succeeded' && dueFen > 0;
+  const headline = partPaid ? t('phase.partPaid').replace('{amount}', formatFen(attempt.amountFen)).replace('{due}', formatFen(dueFen)) : t(`phase.${attempt.phase}` as MessageKey);
   return (
-    <div className={`banner phase-${attempt.phase}`} data-testid={testId} data-phase={attempt.phase} data-state={attempt.state}>
-      <strong>{t(`phase.${attempt.phase}` as MessageKey)}</strong>
+    <div className={`banner phase-${partPaid ? 'part_paid' : attempt.phase}`} data-testid={testId} data-phase={partPaid ? 'part_paid' : attempt.phase} data-state={attempt.state}>
+      <strong>{headline}</strong>
       <span>
         {t(`wallet.${attempt.wallet}` as MessageKey)} · {formatFen(attempt.amountFen)} · {attempt.maskedCode}
       </span>

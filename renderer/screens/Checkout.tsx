@@ -4,7 +4,7 @@ import { addAmountLine, cancelPayment, codePartFen, completeFreeSale, followAtte
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
 import { amountInputProblem, formatFen, parseYuanInput } from '../format';
-import { PaymentBanner } from '../components/PaymentBanner';
+import { isCompletedSale, PaymentBanner } from '../components/PaymentBanner';
 import { CheckoutCameraButton, useCheckoutScans } from '../scan/CheckoutScan';
 import { VoidSale, VoidedBanner } from '../components/VoidSale';
 import { useManagers } from '../components/ManagerApproval';
@@ -92,7 +92,8 @@ export function Checkout() {
     return () => offs.forEach((off) => off());
   }, [api]);
 
-  const done = sale?.status === 'paid';
+  // Paid, and still so when a refund followed (on the Sales screen) before "next customer".
+  const done = sale !== null && isCompletedSale(sale.status);
   const paymentRunning = attempt !== null && !['succeeded', 'failed', 'reversed'].includes(attempt.state);
   const canPay = sale !== null && sale.dueFen > 0 && !paymentRunning && !done;
   // A code payment the cashier cancelled, or one being given back, can never pay the sale: cash goes on.
@@ -231,7 +232,7 @@ export function Checkout() {
 
       <section className="pay">
         {sale.status === 'voided' && <VoidedBanner sale={sale} handBack />}
-        <PaymentBanner attempt={attempt} saleStatus={sale.status} />
+        <PaymentBanner attempt={attempt} saleStatus={sale.status} dueFen={sale.dueFen} />
         {paymentRunning && (
           <div className="row">
             {/* Once cancelled, pressing it again changes nothing: the reverse keeps its own schedule. */}

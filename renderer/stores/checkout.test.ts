@@ -75,6 +75,26 @@ describe('checkout store', () => {
     expect(await (async () => (await refreshSale('saleA'), calls.slice(2)))()).toEqual(['sale.get']);
   });
 
+  it('the unanswered start is looked up even after its error left the screen (signed in again, another tab)', async () => {
+    const earlier = attempt({ id: 'att0', orderNo: orderNo(1), createdAt: '2026-11-26T00:59:00.000Z', state: 'failed', phase: 'failed', reason: 'ACQ.BUYER_BALANCE_NOT_ENOUGH: 买家余额不足' });
+    host({ 'payment.start': () => ({ ok: false, error: { code: 'INTERNAL', message: 'connection to the POS host lost' } }) });
+    useCheckout.setState({ sale: sale(), attempt: earlier });
+    await startCodePayment('287654321098765432');
+    // The checkout mounted again: the "a payment has just ended" effect (for the earlier one) cleared the error.
+    useCheckout.getState().setError(null);
+    const started = attempt({ id: 'att2', orderNo: orderNo(2), state: 'failed', phase: 'failed', reason: 'ACQ.SYSTEM_ERROR: 系统错误' });
+    const calls = host({ 'sale.get': () => ok(sale()), 'payment.listForSale': () => ok([earlier, started]) });
+    await refreshSale('saleA');
+    expect(useCheckout.getState().attempt?.id).toBe('att2');
+    expect(calls).toEqual(['sale.get', 'payment.listForSale']);
+    // Looked up once: later refreshes ask nothing more; an answered start sets nothing to look up.
+    await refreshSale('saleA');
+    expect(calls.slice(2)).toEqual(['sale.get']);
+    host({ 'payment.start': () => ({ ok: false, error: { code: 'PAYMENT_PENDING', message: 'x' } }) });
+    await startCodePayment('287654321098765433');
+    expect(useCheckout.getState().unansweredStart).toBeNull();
+  });
+
   it('a sale with nothing to pay is completed as it is; a refusal is shown and the sale stays', async () => {
     const free = sale({ lines: [{ id: 'l1', seq: 1, kind: 'product', sku: null, name: '赠品', quantity: 1, unitPriceFen: 0, grossFen: 0, discountFen: 0, totalFen: 0 }], subtotalFen: 0, totalFen: 0, dueFen: 0 });
     const calls = host({ 'sale.complete': () => ok({ ...free, status: 'paid', completedAt: '2026-11-26T01:01:00.000Z' }) });

@@ -23,6 +23,12 @@ type CheckoutState = {
    * alike use it.
    */
   codePart: string;
+  /**
+   * The sale whose last `payment.start` got no answer (the link was lost): the host may have started a
+   * payment the screen never heard of, until `refreshSale` has looked. Kept apart from the error on screen,
+   * which a sign-in again or another tab clears.
+   */
+  unansweredStart: string | null;
   setCodePart(text: string): void;
   setSale(sale: SaleView | null): void;
   setAttempt(attempt: AttemptView | null): void;
@@ -38,6 +44,7 @@ export const useCheckout = create<CheckoutState>((set) => ({
   inFlight: 0,
   starting: false,
   codePart: '',
+  unansweredStart: null,
   setCodePart: (codePart) => set({ codePart }),
   // Another sale on screen: a part amount keyed for the previous one does not carry over.
   setSale: (sale) => set((s) => (s.sale?.id === sale?.id ? { sale } : { sale, codePart: '' })),
@@ -141,12 +148,14 @@ export async function refreshSale(saleId: string): Promise<void> {
   }
   // The link was lost while a payment.start was out: the host may have started (and ended) a payment the
   // screen never heard of. Its newest attempt is shown, so the cashier learns what became of that code.
-  if (useCheckout.getState().error?.code !== 'INTERNAL') return;
+  if (useCheckout.getState().unansweredStart !== saleId) return;
   const list = await api().call('payment.listForSale', { saleId });
-  const newest = list.ok ? [...list.value].sort((a, b) => (startedBefore(a, b) ? 1 : -1))[0] : undefined;
-  if (!newest || !isCurrent(saleId) || (shown && (shown.id === newest.id || startedBefore(newest, shown)))) return;
+  if (!list.ok || !isCurrent(saleId)) return;
+  useCheckout.setState({ unansweredStart: null });
+  const newest = [...list.value].sort((a, b) => (startedBefore(a, b) ? 1 : -1))[0];
+  if (!newest || (shown && (shown.id === newest.id || startedBefore(newest, shown)))) return;
   applyAttempt(newest);
-  useCheckout.getState().setError(null);
+  if (useCheckout.getState().error?.code === 'INTERNAL') useCheckout.getState().setError(null);
 }
 
 /** Adds a keyed-amount line; false when it was not added (the error is on screen). */
@@ -200,6 +209,10 @@ export async function startCodePayment(code: string, amountFen?: number): Promis
   } finally {
     useCheckout.setState({ starting: false });
   }
+  // No answer (the link lost): whether the host started it is looked up once the link is back. Answered
+  // (started or refused): nothing to look up.
+  const unanswered = started === null && useCheckout.getState().error?.code === 'INTERNAL';
+  useCheckout.setState((st) => ({ unansweredStart: unanswered ? sale.id : st.unansweredStart === sale.id ? null : st.unansweredStart }));
   // The part amount was for this code: the next one charges what is then due, unless keyed again (and
   // only on this sale: by a late answer the next customer's sale may be on screen).
   if (started && useCheckout.getState().sale?.id === sale.id) useCheckout.getState().setCodePart('');
