@@ -16,7 +16,9 @@ export function checkoutScanAction(scan: Pick<ScanEventPayload, 'classification'
   if (scan.code === UNREADABLE_SCAN) return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.unreadable' };
   if (scan.classification.kind !== 'payment') return { pay: false, code: 'CODE_UNSUPPORTED', key: 'checkout.scan.notPayment' };
   // Never a second payment while one is running (or being started): the cashier is told, nothing is sent.
-  if ((attempt !== null && !FINAL.has(attempt.state)) || busy) return { pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.running' };
+  if (attempt !== null && !FINAL.has(attempt.state)) return { pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.running' };
+  // Another call is out (a line being added, cash being taken): not a payment running, but not now either.
+  if (busy) return { pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.busy' };
   // Free items only: there is nothing to charge, the sale is completed as it is.
   if (sale.status === 'open' && sale.totalFen === 0 && sale.lines.length > 0) return { pay: false, code: 'INVALID_STATE', key: 'checkout.scan.freeSale' };
   if (sale.dueFen <= 0 || sale.status === 'paid') return { pay: false, code: 'INVALID_STATE', key: 'checkout.scan.nothingDue' };

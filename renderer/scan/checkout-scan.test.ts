@@ -13,8 +13,9 @@ describe('checkoutScanAction', () => {
   it('pays only with a payment code, while an amount is due and nothing is running; says why otherwise', () => {
     expect(checkoutScanAction(pay, { sale, attempt: null, busy: false })).toEqual({ pay: true });
     expect(checkoutScanAction(pay, { sale, attempt: { state: 'failed' } as AttemptView, busy: false })).toEqual({ pay: true });
-    expect(checkoutScanAction(pay, { sale, attempt: waiting, busy: false })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
-    expect(checkoutScanAction(pay, { sale, attempt: null, busy: true })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING' });
+    expect(checkoutScanAction(pay, { sale, attempt: waiting, busy: false })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.running' });
+    // Another call out (a line being added) is not "a payment running": said as it is.
+    expect(checkoutScanAction(pay, { sale, attempt: null, busy: true })).toMatchObject({ pay: false, code: 'PAYMENT_PENDING', key: 'checkout.scan.busy' });
     expect(checkoutScanAction(pay, { sale: { ...sale, dueFen: 0 }, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE' });
     const free = { ...sale, dueFen: 0, totalFen: 0, lines: [{ totalFen: 0 }] } as SaleView;
     expect(checkoutScanAction(pay, { sale: free, attempt: null, busy: false })).toMatchObject({ pay: false, code: 'INVALID_STATE', key: 'checkout.scan.freeSale' });

@@ -40,6 +40,8 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
     // Ended after a reverse or give-back: the channel holds no payment now. If a charge was seen, it went back.
     if (a.transactionId !== null) return 'reversed_given_back';
     if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
+    // An order number found at no gateway after a power cut: its request may still arrive (late check).
+    if (reason.includes('reached no gateway')) return 'reversed_nothing_so_far';
     if (isUnclearFailure(a.reason)) return 'failed_unclear';
     const code = reasonCode(a.reason);
     return (code !== null ? declineKind(code) : undefined) ?? 'declined';

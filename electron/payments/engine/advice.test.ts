@@ -43,6 +43,8 @@ describe('what the cashier should do next', () => {
     const afterCheck = 'paid after the cashier cancelled: giving it back; reverse refused: TRADE_STATE_ERROR: x; the channel holds no payment (REVOKED)';
     expect(failed(afterCheck, '4200000000000777')).toBe('reversed_given_back');
     expect(failed('cancelled by the cashier; reverse refused: x; the channel holds no payment (no such order)')).toBe('reversed_unclear');
+    // An order number found at no gateway after a power cut: not the customer's refusal; a late check follows.
+    expect(failed('checked after an unclean shutdown: this order number reached no gateway; never used again')).toBe('reversed_nothing_so_far');
   });
 
   it('a reversal says whether money was taken and given back, taken at all, or cannot tell', () => {
