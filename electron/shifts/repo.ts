@@ -23,6 +23,9 @@ export type ShiftRow = {
   counted_cash_fen: number | null;
   difference_fen: number | null;
   note: string | null;
+  /** The last tenders / refund_parts rowid when it opened: its cash is in the rows after (migration 0013). */
+  tenders_after: number | null;
+  refund_parts_after: number | null;
 };
 
 export type MovementRow = {
@@ -44,11 +47,13 @@ export type CashFlows = { cashSalesFen: number; cashRefundsFen: number; cashInFe
 export const getOpenShift = (db: Db): ShiftRow | undefined => stmt(db, "SELECT * FROM shifts WHERE status = 'open'").get() as ShiftRow | undefined;
 export const getShift = (db: Db, id: string): ShiftRow | undefined => stmt(db, 'SELECT * FROM shifts WHERE id = ?').get(id) as ShiftRow | undefined;
 
+/** A new open shift, marking where its cash starts: the tenders and refund parts written from now on. */
 export function insertShift(db: Db, row: Pick<ShiftRow, 'id' | 'terminal_id' | 'store_id' | 'business_date' | 'opened_at' | 'opened_by' | 'opening_float_fen'>): void {
   stmt(
     db,
-    `INSERT INTO shifts (id, terminal_id, store_id, status, business_date, opened_at, opened_by, opening_float_fen)
-     VALUES (@id, @terminal_id, @store_id, 'open', @business_date, @opened_at, @opened_by, @opening_float_fen)`,
+    `INSERT INTO shifts (id, terminal_id, store_id, status, business_date, opened_at, opened_by, opening_float_fen, tenders_after, refund_parts_after)
+     VALUES (@id, @terminal_id, @store_id, 'open', @business_date, @opened_at, @opened_by, @opening_float_fen,
+       (SELECT coalesce(max(rowid), 0) FROM tenders), (SELECT coalesce(max(rowid), 0) FROM refund_parts))`,
   ).run(row);
 }
 
@@ -99,18 +104,20 @@ export function insertMovement(db: Db, row: MovementRow): void {
 
 /**
  * The cash flows of the open shift. Sales and refunds carry no shift id (they work without a shift), so
- * they belong to the shift by time: everything since it opened (ISO-8601 UTC strings compare in time
- * order). Cash tenders count whatever their sale became: a part payment of a voided sale is in the drawer
- * until its give-back, which is a succeeded cash refund part, counted on the other side.
+ * they belong to the shift by row order: every cash tender and cash refund part written since it opened
+ * (a cash part lands in the transaction that writes it). Never by time: a wall clock stepped since the
+ * shift opened would move sales in or out of it. Cash tenders count whatever their sale became: a part
+ * payment of a voided sale is in the drawer until its give-back, which is a succeeded cash refund part,
+ * counted on the other side.
  */
-export function cashFlowsSince(db: Db, shiftId: string, openedAt: string): CashFlows {
-  const sales = stmt(db, "SELECT coalesce(sum(amount_fen), 0) AS fen FROM tenders WHERE kind = 'cash' AND created_at >= ?").get(openedAt) as { fen: number };
-  const back = stmt(db, "SELECT coalesce(sum(amount_fen), 0) AS fen FROM refund_parts WHERE kind = 'cash' AND state = 'succeeded' AND updated_at >= ?").get(openedAt) as { fen: number };
+export function cashFlowsOf(db: Db, shift: Pick<ShiftRow, 'id' | 'opened_at' | 'tenders_after' | 'refund_parts_after'>): CashFlows {
+  const sales = stmt(db, "SELECT coalesce(sum(amount_fen), 0) AS fen FROM tenders WHERE kind = 'cash' AND rowid > ?").get(shift.tenders_after ?? 0) as { fen: number };
+  const back = stmt(db, "SELECT coalesce(sum(amount_fen), 0) AS fen FROM refund_parts WHERE kind = 'cash' AND state = 'succeeded' AND rowid > ?").get(shift.refund_parts_after ?? 0) as { fen: number };
   const moves = stmt(
     db,
     `SELECT coalesce(sum(CASE WHEN direction = 'in' THEN amount_fen END), 0) AS cash_in, coalesce(sum(CASE WHEN direction = 'out' THEN amount_fen END), 0) AS cash_out
      FROM cash_movements WHERE shift_id = ?`,
-  ).get(shiftId) as { cash_in: number; cash_out: number };
+  ).get(shift.id) as { cash_in: number; cash_out: number };
   return { cashSalesFen: sales.fen, cashRefundsFen: back.fen, cashInFen: moves.cash_in, cashOutFen: moves.cash_out };
 }
 

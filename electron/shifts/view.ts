@@ -2,7 +2,7 @@ import { type Db } from '../db/open';
 import { PosError } from '../../shared/api/result';
 import { type CashMovementView, type ShiftFigures, type ShiftView } from '../../shared/api/shifts';
 import { expectedCashFen } from '../../shared/shifts/drawer';
-import { type MovementRow, type ShiftRow, cashFlowsSince, listMovements, userName } from './repo';
+import { type MovementRow, type ShiftRow, cashFlowsOf, listMovements, userName } from './repo';
 
 /** What the renderer sees of shifts: rows turned into contract views (live figures for the open shift). */
 
@@ -29,7 +29,7 @@ export function shiftFigures(db: Db, s: ShiftRow): ShiftFigures {
       expectedCashFen: s.expected_cash_fen ?? 0,
     };
   }
-  const flows = cashFlowsSince(db, s.id, s.opened_at);
+  const flows = cashFlowsOf(db, s);
   const withFloat = { openingFloatFen: s.opening_float_fen, ...flows };
   return { ...withFloat, expectedCashFen: expectedCashFen(withFloat) };
 }
