@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeChannel } from '../payments/engine/testing/fake-channel';
+import { createFakeChannel, paid } from '../payments/engine/testing/fake-channel';
 import { codes, type PaymentsTestHost, startPaymentsHost } from '../payments/engine/testing/harness';
 
 let t: PaymentsTestHost | undefined;
@@ -62,7 +62,7 @@ describe('changing the terminal id', () => {
     markAllSent(t);
     // Renamed now, the sale would come back to the checkout in T01's series and go to HQ as T02's.
     const r = await rename(t, 'T02');
-    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: expect.stringContaining('T01-20261125-0001') } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('1 payment(s) still unresolved') } });
     // Given back (WeChat: 15 s after the pay request), the sale is the empty ready one and moves with the id.
     await t.advance(20_000);
     expect((await t.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
@@ -70,5 +70,26 @@ describe('changing the terminal id', () => {
     expect(await rename(t, 'T02')).toMatchObject({ ok: true });
     const s = await t.must('sale.addLine', { saleId: sale.id, kind: 'amount', unitPriceFen: 700 });
     expect([s.terminalId, s.receiptNo]).toEqual(['T02', 'T02-20261125-0001']);
+  });
+
+  it('is refused while a shift is open (its close goes to HQ under the ids it opened with)', async () => {
+    t = await startPaymentsHost();
+    await t.must('shift.open', { openingFloatFen: 1_000 });
+    markAllSent(t);
+    expect(await rename(t, 'T02')).toMatchObject({ ok: false, error: { code: 'INVALID_STATE', message: expect.stringContaining('a shift is open') } });
+  });
+
+  it('is refused while a code refund part is on its way (its record goes under the ids of its sale)', async () => {
+    const wx = createFakeChannel('wechat');
+    wx.defaults.pay = (req) => paid((req as unknown as { amountFen: number }).amountFen);
+    wx.defaults.refund = { status: 'accepted', refundId: 'R1', refundFen: 1000 };
+    wx.defaults.queryRefund = { status: 'processing' };
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    const saleId = await t.openSale(1000);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.until(async () => (await t?.must('payment.get', { attemptId: a.id }))?.state === 'succeeded', { what: 'paid' });
+    await t.must('refund.request', { saleId });
+    markAllSent(t);
+    expect(await rename(t, 'T02')).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING', message: expect.stringContaining('1 refund part(s)') } });
   });
 });

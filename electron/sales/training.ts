@@ -45,6 +45,8 @@ export function refuseUnfinishedSales(db: Db, change: string): void {
  */
 export function moveToTerminal(db: Db, ids: { terminalId: string; storeId: string }, at: string): void {
   refuseUnfinishedSales(db, 'changing the terminal or store id');
+  // Its close goes to HQ with the till's ids: a shift opened under the old ones is closed under them.
+  if (getOpenShift(db)) throw new PosError('INVALID_STATE', 'a shift is open: close it before changing the terminal or store id');
   const ready = stmt(db, "SELECT id, business_date FROM sales WHERE status = 'open' AND (terminal_id <> ? OR store_id <> ?)").all(ids.terminalId, ids.storeId) as { id: string; business_date: string }[];
   for (const sale of ready) {
     const seq = nextReceiptSeq(db, ids.terminalId, sale.business_date);

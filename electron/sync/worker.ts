@@ -171,6 +171,8 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
         log.error('sync refused by HQ; check URL, terminal id, secret and clock', { reason: result.reason });
         ctx.events.emit('host.notice', { level: 'error', message: `sync: ${result.reason}` });
         attempt = Math.max(attempt, 16);
+        // HQ answered: the network is up, so a health probe must not cut this wait short.
+        waitingForNetwork = false;
         fail(result.reason, maxMs);
         return false;
     }

@@ -54,6 +54,9 @@ export function hostHandlers(ctx: HostContext, extras: HostInfoExtras): HandlerM
           if (queued > 0) {
             throw new PosError('INVALID_STATE', `${queued} record(s) still wait to go to HQ as terminal ${before.terminal.id} of store ${before.store.id}: let them upload first (Sync), then change the terminal or store id`);
           }
+          // A refund part still on its way (or a payment unresolved) makes its record when it ends: under the
+          // ids of its sale, so not after a rename.
+          refuseWhileUnresolved(countUnresolved(ctx.db, extras.uncertainSales()), 'changing the terminal or store id');
           moveToTerminal(ctx.db, { terminalId: saved.terminal.id, storeId: saved.store.id }, isoAt(ctx.clock));
         }
         appendAudit(ctx.db, isoAt(ctx.clock), session.user.id, 'settings.update', { sections: Object.keys(patch) });
