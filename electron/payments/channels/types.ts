@@ -28,6 +28,14 @@ export type ChannelId = (typeof CHANNEL_IDS)[number];
  */
 export const SINGLE_USE_REFUND_NUMBERS: ReadonlySet<ChannelId> = new Set<ChannelId>(['jeepay']);
 
+/**
+ * Gateways whose reverse works at any age: Jeepay has no reverse call, its adapter's reverse refunds a paid
+ * order under the order's own fixed numbers (`<order>RV`…), and finds such a refund already made. Past the
+ * reverse window the engine keeps reversing them rather than refunding under a number of its own (which
+ * would not see an `RV` refund that landed while its answer was lost).
+ */
+export const REVERSE_AT_ANY_AGE: ReadonlySet<ChannelId> = new Set<ChannelId>(['jeepay']);
+
 export type PayRequest = {
   orderNo: string;
   /** Normalised payment code from `classifyPaymentCode`: digits, as a string. */

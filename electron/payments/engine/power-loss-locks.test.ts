@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { createFakeChannel } from './testing/fake-channel';
-import { type PaymentsTestHost, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
 import { powerCut } from './testing/power-cut';
 import { LIVE_CHANNELS_SECRET } from './live-gateways';
 
@@ -101,5 +101,21 @@ describe('after a power cut', () => {
     // The voided sale's check is still owed, and ends once the gateway answers.
     wx.defaults.query = { status: 'not_found' };
     await h.until(() => attempts(h) === 1, { what: 'the owed check done', advanceMs: 5_000 });
+  });
+
+  it('a sale whose code payment was still open on record is not held: no later start was possible, cash goes beside its give-back', async () => {
+    const wx = createFakeChannel('wechat');
+    const h = (t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } }));
+    const down = { status: 'unknown', reason: 'connect ETIMEDOUT', retryable: true } as const;
+    wx.queue('pay', { status: 'waiting', code: 'USERPAYING', message: '' });
+    wx.defaults.query = down;
+    wx.defaults.reverse = down;
+    const saleId = await h.openSale(900);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.advance(2_000);
+    await powerCut(h);
+    await h.advance(120_000, 5_000); // past the deadline: being given back, the gateway still silent
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversing');
+    expect(await h.call('sale.tenderCash', { saleId, givenFen: 1_000 })).toMatchObject({ ok: true });
   });
 });

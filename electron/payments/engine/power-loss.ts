@@ -223,10 +223,17 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     begin(): void {
       // Checks an earlier run still owed (whatever the sale's status now, e.g. voided), after any shutdown; and
       // after one that was not clean, every unfinished sale with something due (a start is refused with
-      // nothing due, and a line changed since a lost start was a durable commit that flushed it).
+      // nothing due, and a line changed since a lost start was a durable commit that flushed it), but not one
+      // with an attempt still open on record: no later start was possible until that one ended, which would
+      // have been a durable commit (the engine drives that attempt on as usual).
       const candidates = new Map<string, string | null>(readOwed());
       if (readSetting(RUN_MARKER_KEY) === 'running') {
-        const sales = stmt(db, "SELECT id FROM sales WHERE status IN ('open', 'paying') AND total_fen > paid_fen ORDER BY updated_at DESC").all() as { id: string }[];
+        const sales = stmt(
+          db,
+          `SELECT id FROM sales WHERE status IN ('open', 'paying') AND total_fen > paid_fen
+             AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.sale_id = sales.id AND a.state NOT IN ('succeeded', 'failed', 'reversed'))
+           ORDER BY updated_at DESC`,
+        ).all() as { id: string }[];
         for (const s of sales) if (!candidates.has(s.id)) candidates.set(s.id, null);
       }
       for (const [saleId, owed] of candidates) {

@@ -96,4 +96,25 @@ describe('a charge to give back that was refunded outside the till', () => {
     // What is left (855 fen) stays with the merchant for a person to give back: the till refunded nothing more.
     expect(sandbox.ledger.snapshot().orders.find((o) => o.orderNo === a.orderNo)?.refundedFen).toBe(200);
   });
+
+  it('Jeepay (reverse at any age): its own RV refund landed with the answer lost, the till off 25 h: found, ended, never refunded twice', async () => {
+    const clock = lateClock();
+    sandbox = await startSandbox({ clock, keys: sharedKeys() });
+    const h = (t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } }));
+    clock.bind(h.clock);
+    const p = h.host.ctx.settings().payments;
+    const timings = Object.fromEntries(Object.entries(p.timings).map(([k, v]) => [k, { ...v, requestTimeoutMs: 400 }])) as typeof p.timings;
+    await h.must('settings.update', { payments: { ...p, timings, routing: { ...p.routing, wechat: 'aggregator' } } });
+    const saleId = await h.openSale(1055); // .55: charged, the answer lost
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.until(() => sandbox?.ledger.snapshot().orders.find((o) => o.orderNo === a.orderNo)?.status === 'paid', { what: 'charged' });
+    // The cashier gives up; the reverse refunds under <order>RV, and that answer is lost too.
+    sandbox.setScenario({ scenario: 'lost', operation: 'refund', channel: 'jeepay', count: 1 });
+    await h.must('payment.cancel', { attemptId: a.id });
+    await h.until(() => (sandbox?.ledger.order('jeepay', a.orderNo)?.refundedFen ?? 0) === 1055, { advanceMs: 1_000, what: 'RV refund landed' });
+    await h.restart(() => h.clock.advance(25 * HOUR));
+    await h.advance(2 * HOUR, 30_000);
+    expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
+    expect(sandbox.ledger.order('jeepay', a.orderNo)?.refundedFen).toBe(1055);
+  });
 });

@@ -6,7 +6,7 @@ import { type Connectivity } from '../../services/connectivity';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { type Settings } from '../../../shared/settings';
-import { type PaymentChannel, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
+import { type PaymentChannel, REVERSE_AT_ANY_AGE, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 import { type AttemptRow, BURNT_CODE_PREFIX, getAttempt, updateAttempt } from './attempts';
 import { type Gateway } from '../../../shared/sales/views';
 import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
@@ -131,7 +131,9 @@ export function createReversal(deps: ReversalDeps) {
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
-    if (d.kind === 'failed' && d.unverified !== true && (await refundedElsewhere(row, channel, d.reason))) {
+    // Asked after any refusal, signed or not: a refusal nobody signed (Jeepay) is retried under the same
+    // number for ever otherwise, even when the order shows it refunded already.
+    if (d.kind === 'failed' && (await refundedElsewhere(row, channel, d.reason))) {
       // The whole charge cannot go back because some or all of it already did, by hand at the merchant
       // platform; how much is left the order does not say. A person settles the rest (the day's bill shows
       // it): retrying the same refusal for ever would only hold the sale and the till's mode.
@@ -160,7 +162,7 @@ export function createReversal(deps: ReversalDeps) {
     const earliest = (row.sent_ms ?? row.created_ms) + minReverseAfterMs(row);
     if (now < earliest) return deps.schedule(row.id, earliest);
     if (row.reverse_refund_no) return refund(row, channel, row.reverse_refund_no);
-    if (now > row.created_ms + t.reverseWindowHours * 3_600_000) return check(row, channel, 'past the reverse window');
+    if (now > row.created_ms + t.reverseWindowHours * 3_600_000 && !REVERSE_AT_ANY_AGE.has(row.gateway)) return check(row, channel, 'past the reverse window');
     const outcome = await channel.reverse({ orderNo: row.order_no });
     if (deps.stopped()) return;
     reportOutcome(deps.connectivity, row.gateway, outcome, 'reverse');
