@@ -122,6 +122,25 @@ export function applyAcks(db: Db, outcome: AckApply, at: string): void {
   })();
 }
 
+/** Why the till itself parked an entry at enqueue time (enqueueRecord): sending it again cannot help. */
+const BUILT_BADLY = /^(payload not serialisable|entry is \d+ bytes, over)/;
+
+/** Parked or conflicting entries back to pending (a manager's resend); returns the seqs requeued. */
+export function requeueFlagged(db: Db, seqs: readonly number[], note: string): number[] {
+  return db.transaction(() => {
+    const get = stmt(db, "SELECT seq, last_error FROM outbox WHERE seq = ? AND state IN ('parked', 'conflict')");
+    const requeue = stmt(db, "UPDATE outbox SET state = 'pending', last_error = ? WHERE seq = ?");
+    const done: number[] = [];
+    for (const seq of new Set(seqs)) {
+      const row = get.get(seq) as { seq: number; last_error: string | null } | undefined;
+      if (!row || BUILT_BADLY.test(row.last_error ?? '')) continue;
+      requeue.run(note.slice(0, 1000), seq);
+      done.push(seq);
+    }
+    return done;
+  })();
+}
+
 /** A failed attempt (no acks): count it and remember why on the batch's rows. */
 export function recordFailure(db: Db, seqs: readonly number[], error: string): void {
   db.transaction(() => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type SyncStatus } from '../../shared/api/sync';
 import { useApp } from '../stores/app';
-import { connectSync, loadFlagged, syncNow, useSync } from '../stores/sync';
+import { connectSync, loadFlagged, resendFlagged, syncNow, useSync } from '../stores/sync';
 import { formatAge } from '../stores/sync-form';
 import { useT } from '../i18n/useT';
 import { type MessageKey } from '../i18n/messages';
@@ -83,6 +83,11 @@ function FlaggedList() {
                   <td>{new Date(f.createdAt).toLocaleString()}</td>
                   <td>
                     <small>{f.lastError ?? ''}</small>
+                  </td>
+                  <td>
+                    <button type="button" data-testid="sync-flagged-resend" onClick={() => void resendFlagged([f.seq])}>
+                      {t('sync.flagged.resend')}
+                    </button>
                   </td>
                 </tr>
               ))}

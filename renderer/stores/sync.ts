@@ -92,3 +92,11 @@ export async function loadFlagged(): Promise<void> {
   const r = await api().call('sync.parked', { limit: 100 });
   useSync.setState(r.ok ? { flagged: r.value } : { error: r.error });
 }
+
+/** A manager sends parked or conflicting entries again (what HQ refused them for is fixed there). */
+export async function resendFlagged(seqs: number[]): Promise<void> {
+  const r = await api().call('sync.requeue', { seqs });
+  if (!r.ok) return void useSync.setState({ error: r.error });
+  useSync.setState(fresh(r.value.status));
+  await loadFlagged();
+}

@@ -54,6 +54,16 @@ export const syncMethods = {
   'sync.configure': method('manager', syncConfigureInputSchema, syncStatusSchema),
   /** Parked and conflicting entries, oldest first. */
   'sync.parked': method('manager', z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }), z.array(outboxFlaggedSchema)),
+  /**
+   * Sends parked or conflicting entries again, once what HQ refused them for is fixed (a terminal bound to
+   * the wrong store at HQ, a conflict settled there): back to pending, audited. Entries the till itself could
+   * not build (not serialisable, too large) stay parked: they would only be refused again.
+   */
+  'sync.requeue': method(
+    'manager',
+    z.strictObject({ seqs: z.array(z.number().int().positive()).min(1).max(500) }),
+    z.strictObject({ requeued: z.number().int().nonnegative(), status: syncStatusSchema }),
+  ),
 } as const;
 
 export const syncEventSchemas = {

@@ -2,10 +2,10 @@ import { type HandlerMap, type HostContext, requireSession } from '../context';
 import { appendAudit } from '../../services/audit';
 import { saveSettingsPatch, setSecret } from '../../services/settings-store';
 import { isoAt } from '../../clock';
-import { flaggedEntries } from '../../sync/outbox';
+import { flaggedEntries, requeueFlagged } from '../../sync/outbox';
 import { SYNC_SECRET_KEY, type SyncWorker } from '../../sync/worker';
 
-type SyncMethods = 'sync.status' | 'sync.now' | 'sync.configure' | 'sync.parked';
+type SyncMethods = 'sync.status' | 'sync.now' | 'sync.configure' | 'sync.parked' | 'sync.requeue';
 
 export function syncHandlers(ctx: HostContext, worker: SyncWorker): HandlerMap<SyncMethods> {
   return {
@@ -33,5 +33,16 @@ export function syncHandlers(ctx: HostContext, worker: SyncWorker): HandlerMap<S
       return worker.status();
     },
     'sync.parked': (input) => flaggedEntries(ctx.db, input.limit),
+    'sync.requeue': async (input, call) => {
+      const session = requireSession(call);
+      const at = isoAt(ctx.clock);
+      const requeued = ctx.db.transaction(() => {
+        const seqs = requeueFlagged(ctx.db, input.seqs, `sent again by ${session.user.id} at ${at}`);
+        if (seqs.length > 0) appendAudit(ctx.db, at, session.user.id, 'sync.requeue', { seqs });
+        return seqs;
+      })();
+      if (requeued.length > 0) await worker.runNow();
+      return { requeued: requeued.length, status: worker.status() };
+    },
   };
 }
