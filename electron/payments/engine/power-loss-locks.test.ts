@@ -118,4 +118,16 @@ describe('after a power cut', () => {
     expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversing');
     expect(await h.call('sale.tenderCash', { saleId, givenFen: 1_000 })).toMatchObject({ ok: true });
   });
+
+  it("the check's own answers count for connectivity: a gateway silent after the cut shows offline, its return wakes the rest", async () => {
+    const wx = createFakeChannel('wechat');
+    const h = (t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } }));
+    await h.openSale(900);
+    wx.defaults.query = { status: 'not_sent', reason: 'ECONNREFUSED: connect' };
+    await powerCut(h);
+    await h.advance(60_000, 5_000);
+    expect(h.host.ctx.connectivity.state()).toBe('offline');
+    wx.defaults.query = { status: 'not_found' };
+    await h.until(() => h.host.ctx.connectivity.state() === 'online', { what: 'online again', advanceMs: 5_000 });
+  });
 });

@@ -2,6 +2,7 @@ import { stmt } from '../../db/stmt';
 import { type Db } from '../../db/open';
 import { type Clock, isoAt } from '../../clock';
 import { type Logger } from '../../log';
+import { type Connectivity } from '../../services/connectivity';
 import { appendAudit } from '../../services/audit';
 import { uuidv7 } from '../../ids';
 import { type Gateway } from '../../../shared/sales/views';
@@ -17,6 +18,7 @@ import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { type Channels } from './engine';
 import { nextOrderNo } from './order-numbers';
 import { BACKOFF_MAX_MS } from './decide';
+import { reportOutcome } from './connectivity-report';
 
 /**
  * After a run that did not end cleanly, find pay requests that may have left without a record.
@@ -66,6 +68,8 @@ export type PowerLossDeps = SettleDeps & {
   onFound(attemptId: string): void;
   /** Follows a wall-clock step noticed since (clock-steps.ts), before times are written. */
   followClockSteps?(): void;
+  /** Where the gateways' answers (or their absence) are reported (connectivity.ts). */
+  connectivity?: Connectivity;
   stopped(): boolean;
 };
 
@@ -189,7 +193,12 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
     for (const [saleId, orderNo] of [...uncertain]) {
       if (deps.stopped()) return;
       const answers: [Gateway, QueryOutcome][] = [];
-      for (const [g, channel] of available) answers.push([g, await channel.query({ orderNo })]);
+      for (const [g, channel] of available) {
+        const q = await channel.query({ orderNo });
+        // Its answers (or none) tell the network's state too: the return of a gateway wakes the rest at once.
+        if (deps.connectivity) reportOutcome(deps.connectivity, g, q, 'query');
+        answers.push([g, q]);
+      }
       if (deps.stopped()) return;
       const f = judge(answers);
       if (f.kind === 'unclear') {
