@@ -130,6 +130,9 @@ describe('past the reverse window: the charge is refunded, once', () => {
     const p = t.host.ctx.settings().payments;
     await t.must('settings.update', { payments: { ...p, routing: { wechat: 'aggregator', alipay: 'aggregator', unionpay: 'aggregator' } } });
     const book = refundBook(jp);
+    // Jeepay is reversed at any age (its reverse refunds under <order>RV…); here that reverse is refused for
+    // good (its numbers used up), so the engine refunds under numbers of its own.
+    jp.defaults.reverse = { status: 'failed', code: 'REVERSE_NUMBERS_USED', message: 'No reverse refund number left' };
     jp.queue('refund', { status: 'failed', code: 'NOTENOUGH', message: '余额不足' });
     const { attemptId } = await chargedThenAway(t, jp, codes.wechat(), windowMs(t, 'jeepay') + HOUR);
     const first = jp.calls.filter((c) => c.op === 'refund')[0]?.refundNo;
