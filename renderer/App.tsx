@@ -109,7 +109,8 @@ export function App() {
     void api.call('session.current').then((r) => {
       if (r.ok) setSession(r.value);
     });
-    const offs = [api.on('connectivity.changed', refresh), api.on('settings.changed', refresh)];
+    // Device states too: the Status screen shows them from host.info (the engineer on call looks there first).
+    const offs = [api.on('connectivity.changed', refresh), api.on('settings.changed', refresh), api.on('device.state', refresh)];
     return () => offs.forEach((off) => off());
   }, [api, link.connected, setInfo, setSession]);
 

@@ -11,18 +11,30 @@ import { PrintButtons } from '../components/PrintButtons';
 import { isUnclearFailure } from '../../shared/payments/advice';
 import { ManagerApprovalFields, useManagerApproval } from '../components/ManagerApproval';
 
-/** The refund just asked for (or retried), followed until the host says it is done or failed (and why). */
+const sumFen = (parts: RefundView['parts'], keep: (p: RefundView['parts'][number]) => boolean): number => parts.filter(keep).reduce((sum, p) => sum + p.amountFen, 0);
+
+/**
+ * The refund just asked for (or retried), followed until the host says it is done or failed (and why). A
+ * refund split over cash and a code is told part by part: the cash is handed over as soon as its part is
+ * done (the drawer opened then), while the code part may still be on its way or have failed; the amounts
+ * said are those parts', never the whole refund's.
+ */
 export function RefundProgress({ refund }: { refund: RefundView }) {
   const t = useT();
-  const amount = formatFen(refund.amountFen);
   const failure = refundFailure(refund);
-  const cashBack = refund.state === 'succeeded' && refund.parts.some((p) => p.kind === 'cash');
+  const shown =
+    refund.state === 'failed'
+      ? sumFen(refund.parts, (p) => p.state === 'failed')
+      : refund.state === 'pending'
+        ? sumFen(refund.parts, (p) => p.state !== 'succeeded' && p.state !== 'failed')
+        : refund.amountFen;
+  const cashFen = sumFen(refund.parts, (p) => p.kind === 'cash' && p.state === 'succeeded');
   const phase = refund.state === 'succeeded' ? 'phase-paid' : refund.state === 'failed' ? 'phase-failed' : 'phase-pending';
   return (
     <div className={`banner ${phase}`} data-testid="refund-progress" data-refund-id={refund.id} data-state={refund.state} role="status">
-      <strong>{fill(t(`sales.progress.${refund.state}`), { amount })}</strong>
+      <strong>{fill(t(`sales.progress.${refund.state}`), { amount: formatFen(shown) })}</strong>
       {failure && <small data-testid="refund-failure">{failure}</small>}
-      {cashBack && <span>{t('sales.progress.cashBack')}</span>}
+      {cashFen > 0 && <span data-testid="refund-cash-back">{fill(t('sales.progress.cashBack'), { amount: formatFen(cashFen) })}</span>}
     </div>
   );
 }
