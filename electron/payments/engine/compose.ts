@@ -22,7 +22,7 @@ export function createPayments(ctx: HostContext, channels: () => Promise<Channel
     engine,
     refunds,
     voidSale: (saleId: string, reason: string | undefined, actor: string, authorizedBy: string) => voidSale({ db: ctx.db, clock: ctx.clock, records: ctx.records, engine, refunds, sales }, saleId, reason, actor, authorizedBy),
-    reconcile: (date: string, gateway: Gateway) => reconcileDay({ db: ctx.db, log: deps.log, channels, terminalId: () => ctx.settings().terminal.id, training: () => ctx.settings().terminal.mode === 'sandbox' }, date, gateway),
+    reconcile: (date: string, gateway: Gateway) => reconcileDay({ db: ctx.db, log: deps.log, channels, terminalId: () => ctx.settings().terminal.id, training: () => ctx.settings().terminal.mode === 'sandbox', now: () => ctx.clock.now() }, date, gateway),
     recover(): { attempts: number; refunds: number } {
       return { attempts: engine.recover(), refunds: refunds.recover() };
     },

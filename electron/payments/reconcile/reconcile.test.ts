@@ -217,3 +217,28 @@ describe('Jeepay against the sandbox: a cashier-cancelled payment the customer h
     expect(await t.must('payment.reconcile', { date: day, gateway: 'jeepay' })).toMatchObject({ bill: 'ok', givenBackFen: 3_351, problems: [] });
   });
 });
+
+describe('a day long over that the channel has no bill for (it had no transaction then)', () => {
+  it("the till's payments of that day are differences (missing at the channel), not \"no bill yet\"", async () => {
+    const clock = lateClock();
+    const sandbox = await startSandbox({ clock, keys: sharedKeys() });
+    const t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+    try {
+      clock.bind(t.clock);
+      const day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const saleId = await t.openSale(1_000);
+      const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+      await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
+      // The channel has nothing of that day (another merchant account, a ledger that lost it).
+      sandbox.reset();
+      expect(await t.must('payment.reconcile', { date: day, gateway: 'wechat' })).toMatchObject({ bill: 'no_bill', problems: [] });
+      t.clock.advance(3 * 86_400_000);
+      const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
+      expect(report).toMatchObject({ bill: 'no_bill', problemCount: 1, message: expect.stringContaining('the channel does not') });
+      expect(report.problems.map((p) => [p.kind, p.orderNo])).toEqual([['missing_at_channel', a.orderNo]]);
+    } finally {
+      await t.dispose();
+      await sandbox.close();
+    }
+  });
+});

@@ -14,9 +14,12 @@ import { type LocalAttempt, type LocalRefund, compareBill } from './compare';
  */
 /** `terminalId`: this till's, as it sends it with every payment (settings.terminal.id). */
 /** `training`: the till's mode now; only its own sales are compared (a sandbox bill knows no live order, and back). */
-export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string; training: () => boolean };
+export type ReconcileDeps = { db: Db; log: Logger; channels: () => Promise<Channels>; terminalId: () => string; training: () => boolean; now?: () => number };
+
 
 const DAY_MS = 86_400_000;
+/** Bills come the next morning (China time): from noon of the next day, "no bill" means no transactions. */
+const NO_BILL_MEANS_EMPTY_AFTER_MS = DAY_MS + 12 * 3_600_000;
 /** What one answer lists (the contract's limit); `problemCount` and the message tell the rest. */
 const MAX_PROBLEMS_SHOWN = 500;
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
@@ -99,8 +102,17 @@ export async function reconcileDay(deps: ReconcileDeps, date: string, gateway: G
       const message = `${bill.rows.length - compared.otherTerminals.rows} bill rows compared${more > 0 ? `; ${compared.problems.length} differences, the first ${shown.length} listed` : ''}`;
       return { ...empty, ...compared, problems: shown, problemCount: compared.problems.length, bill: 'ok', message };
     }
-    case 'no_bill':
-      return { ...empty, bill: 'no_bill', message: bill.message.slice(0, 300) };
+    case 'no_bill': {
+      const start = dayStartMs(date);
+      if (deps.now === undefined || deps.now() < start + NO_BILL_MEANS_EMPTY_AFTER_MS) return { ...empty, bill: 'no_bill', message: bill.message.slice(0, 300) };
+      // A day long over with no bill: the channel had no transaction that day. Whatever the till counts as
+      // taken or given back then is missing at the channel, as against any bill (never hidden as "no bill").
+      const compared = compareBill([], [], loadAttempts(deps.db, gateway, mode, start, []), loadRefunds(deps.db, gateway, mode, start, []), deps.terminalId());
+      if (compared.problems.length > 0) deps.log.warn('no bill for a day the till has payments on', { date, gateway, problems: compared.problems.length });
+      const shown = compared.problems.slice(0, MAX_PROBLEMS_SHOWN);
+      const message = `${bill.message}`.slice(0, 200) + (compared.problems.length > 0 ? `; the till has ${compared.problems.length} payment(s) or refund(s) that day the channel does not` : '');
+      return { ...empty, ...compared, problems: shown, problemCount: compared.problems.length, bill: 'no_bill', message: message.slice(0, 300) };
+    }
     case 'bad_bill':
       return { ...empty, bill: 'bad_bill', message: `${bill.code}: ${bill.message}`.slice(0, 300) };
     case 'failed':
