@@ -9,6 +9,7 @@ import { formatFen } from '../format';
 import { ApiErrorLine, tenderText } from '../components/SaleBits';
 import { ManagerApprovalFields, useManagerApproval } from '../components/ManagerApproval';
 import { ConfirmButtons } from '../components/ConfirmButtons';
+import { isUnclearFailure } from '../../shared/payments/advice';
 
 const newRequestId = (): string => crypto.randomUUID();
 
@@ -41,6 +42,8 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
     setRequestId(newRequestId());
   }
 
+  // A refund of this sale failed on the channel's own error (an aggregator): it may have gone through.
+  const unclear = refunds.some((r) => r.parts.some((p) => p.state === 'failed' && isUnclearFailure(p.reason)));
   const check = checkRefundAmount(amount, refundable);
   const ready = check.ok && approval.approved && !busy;
   const plan = check.ok ? planRefund(sale, refunds, check.fen) : [];
@@ -74,6 +77,11 @@ export function RefundForm({ sale, refunds, refundable, managers }: { sale: Sale
   return (
     <section className="refund-form" data-testid="refund-form">
       <h3>{t('sales.refund.title')}</h3>
+      {unclear && (
+        <p className="error" role="alert" data-testid="refund-unclear">
+          {t('sales.refund.unclear')}
+        </p>
+      )}
       <form
         className="entry"
         onSubmit={(e) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { type RefundView } from '../../shared/sales/views';
+import { type RefundView, type SaleView } from '../../shared/sales/views';
 
 // The app store reads the stored language at import time: a minimal localStorage/document for node.
 vi.hoisted(() => {
@@ -8,6 +8,7 @@ vi.hoisted(() => {
   vi.stubGlobal('document', { documentElement: { lang: 'zh-CN' } });
 });
 const { RefundProgress } = await import('./RefundList');
+const { RefundForm } = await import('./RefundForm');
 
 type Part = RefundView['parts'][number];
 const part = (kind: Part['kind'], amountFen: number, state: Part['state'], reason: string | null = null): Part => ({
@@ -34,5 +35,18 @@ describe('RefundProgress for a refund split over cash and a code', () => {
     const html = renderToStaticMarkup(<RefundProgress refund={refund('succeeded', [part('code', 1000, 'succeeded')])} />);
     expect(html).toContain('退款成功：已退还 ￥10.00');
     expect(html).not.toContain('钱箱');
+  });
+});
+
+describe('RefundForm after a refund failed on the channel\'s own error', () => {
+  const sale: SaleView = {
+    id: 's1', receiptNo: 'T01-20261126-0001', businessDate: '2026-11-26', terminalId: 'T01', cashierId: 'u1', status: 'paid',
+    lines: [], tenders: [], subtotalFen: 1000, discountFen: 0, totalFen: 1000, paidFen: 1000, dueFen: 0, refundedFen: 0,
+    activeAttempt: null, createdAt: '2026-11-26T01:00:00.000Z', completedAt: '2026-11-26T01:01:00.000Z', voidedAt: null, training: false,
+  };
+  it('warns before a new refund that the failed one may have gone back; a plain refusal does not', () => {
+    const form = (reason: string) => renderToStaticMarkup(<RefundForm sale={sale} refunds={[refund('failed', [part('code', 300, 'failed', reason)])]} refundable={1000} managers={[]} />);
+    expect(form('ACQ.SYSTEM_ERROR: 系统错误')).toContain('data-testid="refund-unclear"');
+    expect(form('NOTENOUGH: 商户余额不足')).not.toContain('refund-unclear');
   });
 });

@@ -35,10 +35,15 @@ export const isUnclearFailure = (reason: string | null): boolean => {
 export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' | 'transactionId'>): PaymentAdvice | null {
   const reason = a.reason ?? '';
   if (a.state === 'succeeded') return null;
+  // Charged, then refunded by hand at the merchant platform (found by a give-back or a late check): the
+  // rest, if any, is for a person.
+  if ((a.state === 'failed' || a.state === 'reversed') && reason.includes('refunded outside the till')) return 'refunded_elsewhere';
   if (a.state === 'failed') {
     if (reason.startsWith('not sent') || reason.startsWith('cancelled before sending')) return reason.startsWith('not sent') ? 'not_sent' : null;
     // Ended after a reverse or give-back: the channel holds no payment now. If a charge was seen, it went back.
     if (a.transactionId !== null) return 'reversed_given_back';
+    // The order found failed on the channel's own error (an aggregator's state 3 with 20000 / ACQ.SYSTEM_ERROR).
+    if ([...UNCLEAR_FAILURE_CODES].some((code) => reason.includes(`holds no payment (${code})`))) return 'failed_unclear';
     if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
     // An order number found at no gateway after a power cut: its request may still arrive (late check).
     if (reason.includes('reached no gateway')) return 'reversed_nothing_so_far';
@@ -47,8 +52,6 @@ export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' 
     return (code !== null ? declineKind(code) : undefined) ?? 'declined';
   }
   if (a.state === 'reversed') {
-    // Refunded in part or in full by hand at the merchant platform: the rest, if any, is for a person.
-    if (reason.includes('refunded outside the till')) return 'refunded_elsewhere';
     // A charge the till saw (its transaction id), a cancel the channel says it refunded, or a refund of it.
     if (a.transactionId !== null || /reversed \(refund\)|refunded \(/.test(reason)) return 'reversed_given_back';
     if (/reversed \(close\)/.test(reason)) return 'reversed_nothing_taken';

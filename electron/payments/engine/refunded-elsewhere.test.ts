@@ -11,6 +11,8 @@ import { sharedKeys } from '../../sandbox/testing';
 import { createFakeChannel, deferred } from './testing/fake-channel';
 import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
 import { type PayOutcome, type RefundOutcome } from '../channels/types';
+import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
+import { paymentAdvice } from '../../../shared/payments/advice';
 
 let t: PaymentsTestHost | undefined;
 let sandbox: Sandbox | undefined;
@@ -116,5 +118,23 @@ describe('a charge to give back that was refunded outside the till', () => {
     await h.advance(2 * HOUR, 30_000);
     expect((await h.must('payment.get', { attemptId: a.id })).state).toBe('reversed');
     expect(sandbox.ledger.order('jeepay', a.orderNo)?.refundedFen).toBe(1055);
+  });
+
+  it('found by a late check (charged after "no such order", then refunded by hand): the screen says so, no longer "nothing so far"', async () => {
+    const wx = createFakeChannel('wechat');
+    t = await startPaymentsHost({ payments: { fakes: { wechat: wx } } });
+    wx.queue('pay', { status: 'unknown', reason: 'TIMEOUT: no answer', retryable: true });
+    wx.defaults.query = { status: 'not_found' };
+    wx.defaults.reverse = { status: 'reversed', action: 'none' };
+    const saleId = await t.openSale(2_345);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.advance(46_000);
+    expect(paymentAdvice(await t.must('payment.get', { attemptId: a.id }))).toBe('reversed_nothing_so_far');
+    wx.defaults.query = { status: 'paid', transactionId: '4200000000000000000000000077', paidFen: 2_345, paidAt: '2026-11-25T10:00:00+08:00', refunded: true };
+    await t.advance(LATE_CHARGE_CHECK_AFTER_MS, 10_000);
+    const ended = await t.must('payment.get', { attemptId: a.id });
+    expect(t.host.ctx.db.prepare('SELECT late_check_ms FROM payment_attempts WHERE id = ?').pluck().get(a.id)).toBeNull();
+    expect(wx.count('refund')).toBe(0);
+    expect(paymentAdvice(ended)).toBe('refunded_elsewhere');
   });
 });

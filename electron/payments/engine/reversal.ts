@@ -110,7 +110,7 @@ export function createReversal(deps: ReversalDeps) {
    */
   async function refundedElsewhere(row: AttemptRow, channel: PaymentChannel, refusal: string): Promise<boolean> {
     const q = await channel.query({ orderNo: row.order_no });
-    if (deps.stopped()) return false;
+    if (deps.stopped()) return false; // the caller checks `stopped()` too and writes nothing
     reportOutcome(deps.connectivity, row.gateway, q, 'query');
     if (q.status === 'paid') return q.refunded === true || OVER_REFUNDABLE.has(reasonCode(refusal) ?? '');
     return q.status === 'failed';
@@ -133,7 +133,9 @@ export function createReversal(deps: ReversalDeps) {
     if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
     // Asked after any refusal, signed or not: a refusal nobody signed (Jeepay) is retried under the same
     // number for ever otherwise, even when the order shows it refunded already.
-    if (d.kind === 'failed' && (await refundedElsewhere(row, channel, d.reason))) {
+    const elsewhere = d.kind === 'failed' && (await refundedElsewhere(row, channel, d.reason));
+    if (deps.stopped()) return;
+    if (elsewhere) {
       // The whole charge cannot go back because some or all of it already did, by hand at the merchant
       // platform; how much is left the order does not say. A person settles the rest (the day's bill shows
       // it): retrying the same refusal for ever would only hold the sale and the till's mode.
@@ -193,7 +195,8 @@ export function createReversal(deps: ReversalDeps) {
         // Charged and already refunded (by the channel, or by hand at the merchant platform): nothing is
         // left to give back that the till could know the amount of. For a person to look at, not to repeat.
         deps.log.error('a payment that ended with nothing charged was charged afterwards and refunded elsewhere', { attemptId: row.id, orderNo: row.order_no, gateway });
-        stmt(db, 'UPDATE payment_attempts SET late_check_ms = NULL WHERE id = ?').run(row.id);
+        // Said on the attempt too, so the screen no longer says "nothing charged so far".
+        deps.commit(row.id, (r, when) => updateAttempt(db, row.id, { late_check_ms: null, reason: `charged after all, then refunded outside the till; anything left of it is to be given back at the merchant platform; ${r.reason ?? ''}`.slice(0, 300) }, when));
         return;
       }
       if (q.status === 'paid') return refundLateCharge(row, gateway, q.paidFen);

@@ -287,8 +287,10 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
           return { status: 'reversed', action: 'none' };
         case 'failed':
           // Jeepay records a wallet's system error (20000, ACQ.SYSTEM_ERROR) as failed and never asks again:
-          // no proof nothing was charged, so not "closed" either.
-          return { status: 'reversed', action: q.code === 'REVERSED' || UNCLEAR_FAILURE_CODES.has(q.code) ? 'unspecified' : 'close' };
+          // no proof nothing was charged, and nothing Jeepay can close or refund: said as it is (the engine
+          // ends the attempt with that code, for a person to check at the wallet's merchant platform).
+          if (UNCLEAR_FAILURE_CODES.has(q.code)) return { status: 'failed', code: q.code, message: `aggregator: ${q.message}`.slice(0, 100) };
+          return { status: 'reversed', action: q.code === 'REVERSED' ? 'unspecified' : 'close' };
         case 'waiting': {
           const r = await call('reverse', JEEPAY_PATHS.close, { mchOrderNo: req.orderNo }, req.orderNo);
           if (r.ok === 'outcome') return r.outcome;
