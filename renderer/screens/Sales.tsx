@@ -11,6 +11,7 @@ import { ApiErrorLine, SaleStatusBadge, TrainingBadge, refundLabel, tenderText, 
 import { useManagers } from '../components/ManagerApproval';
 import { SaleDetail } from './SaleDetail';
 import { ReconcilePanel } from './ReconcilePanel';
+import { DayTotals } from './DayTotals';
 
 function SalesTable({ sales, selectedId }: { sales: SaleView[]; selectedId: string | null }) {
   const t = useT();
@@ -175,6 +176,7 @@ export function Sales() {
         )}
         {loaded && <MoreSales />}
         <p className="hint left">{t('sales.hint')}</p>
+        {isManager && <DayTotals />}
         {isManager && <ReconcilePanel />}
       </section>
       {selected ? (

@@ -3,6 +3,7 @@ import { method } from './define';
 import { fenSchema, idSchema, pinSchema } from './common';
 import { refundViewSchema, saleStatusSchema, saleViewSchema } from '../sales/views';
 import { MAX_LINE_FEN, MAX_QUANTITY } from '../sales/money';
+import { dailyTotalsSchema } from '../sync/protocol';
 
 /** A manager's approval typed at a cashier's till; not needed when a manager is logged in. */
 export const authorizeSchema = z.strictObject({ userId: idSchema, pin: pinSchema });
@@ -33,6 +34,12 @@ export const saleMethods = {
   'sale.get': method('cashier', z.strictObject({ saleId: idSchema }), saleViewSchema),
   /** A sale of any day by its receipt number (as printed; a refund slip's `-R<n>` is ignored): NOT_FOUND if none. */
   'sale.find': method('cashier', z.strictObject({ receiptNo: z.string().trim().min(1).max(70) }), saleViewSchema),
+  /**
+   * The day's totals of this till (manager): sales, refunds and voids, net, by tender, and training apart,
+   * computed from the till's own HQ records exactly as HQ computes them (shared/sync/totals.ts). `date`: a
+   * business day (China time), default today. Records are kept `retentionDays` after HQ has them.
+   */
+  'report.day': method('manager', z.strictObject({ date: z.iso.date().optional() }).default({}), dailyTotalsSchema),
   /**
    * Today's sales on this terminal, newest first, a page at a time: `before` (the last sale of the page
    * before: its createdAt and id) asks for the next one. A page shorter than `limit` is the last.

@@ -1,8 +1,10 @@
 import { type HandlerMap, type HostContext, requireSession } from '../context';
 import { authorizeManager } from '../../sales/authorize';
 import { type Payments } from '../../payments/engine/compose';
+import { dayTotals } from '../../sales/day-totals';
+import { businessDate } from '../../../shared/sales/money';
 
-type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.find' | 'sale.list' | 'sale.tenderCash' | 'sale.complete' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
+type SaleMethods = 'sale.open' | 'sale.addLine' | 'sale.removeLine' | 'sale.get' | 'sale.find' | 'report.day' | 'sale.list' | 'sale.tenderCash' | 'sale.complete' | 'sale.void' | 'refund.request' | 'refund.get' | 'refund.retry' | 'refund.list';
 
 export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMethods> {
   return {
@@ -11,6 +13,10 @@ export function saleHandlers(ctx: HostContext, p: Payments): HandlerMap<SaleMeth
     'sale.removeLine': (input) => p.sales.removeLine(input.saleId, input.lineId),
     'sale.get': (input) => p.sales.get(input.saleId),
     'sale.find': (input) => p.sales.find(input.receiptNo),
+    'report.day': (input) => {
+      const s = ctx.settings();
+      return dayTotals(ctx.db, input.date ?? businessDate(ctx.clock.now()), s.store.id, s.terminal.id);
+    },
     'sale.list': (input) => p.sales.list(input.status, input.limit, input.before),
     'sale.tenderCash': (input, call) => p.sales.tenderCash(input.saleId, input.givenFen, input.amountFen, requireSession(call).user.id),
     'sale.complete': (input, call) => p.sales.complete(input.saleId, requireSession(call).user.id),
