@@ -9,7 +9,7 @@ import { LINE_LIMIT_MESSAGE, type LineDiscount, MAX_SALE_LINES, SaleMathError, T
 import { type SaleStatus, type SaleView } from '../../shared/sales/views';
 import { type Settings } from '../../shared/settings';
 import { payingAttemptForSale } from '../payments/engine/attempts';
-import { type SalePageCursor, type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, findSaleByReceiptNoAnyCase, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale } from './repo';
+import { type SalePageCursor, type SaleRow, countLines, countTenders, deleteLine, findSaleByReceiptNo, findSaleByReceiptNoAnyCase, getSale, insertLine, insertSale, insertTender, listLines, listSales, nextReceiptSeq, receiptNo, updateSale, voidedSalesOwingGiveBack } from './repo';
 import { settleSale } from './settle';
 import { UNCERTAIN_MESSAGE } from '../payments/engine/power-loss';
 import { dueFen, saleView } from './view';
@@ -192,7 +192,8 @@ export function createSalesService(deps: SalesDeps) {
     },
 
     list(status: SaleStatus | undefined, limit: number, before?: SalePageCursor): SaleView[] {
-      return listSales(db, businessDate(clock.now()), status, limit, deps.uncertainSaleIds?.() ?? [], before).map((s) => saleView(db, s));
+      const also = [...(deps.uncertainSaleIds?.() ?? []), ...voidedSalesOwingGiveBack(db)];
+      return listSales(db, businessDate(clock.now()), status, limit, also, before).map((s) => saleView(db, s));
     },
 
     /** Cash over the counter: settles what is due (with change) or part of it (mixed payment). */

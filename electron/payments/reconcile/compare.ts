@@ -45,6 +45,11 @@ export type LocalAttempt = {
    */
   reversalRefundNos?: readonly string[];
   /**
+   * A succeeded attempt whose sale was voided: what of it the till still owes back (its void's give-back
+   * not gone through: failed, or still on its way). Kept at the channel, that is money not given back.
+   */
+  owedBackFen?: number;
+  /**
    * The till counts this attempt's money as taken on the bill's day: it succeeded, and both its request
    * and its confirmation fall in that day (one that straddles midnight may be on either day's bill, so it
    * is not reported missing from one of them).
@@ -153,6 +158,11 @@ export function compareBill(
 
   for (const [orderNo, fen] of charged) {
     const local = byOrder.get(orderNo);
+    if (local?.state === 'succeeded' && (local.owedBackFen ?? 0) > 0) {
+      const kept = Math.min(fen - (givenBack.get(orderNo) ?? 0), local.owedBackFen ?? 0);
+      if (kept > 0) problems.push({ kind: 'not_given_back', orderNo, billFen: kept, localFen: 0, detail: `sale ${local.saleId} was voided; its give-back of ${kept} fen has not gone through (retry it on the sale)` });
+      continue;
+    }
     if (!local || local.state === 'succeeded') continue;
     const kept = fen - (givenBack.get(orderNo) ?? 0);
     if (kept > 0 && (local.state === 'failed' || local.state === 'reversed') && !local.givenUpLater) problems.push({ kind: 'not_given_back', orderNo, billFen: kept, localFen: 0, detail: `the till ${local.state === 'failed' ? 'failed' : 'reversed'} this attempt (sale ${local.saleId}); the channel still holds it` });

@@ -242,3 +242,28 @@ describe('a day long over that the channel has no bill for (it had no transactio
     }
   });
 });
+
+describe('a voided sale whose code give-back the channel refused', () => {
+  it('is a difference on the bill (money not given back), not "no differences"', async () => {
+    const clock = lateClock();
+    const sandbox = await startSandbox({ clock, keys: sharedKeys() });
+    const t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+    try {
+      clock.bind(t.clock);
+      const day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const saleId = await t.openSale(1000);
+      const a = await t.must('payment.start', { saleId, code: codes.wechat(), amountFen: 600 });
+      await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
+      sandbox.setScenario({ scenario: 'insufficient', channel: 'wechat', operation: 'refund' });
+      await t.must('sale.void', { saleId, reason: 'customer left' });
+      await t.until(async () => (await t.must('refund.list', { saleId }))[0]?.state === 'failed', { advanceMs: 1_000, what: 'give-back refused' });
+      t.clock.advance(2 * 86_400_000);
+      const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
+      // The bill: 6.00 charged on a sale the till voided, nothing given back. The till knows it owes it.
+      expect(report.problems).toEqual([{ kind: 'not_given_back', orderNo: a.orderNo, billFen: 600, localFen: 0, detail: expect.stringMatching(/was voided; its give-back of 600 fen has not gone through/) }]);
+    } finally {
+      await t.dispose();
+      await sandbox.close();
+    }
+  });
+});

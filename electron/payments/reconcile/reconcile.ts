@@ -41,6 +41,11 @@ function loadAttempts(db: Db, gateway: Gateway, training: number, start: number,
     if (r) found.set(r.order_no, r);
   }
   const inDay = (ms: number | null): boolean => ms !== null && ms >= start && ms < start + DAY_MS;
+  // What a voided sale still owes back on this attempt's tender (its give-back not landed).
+  const owedBack = db.prepare(
+    `SELECT t.amount_fen - coalesce((SELECT sum(p.amount_fen) FROM refund_parts p WHERE p.tender_id = t.id AND p.state = 'succeeded'), 0)
+     FROM tenders t JOIN payment_attempts a ON a.id = t.attempt_id JOIN sales s ON s.id = t.sale_id WHERE a.order_no = ? AND s.status = 'voided'`,
+  ).pluck();
   return [...found.values()].map((r) => ({
     orderNo: r.order_no,
     state: r.state,
@@ -52,6 +57,7 @@ function loadAttempts(db: Db, gateway: Gateway, training: number, start: number,
     ...(gateway === 'jeepay' ? { reversalRefundNos: jeepayReverseRefundNos(r.order_no) } : {}),
     keptOnDay: r.state === 'succeeded' && inDay(r.sent_ms ?? r.created_ms) && inDay(r.resolved_ms),
     givenUpLater: (r.state === 'failed' || r.state === 'reversed') && r.resolved_ms !== null && r.resolved_ms >= start + DAY_MS,
+    ...(r.state === 'succeeded' ? { owedBackFen: Math.max(0, (owedBack.get(r.order_no) as number | undefined) ?? 0) } : {}),
   }));
 }
 
