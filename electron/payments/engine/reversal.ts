@@ -59,7 +59,10 @@ export function createReversal(deps: ReversalDeps) {
   /** `lateCheckAt`: when to ask once more whether the pay request arrived after all (a reverse of "no such order"). */
   const done = (row: AttemptRow, how: string, lateCheckAt: number | null = null): void => {
     deps.commit(row.id, (r, when, now) => {
-      updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${r.reason ? `${r.reason}; ` : ''}${how}`.slice(0, 300), resolved_ms: now, late_check_ms: lateCheckAt }, when);
+      // How it ended is kept whole (the screen's advice reads it); the story before it is cut if need be.
+      const end = how.slice(0, 300);
+      const before = r.reason ? `${r.reason.slice(0, Math.max(0, 300 - end.length - 2))}; ` : '';
+      updateAttempt(db, row.id, { state: 'reversed', phase: 'reversed', reason: `${before}${end}`.slice(0, 300), resolved_ms: now, late_check_ms: lateCheckAt }, when);
       appendAudit(db, when, null, 'payment.reversed', { attemptId: row.id, orderNo: row.order_no, amountFen: row.reverse_refund_fen ?? row.amount_fen, how });
     });
     if (lateCheckAt !== null) deps.schedule(row.id, lateCheckAt);
