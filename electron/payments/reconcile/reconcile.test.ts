@@ -218,14 +218,23 @@ describe('Jeepay against the sandbox: a cashier-cancelled payment the customer h
   });
 });
 
+/** A host paying through a fresh in-process sandbox on a late clock; the sandbox and host are closed after. */
+async function withSandboxHost(run: (t: PaymentsTestHost, sandbox: Sandbox, day: string) => Promise<void>): Promise<void> {
+  const clock = lateClock();
+  const sandbox = await startSandbox({ clock, keys: sharedKeys() });
+  const t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
+  try {
+    clock.bind(t.clock);
+    await run(t, sandbox, new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10));
+  } finally {
+    await t.dispose();
+    await sandbox.close();
+  }
+}
+
 describe('a day long over that the channel has no bill for (it had no transaction then)', () => {
-  it("the till's payments of that day are differences (missing at the channel), not \"no bill yet\"", async () => {
-    const clock = lateClock();
-    const sandbox = await startSandbox({ clock, keys: sharedKeys() });
-    const t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
-    try {
-      clock.bind(t.clock);
-      const day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  it("the till's payments of that day are differences (missing at the channel), not \"no bill yet\"", () =>
+    withSandboxHost(async (t, sandbox, day) => {
       const saleId = await t.openSale(1_000);
       const a = await t.must('payment.start', { saleId, code: codes.wechat() });
       await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
@@ -236,21 +245,12 @@ describe('a day long over that the channel has no bill for (it had no transactio
       const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
       expect(report).toMatchObject({ bill: 'no_bill', problemCount: 1, message: expect.stringContaining('the channel does not') });
       expect(report.problems.map((p) => [p.kind, p.orderNo])).toEqual([['missing_at_channel', a.orderNo]]);
-    } finally {
-      await t.dispose();
-      await sandbox.close();
-    }
-  });
+    }));
 });
 
 describe('a voided sale whose code give-back the channel refused', () => {
-  it('is a difference on the bill (money not given back), not "no differences"', async () => {
-    const clock = lateClock();
-    const sandbox = await startSandbox({ clock, keys: sharedKeys() });
-    const t = await startPaymentsHost({ payments: { channels: sandboxChannelConfig(sandbox) } });
-    try {
-      clock.bind(t.clock);
-      const day = new Date(t.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  it('is a difference on the bill (money not given back), not "no differences"', () =>
+    withSandboxHost(async (t, sandbox, day) => {
       const saleId = await t.openSale(1000);
       const a = await t.must('payment.start', { saleId, code: codes.wechat(), amountFen: 600 });
       await t.until(async () => (await t.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'paid' });
@@ -261,9 +261,5 @@ describe('a voided sale whose code give-back the channel refused', () => {
       const report = await t.must('payment.reconcile', { date: day, gateway: 'wechat' });
       // The bill: 6.00 charged on a sale the till voided, nothing given back. The till knows it owes it.
       expect(report.problems).toEqual([{ kind: 'not_given_back', orderNo: a.orderNo, billFen: 600, localFen: 0, detail: expect.stringMatching(/was voided; its give-back of 600 fen has not gone through/) }]);
-    } finally {
-      await t.dispose();
-      await sandbox.close();
-    }
-  });
+    }));
 });
