@@ -140,6 +140,25 @@ describe('sync worker against the reference HQ', () => {
     expect(await hqKeys(hq)).toEqual([a, c]);
   });
 
+  it('a batch too large for a proxy on the way (413) is sent again in smaller batches, not unchanged for ever', async () => {
+    let posts = 0;
+    let now = (): number => Date.now();
+    hq = await startTestHq({
+      clock: () => now(),
+      faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' && ++posts === 1 ? { kind: 'status', status: 413 } : undefined),
+    });
+    const h = (t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 60_000 } }));
+    now = () => h.clock.now();
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) ids.push(await sell(h, i * 100));
+    await h.must('sync.configure', { hqUrl: hq.url, secret: SECRETS.T01 });
+    await h.until(drained(h), { what: 'drained in halves', advanceMs: 1000 });
+    expect(await hqKeys(hq)).toEqual(ids);
+    // The 4-entry batch refused, then two of 2 (a minute's wait unchanged would have been the old way).
+    expect(posts).toBe(3);
+    expect(h.clock.now() - Date.parse((await h.must('sync.status')).lastSuccessAt ?? '')).toBeLessThan(10_000);
+  });
+
   it('HQ refusing with the longest message its protocol allows still leaves a readable status', async () => {
     // Every request answered 400 with a valid error body whose message is at its 1000-character bound.
     const refusing = (async () =>

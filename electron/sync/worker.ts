@@ -106,10 +106,15 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     schedule(delayMs);
   };
 
+  // A proxy in front of HQ may take smaller bodies than HQ (nginx's default is 1 MiB): a batch answered 413
+  // is sent again smaller, down to one entry, instead of unchanged for ever; the smaller size then stays.
+  let batchBytesCap = MAX_BATCH_BYTES;
+  let batchEntriesCap = Number.MAX_SAFE_INTEGER;
+
   /** One upload attempt. Returns true when there may be more to send right away. */
   const uploadOnce = async (cfg: SyncClientConfig): Promise<boolean> => {
     const s = ctx.settings().sync;
-    const rows = pendingBatch(ctx.db, s.batchSize, MAX_BATCH_BYTES);
+    const rows = pendingBatch(ctx.db, Math.min(s.batchSize, batchEntriesCap), batchBytesCap);
     if (rows.length === 0) return false;
     const refs = rows.map((r) => r.sent);
     const seqs = rows.map((r) => r.seq);
@@ -121,6 +126,14 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     const result = await uploadSerializedBatch(cfg, refs, rows.map((r) => r.entry));
     sending = 0;
     const at = iso(ctx.clock.now());
+    if (result.kind === 'refused' && result.status === 413 && rows.length > 1) {
+      // Too large for the way to HQ: from now on batches are at most half this one (entries and bytes).
+      batchEntriesCap = Math.max(1, Math.floor(rows.length / 2));
+      batchBytesCap = Math.max(1, Math.floor(rows.reduce((n, r) => n + r.entry.length + 1, 0) / 2));
+      recordFailure(ctx.db, seqs, result.reason);
+      fail(`${result.reason} (sending smaller batches)`, baseMs);
+      return false;
+    }
     switch (result.kind) {
       case 'acked': {
         const outcome = splitAcks(refs, result.results);
