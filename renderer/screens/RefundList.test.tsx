@@ -7,7 +7,7 @@ vi.hoisted(() => {
   vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
   vi.stubGlobal('document', { documentElement: { lang: 'zh-CN' } });
 });
-const { RefundProgress } = await import('./RefundList');
+const { RefundList, RefundProgress } = await import('./RefundList');
 const { RefundForm } = await import('./RefundForm');
 
 type Part = RefundView['parts'][number];
@@ -48,5 +48,12 @@ describe('RefundForm after a refund failed on the channel\'s own error', () => {
     const form = (reason: string) => renderToStaticMarkup(<RefundForm sale={sale} refunds={[refund('failed', [part('code', 300, 'failed', reason)])]} refundable={1000} managers={[]} />);
     expect(form('ACQ.SYSTEM_ERROR: 系统错误')).toContain('data-testid="refund-unclear"');
     expect(form('NOTENOUGH: 商户余额不足')).not.toContain('refund-unclear');
+  });
+});
+
+describe('RefundList row of a refund split over cash and a code', () => {
+  it('says what of it has gone back while the code part failed', () => {
+    const html = renderToStaticMarkup(<RefundList refunds={[refund('failed', [part('code', 600, 'failed', 'NOTENOUGH: 余额不足'), part('cash', 400, 'succeeded')])]} managers={[]} />);
+    expect(html).toContain('其中 ￥4.00 已退');
   });
 });

@@ -107,11 +107,14 @@ export function RefundList({ refunds, managers }: { refunds: RefundView[]; manag
     <ul className="refunds" data-testid="refund-list">
       {refunds.map((r) => {
         const failure = refundFailure(r);
+        // A refund split over tenders: what has gone back already while another part failed or is on its way.
+        const landed = r.state === 'succeeded' ? 0 : sumFen(r.parts, (p) => p.state === 'succeeded');
         return (
           <li key={r.id} data-testid="refund-row" data-refund-id={r.id} data-purpose={r.purpose} data-state={r.state}>
             <span>
               <b>{r.purpose === 'void' ? t('sales.refunds.voidLabel') : refundLabel(refunds, r)}</b> · {formatFen(r.amountFen)} ·{' '}
-              <span data-testid="refund-state">{t(`sales.refund.state.${r.state}`)}</span> · {timeOf(r.createdAt)}
+              <span data-testid="refund-state">{t(`sales.refund.state.${r.state}`)}</span>
+              {landed > 0 ? ` (${fill(t('sales.refunds.partLanded'), { amount: formatFen(landed) })})` : ''} · {timeOf(r.createdAt)}
               {r.reason ? ` · ${r.reason}` : ''}
               {failure ? ` · ${failure}` : ''}
             </span>
