@@ -5,9 +5,9 @@ import { computeDailyTotals } from '../../shared/sync/totals';
 
 /**
  * A business day's totals on this till, from its own HQ records (the outbox keeps them `retentionDays`
- * after HQ acknowledged them, and for ever while unsent), computed by the same code HQ uses: what the
- * manager reads here is what HQ will show for this till. A record that no longer reads as an entry is
- * listed apart, never counted.
+ * after HQ acknowledged them, and for ever while unsent), computed by the same code HQ uses: what HQ shows
+ * for this till once it has every record (one it refused, parked here for the manager, counts here: it is
+ * real money). A record that no longer reads as an entry is listed apart, never counted.
  */
 export function dayTotals(db: Db, date: string, storeId: string, terminalId: string): DailyTotals {
   const rows = stmt(db, "SELECT seq, idempotency_key, entry FROM outbox WHERE json_valid(entry) AND json_extract(entry, '$.businessDate') = ? ORDER BY seq").all(date) as {
