@@ -159,6 +159,27 @@ describe('sync worker against the reference HQ', () => {
     expect(h.clock.now() - Date.parse((await h.must('sync.status')).lastSuccessAt ?? '')).toBeLessThan(10_000);
   });
 
+  it('a single entry still too large for the proxy is parked (sent again later by a manager), and the rest goes on', async () => {
+    let posts = 0;
+    let now = (): number => Date.now();
+    hq = await startTestHq({
+      clock: () => now(),
+      faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' && ++posts === 1 ? { kind: 'status', status: 413 } : undefined),
+    });
+    const h = (t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 60_000 } }));
+    now = () => h.clock.now();
+    const big = await sell(h, 100);
+    await h.must('sync.configure', { hqUrl: hq.url, secret: SECRETS.T01 });
+    await h.until(async () => (await h.must('sync.status')).parked === 1, { what: 'parked', advanceMs: 1000 });
+    expect((await h.must('sync.parked'))[0]?.lastError).toMatch(/too large for the way to HQ/);
+    const next = await sell(h, 200);
+    await h.until(drained(h), { what: 'the next sale goes', advanceMs: 1000 });
+    expect(await hqKeys(hq)).toEqual([next]);
+    const [parked] = await h.must('sync.parked');
+    await h.must('sync.requeue', { seqs: [parked?.seq ?? 0] });
+    await h.until(async () => (await hqKeys(hq as TestHq)).includes(big), { what: 'sent again', advanceMs: 1000 });
+  });
+
   it('HQ refusing with the longest message its protocol allows still leaves a readable status', async () => {
     // Every request answered 400 with a valid error body whose message is at its 1000-character bound.
     const refusing = (async () =>

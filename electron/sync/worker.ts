@@ -126,13 +126,21 @@ export function createSyncWorker(ctx: HostContext, opts: SyncWorkerOptions = {})
     const result = await uploadSerializedBatch(cfg, refs, rows.map((r) => r.entry));
     sending = 0;
     const at = iso(ctx.clock.now());
-    if (result.kind === 'refused' && result.status === 413 && rows.length > 1) {
-      // Too large for the way to HQ: from now on batches are at most half this one (entries and bytes).
-      batchEntriesCap = Math.max(1, Math.floor(rows.length / 2));
-      batchBytesCap = Math.max(1, Math.floor(rows.reduce((n, r) => n + r.entry.length + 1, 0) / 2));
-      recordFailure(ctx.db, seqs, result.reason);
-      fail(`${result.reason} (sending smaller batches)`, baseMs);
-      return false;
+    if (result.kind === 'refused' && result.status === 413) {
+      if (rows.length > 1) {
+        // Too large for the way to HQ: from now on batches are at most half this one (entries and bytes).
+        batchEntriesCap = Math.max(1, Math.floor(rows.length / 2));
+        batchBytesCap = Math.max(1, Math.floor(rows.reduce((n, r) => n + r.entry.length + 1, 0) / 2));
+        recordFailure(ctx.db, seqs, result.reason);
+        fail(`${result.reason} (sending smaller batches)`, baseMs);
+        return false;
+      }
+      // One entry alone too large for the way: parked for the manager (sent again once the limit is raised,
+      // sync.requeue), so the entries behind it go on.
+      applyAcks(ctx.db, { sent: [], rejected: seqs.map((seq) => ({ seq, error: `${result.reason}: this entry alone is too large for the way to HQ (a proxy's body limit?); raise it, then send it again` })), conflicts: [], attempted: seqs }, at);
+      log.error('an outbox entry too large for the way to HQ was parked', { seqs, reason: result.reason });
+      ctx.events.emit('host.notice', { level: 'error', message: 'sync: an entry too large for the way to HQ was parked (see the parked list)' });
+      return true;
     }
     switch (result.kind) {
       case 'acked': {
