@@ -41,6 +41,19 @@ const drained = (h: PaymentsTestHost) => async () => {
   return s.queued === 0 && s.sending === 0;
 };
 
+/** HQ behind a proxy refusing the first batch upload with 413 (its body limit); `posts()` counts uploads. */
+async function behindProxy413() {
+  let posts = 0;
+  let now = (): number => Date.now();
+  hq = await startTestHq({
+    clock: () => now(),
+    faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' && ++posts === 1 ? { kind: 'status', status: 413 } : undefined),
+  });
+  const h = (t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 60_000 } }));
+  now = () => h.clock.now();
+  return { h, server: hq, posts: () => posts };
+}
+
 describe('sync worker against the reference HQ', () => {
   it('drains in seq order in batches and marks entries sent on ack; status says so', async () => {
     const { t, hq } = await setup({ batchSize: 2 });
@@ -141,43 +154,29 @@ describe('sync worker against the reference HQ', () => {
   });
 
   it('a batch too large for a proxy on the way (413) is sent again in smaller batches, not unchanged for ever', async () => {
-    let posts = 0;
-    let now = (): number => Date.now();
-    hq = await startTestHq({
-      clock: () => now(),
-      faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' && ++posts === 1 ? { kind: 'status', status: 413 } : undefined),
-    });
-    const h = (t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 60_000 } }));
-    now = () => h.clock.now();
+    const { h, server, posts } = await behindProxy413();
     const ids: string[] = [];
     for (let i = 1; i <= 4; i++) ids.push(await sell(h, i * 100));
-    await h.must('sync.configure', { hqUrl: hq.url, secret: SECRETS.T01 });
+    await h.must('sync.configure', { hqUrl: server.url, secret: SECRETS.T01 });
     await h.until(drained(h), { what: 'drained in halves', advanceMs: 1000 });
-    expect(await hqKeys(hq)).toEqual(ids);
+    expect(await hqKeys(server)).toEqual(ids);
     // The 4-entry batch refused, then two of 2 (a minute's wait unchanged would have been the old way).
-    expect(posts).toBe(3);
+    expect(posts()).toBe(3);
     expect(h.clock.now() - Date.parse((await h.must('sync.status')).lastSuccessAt ?? '')).toBeLessThan(10_000);
   });
 
   it('a single entry still too large for the proxy is parked (sent again later by a manager), and the rest goes on', async () => {
-    let posts = 0;
-    let now = (): number => Date.now();
-    hq = await startTestHq({
-      clock: () => now(),
-      faults: ({ method, path }) => (method === 'POST' && path === '/v1/batches' && ++posts === 1 ? { kind: 'status', status: 413 } : undefined),
-    });
-    const h = (t = await startPaymentsHost({ sync: { random: () => 0.5, backoffBaseMs: 1000, backoffMaxMs: 60_000 } }));
-    now = () => h.clock.now();
+    const { h, server } = await behindProxy413();
     const big = await sell(h, 100);
-    await h.must('sync.configure', { hqUrl: hq.url, secret: SECRETS.T01 });
+    await h.must('sync.configure', { hqUrl: server.url, secret: SECRETS.T01 });
     await h.until(async () => (await h.must('sync.status')).parked === 1, { what: 'parked', advanceMs: 1000 });
     expect((await h.must('sync.parked'))[0]?.lastError).toMatch(/too large for the way to HQ/);
     const next = await sell(h, 200);
     await h.until(drained(h), { what: 'the next sale goes', advanceMs: 1000 });
-    expect(await hqKeys(hq)).toEqual([next]);
+    expect(await hqKeys(server)).toEqual([next]);
     const [parked] = await h.must('sync.parked');
     await h.must('sync.requeue', { seqs: [parked?.seq ?? 0] });
-    await h.until(async () => (await hqKeys(hq as TestHq)).includes(big), { what: 'sent again', advanceMs: 1000 });
+    await h.until(async () => (await hqKeys(server)).includes(big), { what: 'sent again', advanceMs: 1000 });
   });
 
   it('HQ refusing with the longest message its protocol allows still leaves a readable status', async () => {
