@@ -11,9 +11,10 @@ import { migration0010 } from './0010_sales_paying_index';
 import { migration0011 } from './0011_training_sales';
 import { migration0012 } from './0012_sales_ended_late_index';
 import { migration0013 } from './0013_shift_cash_marks';
+import { migration0014 } from './0014_refund_parts_unfinished_index';
 import { type Migration } from './types';
 
 /** Every migration in version order. A new version is a new file appended here, never an edit. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
