@@ -66,6 +66,22 @@ export type RefundResult =
 
 export type LedgerOptions = { clock: Clock; passwordQueries: number; passwordDelayMs: number };
 
+/** A refund the gateway refused but keeps on record under its number (Jeepay). */
+export type LedgerFailedRefund = { channel: SandboxChannel; orderNo: string; refundNo: string; amountFen: number; reason: string };
+
+/** Everything the bank remembers, to be kept across restarts (ledger-file.ts): the training till's sandbox. */
+export type LedgerState = {
+  seq: number;
+  orders: LedgerOrder[];
+  refunds: LedgerRefund[];
+  failedRefunds: LedgerFailedRefund[];
+  reversals: LedgerReversal[];
+  reverseRetries: LedgerReverseRetry[];
+  submissions: LedgerSubmission[];
+  /** Payment code → the order number it was first used on (codes are single use). */
+  usedCodes: [string, string][];
+};
+
 export type LedgerSnapshot = {
   orders: LedgerOrder[];
   refunds: LedgerRefund[];
@@ -283,9 +299,9 @@ export function createLedger(opts: LedgerOptions) {
 
   const findRefund = (channel: SandboxChannel, refundNo: string): LedgerRefund | undefined => refunds.get(key(channel, refundNo));
   /** Refunds a gateway refused but keeps on record under their number (Jeepay): nothing moved. */
-  const failedRefunds = new Map<string, { orderNo: string; refundNo: string; amountFen: number; reason: string }>();
+  const failedRefunds = new Map<string, LedgerFailedRefund>();
   const failRefund = (channel: SandboxChannel, orderNo: string, refundNo: string, amountFen: number, reason: string): void =>
-    void failedRefunds.set(key(channel, refundNo), { orderNo, refundNo, amountFen, reason });
+    void failedRefunds.set(key(channel, refundNo), { channel, orderNo, refundNo, amountFen, reason });
   const findFailedRefund = (channel: SandboxChannel, refundNo: string) => failedRefunds.get(key(channel, refundNo));
 
   /** Rows for a China-time day, or undefined when that day's bill is not out yet (today or later). */
@@ -319,6 +335,34 @@ export function createLedger(opts: LedgerOptions) {
     };
   }
 
+  /** A copy of everything remembered (no time-based progress applied: it is applied again when read). */
+  function exportState(): LedgerState {
+    return structuredClone({
+      seq,
+      orders: [...orders.values()],
+      refunds: [...refunds.values()],
+      failedRefunds: [...failedRefunds.values()],
+      reversals,
+      reverseRetries,
+      submissions: [...submissions.values()],
+      usedCodes: [...usedCodes.entries()],
+    });
+  }
+
+  /** Replaces everything remembered by `state` (from exportState, checked by the caller). */
+  function importState(state: LedgerState): void {
+    reset();
+    const s = structuredClone(state);
+    seq = s.seq;
+    for (const o of s.orders) orders.set(key(o.channel, o.orderNo), o);
+    for (const r of s.refunds) refunds.set(r.byReversal ? `${key(r.channel, r.orderNo)}#reversal` : key(r.channel, r.refundNo), r);
+    for (const f of s.failedRefunds) failedRefunds.set(key(f.channel, f.refundNo), f);
+    reversals.push(...s.reversals);
+    reverseRetries.push(...s.reverseRetries);
+    for (const x of s.submissions) submissions.set(x.authCode, x);
+    for (const [code, orderNo] of s.usedCodes) usedCodes.set(code, orderNo);
+  }
+
   function reset(): void {
     orders.clear();
     refunds.clear();
@@ -329,7 +373,7 @@ export function createLedger(opts: LedgerOptions) {
     usedCodes.clear();
   }
 
-  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, exportState, importState, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

@@ -20,6 +20,7 @@ import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
 import { createLedger, SANDBOX_CHANNELS, type Ledger, type SandboxChannel } from './ledger';
+import { readLedgerFile, writeLedgerFile } from './ledger-file';
 import { BUSINESS_SCENARIO_OPERATIONS, createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioActsOn, scenarioForAmount, SCENARIOS, type ForcedScenario, type SandboxOperation, type Scenario } from './scenarios';
 import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
@@ -39,6 +40,10 @@ export type SandboxOptions = {
   slowDelayMs?: number;
   /** When the `late` scenario's held-up pay request reaches the gateway (injected-clock time). */
   lateDelayMs?: number;
+  /** Keep the ledger in this file across restarts (the training till's in-process sandbox: ledger-file.ts). */
+  stateFile?: string;
+  /** A kept ledger that could not be read (moved aside) or written: for the caller's log. */
+  onStateProblem?: (message: string) => void;
 };
 
 export type Sandbox = {
@@ -104,10 +109,31 @@ export function linkBase(hostHeader: string | undefined, bound: string): string 
   return ok ? `http://${hostHeader}` : bound;
 }
 
+/**
+ * Restores the ledger kept in `file` (ledger-file.ts) and returns the function that keeps it after a change.
+ * A write that fails is reported once until one succeeds again; the sandbox goes on from memory.
+ */
+function keptLedger(file: string, ledger: Ledger, clock: Clock, report: (message: string) => void = () => {}): () => void {
+  const read = readLedgerFile(file, clock.now());
+  if (read.problem) report(read.problem);
+  if (read.state) ledger.importState(read.state);
+  let failing = false;
+  return () => {
+    try {
+      writeLedgerFile(file, ledger.exportState());
+      failing = false;
+    } catch (e) {
+      if (!failing) report(`cannot keep the sandbox ledger in ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      failing = true;
+    }
+  };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const keys = generateSandboxKeys(options.keys);
   const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
+  const keep = options.stateFile ? keptLedger(options.stateFile, ledger, clock, options.onStateProblem) : () => {};
   const scenarios = createScenarioQueue();
   const slowDelayMs = options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS;
   const lateDelayMs = options.lateDelayMs ?? DEFAULT_LATE_DELAY_MS;
@@ -146,6 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     lateArrivals.clear();
     ledger.reset();
     scenarios.clear();
+    keep();
   }
 
   function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
@@ -213,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const arrival = clock.setTimeout(() => {
         lateArrivals.delete(arrival);
         prepared.run({ scenario: 'success', badSignature: false });
+        keep();
       }, lateDelayMs);
       lateArrivals.add(arrival);
       return;
@@ -269,6 +297,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } catch (e) {
         send(res, { status: 500, contentType: 'text/plain', body: `sandbox error: ${e instanceof Error ? e.message : String(e)}` });
       }
+      // Whatever the request changed is kept before the next one is read (reads change nothing worth a write).
+      if (request.method !== 'GET') keep();
     });
   });
   server.on('connection', (s) => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { type HostContext } from '../../api/context';
 import { PosError } from '../../../shared/api/result';
 import { type AdapterDeps, type ChannelsConfig, createChannels, sandboxChannelConfig } from '../channels/index';
@@ -5,6 +6,9 @@ import { type PaymentChannel } from '../channels/types';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server';
 import { type Channels } from './engine';
 import { readLiveGateways, toChannelsConfig } from './live-gateways';
+
+/** The training sandbox's ledger, in the data folder. */
+export const TRAINING_SANDBOX_LEDGER_FILE = 'training-sandbox-ledger.json';
 
 export type GatewayOptions = {
   /** Explicit gateway configuration (tests, a sandbox running elsewhere); wins over the terminal mode. */
@@ -66,7 +70,11 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
   /** The in-process sandbox, started once and kept while the till stays in sandbox mode. */
   async function sandboxNow(): Promise<Sandbox> {
     if (sandbox) return sandbox;
-    starting ??= startSandbox({ port: 0, clock: ctx.clock, ...opts.sandbox }).finally(() => {
+    // What it charged is kept in the data folder, so training refunds and reconciliation still find the
+    // orders after a restart (sandbox/ledger-file.ts).
+    const stateFile = path.join(ctx.dataDir, TRAINING_SANDBOX_LEDGER_FILE);
+    const onStateProblem = (message: string): void => ctx.log.warn('training sandbox ledger', { problem: message });
+    starting ??= startSandbox({ port: 0, clock: ctx.clock, stateFile, onStateProblem, ...opts.sandbox }).finally(() => {
       starting = undefined;
     });
     const sb = await starting;

@@ -1,0 +1,33 @@
+/**
+ * A training till's in-process sandbox keeps its ledger in the data folder (sandbox/ledger-file.ts): after a
+ * restart it still knows the orders it charged, so a training sale made before the restart can be refunded.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { codes, type PaymentsTestHost, startPaymentsHost } from './testing/harness';
+import { TRAINING_SANDBOX_LEDGER_FILE } from './gateways';
+
+let t: PaymentsTestHost | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+describe('training till restarted', () => {
+  it('refunds a training sale paid before the restart: the sandbox still knows the order', async () => {
+    const h = await startPaymentsHost();
+    t = h;
+    const saleId = await h.openSale(2_000);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'training payment' });
+    expect(fs.existsSync(path.join(h.dataDir, TRAINING_SANDBOX_LEDGER_FILE))).toBe(true);
+
+    await h.restart();
+    const refund = await h.must('refund.request', { saleId, amountFen: 800, reason: '退货' });
+    await h.until(async () => (await h.must('refund.get', { refundId: refund.id })).state === 'succeeded', { what: 'training refund after restart', advanceMs: 1_000 });
+    const sale = await h.must('sale.get', { saleId });
+    expect(sale.status).toBe('partly_refunded');
+    expect(sale.tenders[0]?.refundedFen).toBe(800);
+  });
+});

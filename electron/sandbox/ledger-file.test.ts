@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManualClock } from '../clock';
+import { createLedger, type LedgerState } from './ledger';
+import { pruneLedgerState, readLedgerFile, RETENTION_DAYS, writeLedgerFile } from './ledger-file';
+import { freshCode, freshOrderNo, startSandboxFixture } from './testing';
+
+let dir: string;
+beforeEach(() => void (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-ledger-file-'))));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const DAY_MS = 86_400_000;
+const ledgerOn = (clock = createManualClock()) => createLedger({ clock, passwordQueries: 2, passwordDelayMs: 10_000 });
+const payInput = (orderNo: string, authCode: string, amountFen = 1000) => ({ channel: 'wechat' as const, orderNo, authCode, amountFen, subject: 's', fingerprint: `${orderNo}|${authCode}|${amountFen}` });
+
+describe('the kept sandbox ledger', () => {
+  it('comes back whole: orders, refunds (a replay is the same refund), reversals, used codes, refused refunds, and ids go on', () => {
+    const clock = createManualClock();
+    const a = ledgerOn(clock);
+    a.pay(payInput('O1', '130000000000000001'), 'success');
+    a.pay(payInput('O2', '130000000000000002'), 'success');
+    a.pay(payInput('O3', '130000000000000003'), 'password');
+    a.submit('wechat', '130000000000000001');
+    const refunded = a.refund('wechat', 'O1', 'R1', 300);
+    a.reverse('wechat', 'O2');
+    a.failRefund('jeepay', 'J1', 'JR1', 100, 'refused');
+    const file = path.join(dir, 'ledger.json');
+    writeLedgerFile(file, a.exportState());
+
+    const b = ledgerOn(clock);
+    const read = readLedgerFile(file, clock.now());
+    expect(read.problem).toBeUndefined();
+    b.importState(read.state as LedgerState);
+    expect(b.snapshot()).toEqual(a.snapshot());
+    // The same refund number again is the same refund, not a second one.
+    const again = b.refund('wechat', 'O1', 'R1', 300);
+    expect(again).toMatchObject({ kind: 'ok', replay: true, refund: { refundId: refunded.kind === 'ok' ? refunded.refund.refundId : 'x' } });
+    expect(b.refund('wechat', 'O1', 'R2', 800)).toMatchObject({ kind: 'error', reason: 'EXCEEDS' });
+    // A code is single use across the restart; a refused refund is still on record; password entry goes on.
+    expect(b.pay(payInput('O9', '130000000000000002'), 'success')).toMatchObject({ kind: 'declined', reason: 'CODE_USED' });
+    expect(b.findFailedRefund('jeepay', 'JR1')).toMatchObject({ orderNo: 'J1', amountFen: 100 });
+    expect(b.query('wechat', 'O3')?.status).toBe('paying');
+    expect(b.query('wechat', 'O3')?.status).toBe('paid');
+    // Transaction ids keep counting: a new order never repeats an old one's.
+    const fresh = b.pay(payInput('O4', '130000000000000004'), 'success');
+    const old = b.snapshot().orders.filter((o) => o.orderNo !== 'O4').map((o) => o.transactionId);
+    expect(old).not.toContain(fresh.kind === 'paid' ? fresh.order.transactionId : '');
+  });
+
+  it('no file yet: nothing to restore, nothing to say', () => {
+    expect(readLedgerFile(path.join(dir, 'none.json'), Date.now())).toEqual({ state: null });
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,"state":{'],
+    ['another shape', JSON.stringify({ version: 1, state: { orders: 'many' } })],
+    ['a newer version', JSON.stringify({ version: 2, state: {} })],
+    ['a negative amount', JSON.stringify({ version: 1, state: { seq: 1, orders: [{ ...payInput('O1', '13'), transactionId: 't', status: 'paid', charged: true, refundedFen: 0, createdAt: 1, amountFen: -5 }], refunds: [], failedRefunds: [], reversals: [], reverseRetries: [], submissions: [], usedCodes: [] } })],
+  ])('a broken file (%s) is moved aside with a clear reason and the sandbox starts empty', (_what, text) => {
+    const file = path.join(dir, 'ledger.json');
+    fs.writeFileSync(file, text);
+    const read = readLedgerFile(file, Date.UTC(2026, 10, 27, 6, 0, 0));
+    expect(read.state).toBeNull();
+    expect(read.problem).toMatch(/is not (JSON|a sandbox ledger).*moved to .*ledger\.json\.broken-2026-11-27T06-00-00-000Z, the sandbox starts empty/);
+    expect(fs.existsSync(file)).toBe(false);
+    // Nothing is lost: the broken file is kept as it was.
+    expect(fs.readFileSync(`${file}.broken-2026-11-27T06-00-00-000Z`, 'utf8')).toBe(text);
+  });
+
+  it(`forgets orders older than ${RETENTION_DAYS} days, with their refunds, reversals and codes`, () => {
+    const clock = createManualClock();
+    const l = ledgerOn(clock);
+    l.pay(payInput('OLD', '130000000000000011'), 'success');
+    l.refund('wechat', 'OLD', 'ROLD', 100);
+    l.submit('wechat', '130000000000000011');
+    clock.advance(RETENTION_DAYS * DAY_MS + 1);
+    l.pay(payInput('NEW', '130000000000000012'), 'success');
+    l.reverse('wechat', 'NEW');
+    const pruned = pruneLedgerState(l.exportState(), clock.now());
+    expect(pruned.orders.map((o) => o.orderNo)).toEqual(['NEW']);
+    expect(pruned.refunds.map((r) => r.orderNo)).toEqual(['NEW']); // the reversal's refund
+    expect(pruned.reversals.map((r) => r.orderNo)).toEqual(['NEW']);
+    expect(pruned.usedCodes).toEqual([['130000000000000012', 'NEW']]);
+    expect(pruned.submissions).toEqual([]);
+  });
+});
+
+describe('a sandbox keeping its ledger in a file', () => {
+  it('still knows after a restart what it charged and refunded: queries, refund replays and new refunds agree', async () => {
+    const stateFile = path.join(dir, 'sandbox.json');
+    const first = await startSandboxFixture({ stateFile });
+    const orderNo = freshOrderNo();
+    expect(await first.channels.alipay.pay({ orderNo, authCode: freshCode('alipay'), amountFen: 1500, subject: 'kept' })).toMatchObject({ status: 'paid', paidFen: 1500 });
+    const refunded = await first.channels.alipay.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
+    expect(refunded).toMatchObject({ status: 'succeeded', refundFen: 500 });
+    await first.close();
+
+    const second = await startSandboxFixture({ stateFile });
+    try {
+      expect(await second.channels.alipay.query({ orderNo })).toMatchObject({ status: 'paid', paidFen: 1500 });
+      // The same number again is the refund already made (Alipay: no new fund change), not a second one.
+      const replay = await second.channels.alipay.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
+      expect(replay).toMatchObject({ refundId: 'refundId' in refunded ? refunded.refundId : 'x', refundFen: 500 });
+      expect(await second.channels.alipay.queryRefund({ orderNo, refundNo: `${orderNo}R1` })).toMatchObject({ status: 'succeeded', refundFen: 500 });
+      expect(await second.channels.alipay.refund({ orderNo, refundNo: `${orderNo}R2`, totalFen: 1500, refundFen: 1000 })).toMatchObject({ status: 'succeeded', refundFen: 1000 });
+      expect(second.sandbox.ledger.snapshot().totals.alipay).toEqual({ chargedFen: 1500, refundedFen: 1500, heldFen: 0 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a ledger it cannot write is reported once and the sandbox goes on from memory', async () => {
+    const problems: string[] = [];
+    const fx = await startSandboxFixture({ stateFile: path.join(dir, 'missing-folder', 'sandbox.json'), onStateProblem: (m) => problems.push(m) });
+    try {
+      for (let i = 0; i < 3; i++) expect(await fx.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: freshCode('wechat'), amountFen: 1000, subject: 'x' })).toMatchObject({ status: 'paid', paidFen: 1000 });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/cannot keep the sandbox ledger in .*missing-folder.*ENOENT/);
+    } finally {
+      await fx.close();
+    }
+  });
+});
