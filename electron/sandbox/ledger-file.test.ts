@@ -69,20 +69,24 @@ describe('the kept sandbox ledger', () => {
     expect(fs.readFileSync(`${file}.broken-2026-11-27T06-00-00-000Z`, 'utf8')).toBe(text);
   });
 
-  it(`forgets orders older than ${RETENTION_DAYS} days, with their refunds, reversals and codes`, () => {
+  it(`forgets orders untouched for ${RETENTION_DAYS} days, with their refunds, reversals and codes`, () => {
     const clock = createManualClock();
     const l = ledgerOn(clock);
     l.pay(payInput('OLD', '130000000000000011'), 'success');
     l.refund('wechat', 'OLD', 'ROLD', 100);
     l.submit('wechat', '130000000000000011');
-    clock.advance(RETENTION_DAYS * DAY_MS + 1);
+    l.pay(payInput('OLD-REFUNDED-LATELY', '130000000000000013'), 'success');
+    clock.advance(RETENTION_DAYS * DAY_MS - 1_000);
+    l.refund('wechat', 'OLD-REFUNDED-LATELY', 'RLATE', 100);
+    clock.advance(1_001);
     l.pay(payInput('NEW', '130000000000000012'), 'success');
     l.reverse('wechat', 'NEW');
     const pruned = pruneLedgerState(l.exportState(), clock.now());
-    expect(pruned.orders.map((o) => o.orderNo)).toEqual(['NEW']);
-    expect(pruned.refunds.map((r) => r.orderNo)).toEqual(['NEW']); // the reversal's refund
+    // Made 90 days ago but refunded within them: kept (a later refund of it still finds it).
+    expect(pruned.orders.map((o) => o.orderNo)).toEqual(['OLD-REFUNDED-LATELY', 'NEW']);
+    expect(pruned.refunds.map((r) => r.refundNo)).toEqual(['RLATE', 'NEW-REVERSE']); // and the reversal's refund
     expect(pruned.reversals.map((r) => r.orderNo)).toEqual(['NEW']);
-    expect(pruned.usedCodes).toEqual([['130000000000000012', 'NEW']]);
+    expect(pruned.usedCodes).toEqual([['130000000000000013', 'OLD-REFUNDED-LATELY'], ['130000000000000012', 'NEW']]);
     expect(pruned.submissions).toEqual([]);
   });
 });

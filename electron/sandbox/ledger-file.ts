@@ -6,7 +6,7 @@
  * Written whole after every request that may have changed it (a new file, then renamed over the old one:
  * a crash leaves the old or the new, never half of one). A file that cannot be read or does not hold a
  * ledger is moved aside (`…broken-<time>`, kept for whoever wants to look) and the sandbox starts empty,
- * saying so; it never stops the till. Orders older than RETENTION_DAYS are dropped when the file is read,
+ * saying so; it never stops the till. Orders untouched for RETENTION_DAYS are dropped when the file is read,
  * so the file stays small on a till left in training for months.
  */
 import fs from 'node:fs';
@@ -55,10 +55,20 @@ const fileSchema = z.strictObject({
 
 export type LedgerFileRead = { state: LedgerState | null; problem?: string };
 
-/** Drops what is older than the retention (by when the order was made) and everything that hangs on it. */
+/**
+ * Drops orders untouched for longer than the retention (made, paid, closed, refunded or reversed that long
+ * ago: a refund last week keeps its order) and everything that hangs on them.
+ */
 export function pruneLedgerState(state: LedgerState, now: number): LedgerState {
   const cutoff = now - RETENTION_DAYS * DAY_MS;
-  const old = state.orders.filter((o) => o.createdAt < cutoff);
+  const lastTouched = new Map<string, number>();
+  const touch = (x: { channel: string; orderNo: string }, at: number | undefined): void => {
+    const k = `${x.channel}:${x.orderNo}`;
+    if (at !== undefined) lastTouched.set(k, Math.max(lastTouched.get(k) ?? 0, at));
+  };
+  for (const o of state.orders) for (const at of [o.createdAt, o.paidAt, o.closedAt, o.pending?.until]) touch(o, at);
+  for (const r of [...state.refunds, ...state.reversals, ...state.reverseRetries]) touch(r, r.at);
+  const old = state.orders.filter((o) => (lastTouched.get(`${o.channel}:${o.orderNo}`) ?? 0) < cutoff);
   const dropped = new Set(old.map((o) => `${o.channel}:${o.orderNo}`));
   const keep = (x: { channel: string; orderNo: string }): boolean => !dropped.has(`${x.channel}:${x.orderNo}`);
   const droppedCodes = new Set(old.map((o) => o.authCode));
