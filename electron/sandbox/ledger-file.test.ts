@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock';
 import { createLedger, type LedgerState } from './ledger';
-import { pruneLedgerState, readLedgerFile, RETENTION_DAYS, writeLedgerFile } from './ledger-file';
+import { keepLedger, pruneLedgerState, readLedgerFile, RETENTION_DAYS, withoutCodes, writeLedgerFile } from './ledger-file';
 import { freshCode, freshOrderNo, startSandboxFixture } from './testing';
 
 let dir: string;
@@ -14,6 +14,8 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const DAY_MS = 86_400_000;
 const ledgerOn = (clock = createManualClock()) => createLedger({ clock, passwordQueries: 2, passwordDelayMs: 10_000 });
 const payInput = (orderNo: string, authCode: string, amountFen = 1000) => ({ channel: 'wechat' as const, orderNo, authCode, amountFen, subject: 's', fingerprint: `${orderNo}|${authCode}|${amountFen}` });
+const noReport = (): void => {};
+const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
 describe('the kept sandbox ledger', () => {
   it('comes back whole: orders, refunds (a replay is the same refund), reversals, used codes, refused refunds, and ids go on', () => {
@@ -33,13 +35,18 @@ describe('the kept sandbox ledger', () => {
     const read = readLedgerFile(file, clock.now());
     expect(read.problem).toBeUndefined();
     b.importState(read.state as LedgerState);
-    expect(b.snapshot()).toEqual(a.snapshot());
+    // The same, but for the codes, which are never written down in full.
+    expect(b.exportState()).toEqual(withoutCodes(a.exportState()));
+    expect(b.snapshot().totals).toEqual(a.snapshot().totals);
     // The same refund number again is the same refund, not a second one.
     const again = b.refund('wechat', 'O1', 'R1', 300);
     expect(again).toMatchObject({ kind: 'ok', replay: true, refund: { refundId: refunded.kind === 'ok' ? refunded.refund.refundId : 'x' } });
     expect(b.refund('wechat', 'O1', 'R2', 800)).toMatchObject({ kind: 'error', reason: 'EXCEEDS' });
-    // A code is single use across the restart; a refused refund is still on record; password entry goes on.
+    // A code is single use across the restart; the same request again is the same order; a refused refund
+    // is still on record; password entry goes on.
     expect(b.pay(payInput('O9', '130000000000000002'), 'success')).toMatchObject({ kind: 'declined', reason: 'CODE_USED' });
+    expect(b.pay(payInput('O1', '130000000000000001'), 'success')).toMatchObject({ kind: 'duplicate_paid' });
+    expect(b.pay(payInput('O1', '130000000000000009'), 'success')).toMatchObject({ kind: 'duplicate_mismatch' });
     expect(b.findFailedRefund('jeepay', 'JR1')).toMatchObject({ orderNo: 'J1', amountFen: 100 });
     expect(b.query('wechat', 'O3')?.status).toBe('paying');
     expect(b.query('wechat', 'O3')?.status).toBe('paid');
@@ -49,43 +56,123 @@ describe('the kept sandbox ledger', () => {
     expect(old).not.toContain(fresh.kind === 'paid' ? fresh.order.transactionId : '');
   });
 
+  it('never writes a payment code in full: orders keep it masked, the rest a digest', () => {
+    const clock = createManualClock();
+    const l = ledgerOn(clock);
+    const file = path.join(dir, 'ledger.json');
+    const keeper = keepLedger(file, l, clock, noReport);
+    l.submit('wechat', '134567890123456789');
+    l.pay(payInput('O1', '134567890123456789'), 'success');
+    keeper.keep();
+    writeLedgerFile(path.join(dir, 'snapshot.json'), l.exportState());
+    keeper.close();
+    for (const f of [file, path.join(dir, 'snapshot.json')]) {
+      const text = fs.readFileSync(f, 'utf8');
+      expect(text).not.toContain('134567890123456789');
+      expect(text).toContain('1345**********6789');
+    }
+  });
+
   it('no file yet: nothing to restore, nothing to say', () => {
-    expect(readLedgerFile(path.join(dir, 'none.json'), Date.now())).toEqual({ state: null });
+    expect(readLedgerFile(path.join(dir, 'none.json'), Date.now())).toEqual({ state: null, writable: true });
   });
 
   it.each([
-    ['not JSON', '{"version":1,"state":{'],
-    ['another shape', JSON.stringify({ version: 1, state: { orders: 'many' } })],
-    ['a newer version', JSON.stringify({ version: 2, state: {} })],
-    ['a negative amount', JSON.stringify({ version: 1, state: { seq: 1, orders: [{ ...payInput('O1', '13'), transactionId: 't', status: 'paid', charged: true, refundedFen: 0, createdAt: 1, amountFen: -5 }], refunds: [], failedRefunds: [], reversals: [], reverseRetries: [], submissions: [], usedCodes: [] } })],
+    ['not JSON', '{"version":1,"snapshot":{\n{"changes":{}}\n'],
+    ['another shape', `${JSON.stringify({ version: 1, snapshot: { orders: 'many' } })}\n`],
+    ['a newer version', `${JSON.stringify({ version: 2, snapshot: {} })}\n`],
+    ['a negative amount', `${JSON.stringify({ version: 1, snapshot: { seq: 1, orders: [{ ...payInput('O1', '13'), transactionId: 't', status: 'paid', charged: true, refundedFen: 0, createdAt: 1, amountFen: -5 }], refunds: [], failedRefunds: [], reversals: [], reverseRetries: [], submissions: [], usedCodes: [] } })}\n`],
+    ['empty', ''],
   ])('a broken file (%s) is moved aside with a clear reason and the sandbox starts empty', (_what, text) => {
     const file = path.join(dir, 'ledger.json');
     fs.writeFileSync(file, text);
     const read = readLedgerFile(file, Date.UTC(2026, 10, 27, 6, 0, 0));
-    expect(read.state).toBeNull();
-    expect(read.problem).toMatch(/is not (JSON|a sandbox ledger).*moved to .*ledger\.json\.broken-2026-11-27T06-00-00-000Z, the sandbox starts empty/);
+    expect(read).toMatchObject({ state: null, writable: true });
+    expect(read.problem).toMatch(/is (not JSON|not a sandbox ledger|empty).*moved to .*ledger\.json\.broken-2026-11-27T06-00-00-000Z, the sandbox starts empty/);
     expect(fs.existsSync(file)).toBe(false);
     // Nothing is lost: the broken file is kept as it was.
     expect(fs.readFileSync(`${file}.broken-2026-11-27T06-00-00-000Z`, 'utf8')).toBe(text);
   });
 
-  it(`forgets orders untouched for ${RETENTION_DAYS} days, with their refunds, reversals and codes`, () => {
+  it('a file that cannot be read is left as it is, and nothing is written over it this run', () => {
+    const file = path.join(dir, 'ledger.json');
+    fs.mkdirSync(file); // reading it fails (EISDIR), as a file held by another program would
+    const problems: string[] = [];
+    const clock = createManualClock();
+    const l = ledgerOn(clock);
+    const keeper = keepLedger(file, l, clock, (m) => problems.push(m));
+    l.pay(payInput('O1', '130000000000000001'), 'success');
+    keeper.keep();
+    keeper.rewrite();
+    keeper.close();
+    expect(problems).toEqual([expect.stringMatching(/cannot read .*ledger\.json.*left as it is; the sandbox starts empty and keeps nothing until the till restarts/)]);
+    expect(fs.statSync(file).isDirectory()).toBe(true);
+    expect(fs.existsSync(`${file}.tmp`)).toBe(false);
+  });
+
+  it('grows by one short line per change, nothing when nothing changed, and is written again as one snapshot once the lines outgrow it', () => {
+    const clock = createManualClock();
+    const file = path.join(dir, 'ledger.json');
+    const l = ledgerOn(clock);
+    const keeper = keepLedger(file, l, clock, noReport, 2_000);
+    expect(lines(file)).toHaveLength(1); // the snapshot
+    l.pay(payInput('O1', '130000000000000001'), 'success');
+    keeper.keep();
+    keeper.keep(); // nothing new
+    l.refund('wechat', 'O1', 'R1', 100);
+    keeper.keep();
+    const journal = lines(file);
+    expect(journal).toHaveLength(3);
+    expect(JSON.parse(journal[2] as string)).toMatchObject({ changes: { orders: [{ orderNo: 'O1', refundedFen: 100 }], refunds: [{ refundNo: 'R1' }], reversals: [] } });
+    for (let i = 2; i < 12; i++) {
+      l.pay(payInput(`O${i}`, `1300000000000000${String(i).padStart(2, '0')}`), 'success');
+      keeper.keep();
+    }
+    keeper.close();
+    // Folded into a new snapshot along the way, and what it holds is all of it.
+    expect(lines(file).length).toBeLessThan(11);
+    const read = readLedgerFile(file, clock.now());
+    expect(read.state?.orders).toHaveLength(11);
+    expect(read.state?.refunds.map((r) => r.refundNo)).toEqual(['R1']);
+  });
+
+  it('a last line cut short by a crash is dropped with a word; everything before it is kept', () => {
+    const clock = createManualClock();
+    const file = path.join(dir, 'ledger.json');
+    const l = ledgerOn(clock);
+    const keeper = keepLedger(file, l, clock, noReport);
+    l.pay(payInput('O1', '130000000000000001'), 'success');
+    keeper.keep();
+    keeper.close();
+    fs.appendFileSync(file, '{"changes":{"seq":3,"orders":[{"chann');
+    const problems: string[] = [];
+    const again = ledgerOn(clock);
+    keepLedger(file, again, clock, (m) => problems.push(m)).close();
+    expect(problems).toEqual([expect.stringMatching(/last line was cut short .* dropped/)]);
+    expect(again.snapshot().orders.map((o) => o.orderNo)).toEqual(['O1']);
+    expect(lines(file)).toHaveLength(1); // written again whole
+  });
+
+  it(`forgets orders untouched for ${RETENTION_DAYS} days with what hangs on them, and records of no order by their own time`, () => {
     const clock = createManualClock();
     const l = ledgerOn(clock);
     l.pay(payInput('OLD', '130000000000000011'), 'success');
     l.refund('wechat', 'OLD', 'ROLD', 100);
     l.submit('wechat', '130000000000000011');
+    l.submit('wechat', '130000000000000099'); // refused before any order
     l.pay(payInput('OLD-REFUNDED-LATELY', '130000000000000013'), 'success');
     clock.advance(RETENTION_DAYS * DAY_MS - 1_000);
     l.refund('wechat', 'OLD-REFUNDED-LATELY', 'RLATE', 100);
+    l.failRefund('jeepay', 'UNKNOWN', 'JR', 100, 'no such order'); // of no order, recent
     clock.advance(1_001);
     l.pay(payInput('NEW', '130000000000000012'), 'success');
     l.reverse('wechat', 'NEW');
     const pruned = pruneLedgerState(l.exportState(), clock.now());
-    // Made 90 days ago but refunded within them: kept (a later refund of it still finds it).
+    // Made a year ago but refunded within it: kept (a later refund of it still finds it).
     expect(pruned.orders.map((o) => o.orderNo)).toEqual(['OLD-REFUNDED-LATELY', 'NEW']);
     expect(pruned.refunds.map((r) => r.refundNo)).toEqual(['RLATE', 'NEW-REVERSE']); // and the reversal's refund
     expect(pruned.reversals.map((r) => r.orderNo)).toEqual(['NEW']);
+    expect(pruned.failedRefunds.map((r) => r.refundNo)).toEqual(['JR']);
     expect(pruned.usedCodes).toEqual([['130000000000000013', 'OLD-REFUNDED-LATELY'], ['130000000000000012', 'NEW']]);
     expect(pruned.submissions).toEqual([]);
   });

@@ -3,96 +3,19 @@
  * ground truth in tests ("every charge belongs to one paid sale or was reversed/refunded").
  * Protocol handlers translate their wire formats to these calls and back.
  */
-import { type Clock } from '../clock';
+import { createHash } from 'node:crypto';
 import { cstCompact, cstDate } from '../payments/channels/common';
 import { type BusinessScenario } from './scenarios';
+import { type LedgerFailedRefund, type LedgerOptions, type LedgerOrder, type LedgerRefund, type LedgerReversal, type LedgerReverseRetry, type LedgerSnapshot, type LedgerState, type LedgerSubmission, type PayInput, type PayResult, type RefundResult, type SandboxChannel } from './ledger-types';
 
-export const SANDBOX_CHANNELS = ['wechat', 'alipay', 'unionpay', 'jeepay'] as const;
-export type SandboxChannel = (typeof SANDBOX_CHANNELS)[number];
-export type OrderStatus = 'paying' | 'paid' | 'failed' | 'closed' | 'reversed';
+export * from './ledger-types';
 
-export type LedgerOrder = {
-  channel: SandboxChannel;
-  orderNo: string;
-  authCode: string;
-  amountFen: number;
-  subject: string;
-  transactionId: string;
-  status: OrderStatus;
-  /** Money was taken from the customer (stays true after a reversal/refund: see refundedFen). */
-  charged: boolean;
-  refundedFen: number;
-  failCode?: 'INSUFFICIENT' | 'EXPIRED' | 'CANCELLED';
-  createdAt: number;
-  paidAt?: number;
-  closedAt?: number;
-  /** Request fingerprint, to tell a replay from a different use of the same order number. */
-  fingerprint: string;
-  /** The terminal id the request carried (device_info, terminal_id, termId): printed on the bill. */
-  terminalId?: string;
-  /** Password entry in progress ('never': the customer never finishes; only a reverse ends it). */
-  pending?: { then: 'pay' | 'cancel' | 'never'; queriesLeft: number; until: number };
-  /** How many more reverse/cancel calls answer "call again" (recall=Y, retry_flag=Y) before one acts. */
-  reverseRetries?: number;
-};
-
-export type LedgerRefund = {
-  channel: SandboxChannel;
-  orderNo: string;
-  refundNo: string;
-  refundId: string;
-  amountFen: number;
-  status: 'success';
-  at: number;
-  /** Created by a reversal of a paid order rather than by a refund request. */
-  byReversal: boolean;
-};
-
-export type LedgerReversal = { channel: SandboxChannel; orderNo: string; action: 'close' | 'refund' | 'none'; amountFen: number; at: number };
-/** A reverse/cancel answered "not done, call again" (WeChat recall=Y, Alipay retry_flag=Y, UnionPay 99). */
-export type LedgerReverseRetry = { channel: SandboxChannel; orderNo: string; at: number };
-/** Every authenticated pay request that carried this code, whatever happened to it (refusals and faults too). */
-export type LedgerSubmission = { authCode: string; count: number; channels: SandboxChannel[] };
-
-export type PayInput = { channel: SandboxChannel; orderNo: string; authCode: string; amountFen: number; subject: string; fingerprint: string; terminalId?: string };
-export type PayResult =
-  | { kind: 'paid' | 'paying' | 'system_error'; order: LedgerOrder }
-  | { kind: 'declined'; reason: 'INSUFFICIENT' | 'EXPIRED' | 'CODE_USED'; order?: LedgerOrder }
-  | { kind: 'duplicate_paid' | 'duplicate_mismatch' | 'duplicate_closed'; order: LedgerOrder };
-
-export type RefundResult =
-  | { kind: 'ok'; refund: LedgerRefund; order: LedgerOrder; replay: boolean }
-  | { kind: 'error'; reason: 'NOT_FOUND' | 'NOT_PAID' | 'REVERSED' | 'EXCEEDS' | 'MISMATCH' | 'TOTAL_MISMATCH'; order?: LedgerOrder };
-
-export type LedgerOptions = { clock: Clock; passwordQueries: number; passwordDelayMs: number };
-
-/** A refund the gateway refused but keeps on record under its number (Jeepay). */
-export type LedgerFailedRefund = { channel: SandboxChannel; orderNo: string; refundNo: string; amountFen: number; reason: string };
-
-/** Everything the bank remembers, to be kept across restarts (ledger-file.ts): the training till's sandbox. */
-export type LedgerState = {
-  seq: number;
-  orders: LedgerOrder[];
-  refunds: LedgerRefund[];
-  failedRefunds: LedgerFailedRefund[];
-  reversals: LedgerReversal[];
-  reverseRetries: LedgerReverseRetry[];
-  submissions: LedgerSubmission[];
-  /** Payment code → the order number it was first used on (codes are single use). */
-  usedCodes: [string, string][];
-};
-
-export type LedgerSnapshot = {
-  orders: LedgerOrder[];
-  refunds: LedgerRefund[];
-  reversals: LedgerReversal[];
-  reverseRetries: LedgerReverseRetry[];
-  /** Pay requests per payment code: a code submitted more than once was sent again by the till. */
-  submissions: LedgerSubmission[];
-  /** Per channel: money taken, money given back, money still held. */
-  totals: Record<SandboxChannel, { chargedFen: number; refundedFen: number; heldFen: number }>;
-};
-
+/**
+ * How a payment code (or a fingerprint holding one) is written down in the kept ledger (ledger-file.ts):
+ * never in full. A code read back that way still counts as used, and a fingerprint still matches.
+ */
+export const sandboxDigest = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`;
+const sameFingerprint = (kept: string, given: string): boolean => kept === given || (kept.startsWith('sha256:') && kept === sandboxDigest(given));
 const TX_PREFIX: Record<SandboxChannel, string> = { wechat: '4200', alipay: '', unionpay: '9', jeepay: 'P' };
 
 export function createLedger(opts: LedgerOptions) {
@@ -102,8 +25,15 @@ export function createLedger(opts: LedgerOptions) {
   const reverseRetries: LedgerReverseRetry[] = [];
   const submissions = new Map<string, LedgerSubmission>();
   const usedCodes = new Map<string, string>();
+  const submittedAt = new Map<string, number>();
   let seq = 0;
   const key = (channel: SandboxChannel, no: string): string => `${channel}:${no}`;
+  // What changed since the last takeChanges(), so the kept file grows by a line per change (ledger-file.ts).
+  const changed = { orders: new Set<string>(), refunds: new Set<string>(), failedRefunds: new Set<string>(), submissions: new Set<string>(), usedCodes: new Set<string>() };
+  let reversalsTaken = 0;
+  let reverseRetriesTaken = 0;
+  let seqTaken = 0;
+  const touched = (o: LedgerOrder): void => void changed.orders.add(key(o.channel, o.orderNo));
 
   function nextId(channel: SandboxChannel, now: number): string {
     seq++;
@@ -115,6 +45,7 @@ export function createLedger(opts: LedgerOptions) {
   }
 
   function markPaid(order: LedgerOrder, at: number): void {
+    touched(order);
     order.status = 'paid';
     order.charged = true;
     order.paidAt = at;
@@ -128,6 +59,7 @@ export function createLedger(opts: LedgerOptions) {
   function settle(order: LedgerOrder, countQuery: boolean): void {
     const p = order.pending;
     if (!p || order.status !== 'paying' || p.then === 'never') return;
+    touched(order);
     if (countQuery) p.queriesLeft--;
     const now = opts.clock.now();
     if (p.queriesLeft > 0 && now < p.until) return;
@@ -150,7 +82,7 @@ export function createLedger(opts: LedgerOptions) {
     const existing = orders.get(key(input.channel, input.orderNo));
     if (existing) {
       settle(existing, false);
-      if (existing.fingerprint !== input.fingerprint) return { kind: 'duplicate_mismatch', order: existing };
+      if (!sameFingerprint(existing.fingerprint, input.fingerprint)) return { kind: 'duplicate_mismatch', order: existing };
       if (existing.status === 'paid') return { kind: 'duplicate_paid', order: existing };
       if (existing.status === 'paying') return { kind: 'paying', order: existing };
       return { kind: 'duplicate_closed', order: existing };
@@ -163,11 +95,13 @@ export function createLedger(opts: LedgerOptions) {
         transactionId: nextId(input.channel, now), status: 'closed', charged: false, refundedFen: 0, createdAt: now, closedAt: now, fingerprint: 'earlier order',
       };
       orders.set(key(input.channel, input.orderNo), earlier);
+      touched(earlier);
       return { kind: 'duplicate_mismatch', order: earlier };
     }
     // Payment codes are single use, even when the payment failed.
-    if (usedCodes.has(input.authCode)) return { kind: 'declined', reason: 'CODE_USED' };
+    if (usedCodes.has(input.authCode) || usedCodes.has(sandboxDigest(input.authCode))) return { kind: 'declined', reason: 'CODE_USED' };
     usedCodes.set(input.authCode, input.orderNo);
+    changed.usedCodes.add(input.authCode);
     const order: LedgerOrder = {
       ...input,
       transactionId: nextId(input.channel, now),
@@ -177,6 +111,7 @@ export function createLedger(opts: LedgerOptions) {
       createdAt: now,
     };
     orders.set(key(input.channel, input.orderNo), order);
+    touched(order);
     switch (scenario) {
       case 'password':
       case 'password_cancel':
@@ -212,6 +147,8 @@ export function createLedger(opts: LedgerOptions) {
     s.count++;
     if (!s.channels.includes(channel)) s.channels.push(channel);
     submissions.set(authCode, s);
+    submittedAt.set(authCode, opts.clock.now());
+    changed.submissions.add(authCode);
   }
 
   /**
@@ -223,6 +160,7 @@ export function createLedger(opts: LedgerOptions) {
     if (!forced) {
       if (!order?.reverseRetries || order.status === 'reversed') return false;
       order.reverseRetries--;
+      touched(order);
     }
     reverseRetries.push({ channel, orderNo, at: opts.clock.now() });
     return true;
@@ -246,8 +184,11 @@ export function createLedger(opts: LedgerOptions) {
     const now = opts.clock.now();
     const refund: LedgerRefund = { channel: order.channel, orderNo: order.orderNo, refundNo, refundId: `${nextId(order.channel, now)}R`, amountFen, status: 'success', at: now, byReversal };
     // A reversal's refund has a number of the sandbox's own: kept apart, so no merchant number can replace it.
-    refunds.set(byReversal ? `${key(order.channel, order.orderNo)}#reversal` : key(order.channel, refundNo), refund);
+    const refundKey = byReversal ? `${key(order.channel, order.orderNo)}#reversal` : key(order.channel, refundNo);
+    refunds.set(refundKey, refund);
+    changed.refunds.add(refundKey);
     order.refundedFen += amountFen;
+    touched(order);
     return refund;
   }
 
@@ -261,6 +202,7 @@ export function createLedger(opts: LedgerOptions) {
     if (!order) {
       order = { channel, orderNo, authCode: '', amountFen: 0, subject: '', transactionId: '', status: 'reversed', charged: false, refundedFen: 0, createdAt: now, closedAt: now, fingerprint: '' };
       orders.set(key(channel, orderNo), order);
+      touched(order);
       reversals.push({ channel, orderNo, action: 'none', amountFen: 0, at: now });
       return { action: 'none', order };
     }
@@ -274,6 +216,7 @@ export function createLedger(opts: LedgerOptions) {
       if (amountFen > 0) addRefund(order, `${orderNo}-REVERSE`, amountFen, true);
       action = 'refund';
     } else action = 'close';
+    touched(order);
     order.status = 'reversed';
     order.closedAt = now;
     delete order.pending;
@@ -300,8 +243,10 @@ export function createLedger(opts: LedgerOptions) {
   const findRefund = (channel: SandboxChannel, refundNo: string): LedgerRefund | undefined => refunds.get(key(channel, refundNo));
   /** Refunds a gateway refused but keeps on record under their number (Jeepay): nothing moved. */
   const failedRefunds = new Map<string, LedgerFailedRefund>();
-  const failRefund = (channel: SandboxChannel, orderNo: string, refundNo: string, amountFen: number, reason: string): void =>
-    void failedRefunds.set(key(channel, refundNo), { channel, orderNo, refundNo, amountFen, reason });
+  function failRefund(channel: SandboxChannel, orderNo: string, refundNo: string, amountFen: number, reason: string): void {
+    failedRefunds.set(key(channel, refundNo), { channel, orderNo, refundNo, amountFen, reason, at: opts.clock.now() });
+    changed.failedRefunds.add(key(channel, refundNo));
+  }
   const findFailedRefund = (channel: SandboxChannel, refundNo: string) => failedRefunds.get(key(channel, refundNo));
 
   /** Rows for a China-time day, or undefined when that day's bill is not out yet (today or later). */
@@ -335,6 +280,12 @@ export function createLedger(opts: LedgerOptions) {
     };
   }
 
+  const submissionsWithTimes = (codes: Iterable<string>): LedgerState['submissions'] =>
+    [...codes].flatMap((c) => {
+      const x = submissions.get(c);
+      return x ? [{ ...x, at: submittedAt.get(c) ?? 0 }] : [];
+    });
+
   /** A copy of everything remembered (no time-based progress applied: it is applied again when read). */
   function exportState(): LedgerState {
     return structuredClone({
@@ -344,23 +295,59 @@ export function createLedger(opts: LedgerOptions) {
       failedRefunds: [...failedRefunds.values()],
       reversals,
       reverseRetries,
-      submissions: [...submissions.values()],
+      submissions: submissionsWithTimes(submissions.keys()),
       usedCodes: [...usedCodes.entries()],
     });
   }
 
-  /** Replaces everything remembered by `state` (from exportState, checked by the caller). */
-  function importState(state: LedgerState): void {
-    reset();
+  /** Forgets what changed so far: what exportState() returns now is what the file holds. */
+  function changesKept(): void {
+    for (const set of Object.values(changed)) set.clear();
+    reversalsTaken = reversals.length;
+    reverseRetriesTaken = reverseRetries.length;
+    seqTaken = seq;
+  }
+
+  /** What changed since the last call (or export kept), as a partial state to lay over it; null: nothing. */
+  function takeChanges(): LedgerState | null {
+    const none = Object.values(changed).every((set) => set.size === 0) && reversals.length === reversalsTaken && reverseRetries.length === reverseRetriesTaken && seq === seqTaken;
+    if (none) return null;
+    const pick = <T>(map: Map<string, T>, keys: Set<string>): T[] => [...keys].flatMap((k) => (map.has(k) ? [map.get(k) as T] : []));
+    const delta: LedgerState = structuredClone({
+      seq,
+      orders: pick(orders, changed.orders),
+      refunds: pick(refunds, changed.refunds),
+      failedRefunds: pick(failedRefunds, changed.failedRefunds),
+      reversals: reversals.slice(reversalsTaken),
+      reverseRetries: reverseRetries.slice(reverseRetriesTaken),
+      submissions: submissionsWithTimes(changed.submissions),
+      usedCodes: [...changed.usedCodes].map((c): [string, string] => [c, usedCodes.get(c) ?? '']),
+    });
+    changesKept();
+    return delta;
+  }
+
+  /** Lays `state` (from exportState, or takeChanges over it, checked by the caller) over what is remembered. */
+  function applyState(state: LedgerState): void {
     const s = structuredClone(state);
-    seq = s.seq;
+    seq = Math.max(seq, s.seq);
     for (const o of s.orders) orders.set(key(o.channel, o.orderNo), o);
     for (const r of s.refunds) refunds.set(r.byReversal ? `${key(r.channel, r.orderNo)}#reversal` : key(r.channel, r.refundNo), r);
     for (const f of s.failedRefunds) failedRefunds.set(key(f.channel, f.refundNo), f);
     reversals.push(...s.reversals);
     reverseRetries.push(...s.reverseRetries);
-    for (const x of s.submissions) submissions.set(x.authCode, x);
+    for (const { at, ...x } of s.submissions) {
+      submissions.set(x.authCode, x);
+      submittedAt.set(x.authCode, at);
+    }
     for (const [code, orderNo] of s.usedCodes) usedCodes.set(code, orderNo);
+    changesKept();
+  }
+
+  /** Replaces everything remembered by `state`. */
+  function importState(state: LedgerState): void {
+    reset();
+    applyState(state);
   }
 
   function reset(): void {
@@ -370,10 +357,12 @@ export function createLedger(opts: LedgerOptions) {
     reversals.length = 0;
     reverseRetries.length = 0;
     submissions.clear();
+    submittedAt.clear();
     usedCodes.clear();
+    changesKept();
   }
 
-  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, exportState, importState, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, exportState, importState, applyState, takeChanges, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

@@ -20,7 +20,7 @@ import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
 import { createLedger, SANDBOX_CHANNELS, type Ledger, type SandboxChannel } from './ledger';
-import { readLedgerFile, writeLedgerFile } from './ledger-file';
+import { keepLedger, type LedgerKeeper } from './ledger-file';
 import { BUSINESS_SCENARIO_OPERATIONS, createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioActsOn, scenarioForAmount, SCENARIOS, type ForcedScenario, type SandboxOperation, type Scenario } from './scenarios';
 import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
@@ -109,31 +109,12 @@ export function linkBase(hostHeader: string | undefined, bound: string): string 
   return ok ? `http://${hostHeader}` : bound;
 }
 
-/**
- * Restores the ledger kept in `file` (ledger-file.ts) and returns the function that keeps it after a change.
- * A write that fails is reported once until one succeeds again; the sandbox goes on from memory.
- */
-function keptLedger(file: string, ledger: Ledger, clock: Clock, report: (message: string) => void = () => {}): () => void {
-  const read = readLedgerFile(file, clock.now());
-  if (read.problem) report(read.problem);
-  if (read.state) ledger.importState(read.state);
-  let failing = false;
-  return () => {
-    try {
-      writeLedgerFile(file, ledger.exportState());
-      failing = false;
-    } catch (e) {
-      if (!failing) report(`cannot keep the sandbox ledger in ${file}: ${e instanceof Error ? e.message : String(e)}`);
-      failing = true;
-    }
-  };
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const keys = generateSandboxKeys(options.keys);
   const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
-  const keep = options.stateFile ? keptLedger(options.stateFile, ledger, clock, options.onStateProblem) : () => {};
+  const keeper: LedgerKeeper | null = options.stateFile ? keepLedger(options.stateFile, ledger, clock, options.onStateProblem ?? (() => {})) : null;
+  const keep = (): void => keeper?.keep();
   const scenarios = createScenarioQueue();
   const slowDelayMs = options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS;
   const lateDelayMs = options.lateDelayMs ?? DEFAULT_LATE_DELAY_MS;
@@ -172,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     lateArrivals.clear();
     ledger.reset();
     scenarios.clear();
-    keep();
+    keeper?.rewrite();
   }
 
   function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
@@ -327,6 +308,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         for (const a of lateArrivals) a.cancel();
         lateArrivals.clear();
         for (const s of sockets) s.destroy();
+        keeper?.close();
         server.close(() => resolve());
       }),
   };
