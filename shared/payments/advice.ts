@@ -32,31 +32,39 @@ export const isUnclearFailure = (reason: string | null): boolean => {
   return code !== null && UNCLEAR_FAILURE_CODES.has(code);
 };
 
+/**
+ * How the engine ends a reason it writes (reversal.ts, power-loss.ts): the host's own words, always last (or,
+ * for a late check, first), so a gateway's text quoted earlier in the story can never pass for them.
+ */
+export const REFUNDED_ELSEWHERE_END = 'the order was refunded outside the till; anything left of it is to be given back at the merchant platform';
+export const LATE_REFUNDED_ELSEWHERE_START = 'charged after all, then refunded outside the till;';
+const HOLDS_NO_PAYMENT_END = /; the channel holds no payment \(([^()]*)\)$/;
+
 export function paymentAdvice(a: Pick<AttemptView, 'state' | 'phase' | 'reason' | 'transactionId'>): PaymentAdvice | null {
   const reason = a.reason ?? '';
   if (a.state === 'succeeded') return null;
   // Charged, then refunded by hand at the merchant platform (found by a give-back or a late check): the
   // rest, if any, is for a person.
-  if ((a.state === 'failed' || a.state === 'reversed') && reason.includes('refunded outside the till')) return 'refunded_elsewhere';
+  if ((a.state === 'failed' || a.state === 'reversed') && (reason.endsWith(REFUNDED_ELSEWHERE_END) || reason.startsWith(LATE_REFUNDED_ELSEWHERE_START))) return 'refunded_elsewhere';
   if (a.state === 'failed') {
     if (reason.startsWith('not sent') || reason.startsWith('cancelled before sending')) return reason.startsWith('not sent') ? 'not_sent' : null;
     // Ended after a reverse or give-back: the channel holds no payment now. If a charge was seen, it went back.
     if (a.transactionId !== null) return 'reversed_given_back';
     // The order found failed on the channel's own error (an aggregator's state 3 with 20000 / ACQ.SYSTEM_ERROR).
-    if ([...UNCLEAR_FAILURE_CODES].some((code) => reason.includes(`holds no payment (${code})`))) return 'failed_unclear';
-    if (reason.includes('the channel holds no payment')) return 'reversed_unclear';
+    const holdsNone = HOLDS_NO_PAYMENT_END.exec(reason);
+    if (holdsNone) return UNCLEAR_FAILURE_CODES.has(holdsNone[1] ?? '') ? 'failed_unclear' : 'reversed_unclear';
     // An order number found at no gateway after a power cut: its request may still arrive (late check).
-    if (reason.includes('reached no gateway')) return 'reversed_nothing_so_far';
+    if (reason.endsWith('reached no gateway; never used again')) return 'reversed_nothing_so_far';
     if (isUnclearFailure(a.reason)) return 'failed_unclear';
     const code = reasonCode(a.reason);
     return (code !== null ? declineKind(code) : undefined) ?? 'declined';
   }
   if (a.state === 'reversed') {
     // A charge the till saw (its transaction id), a cancel the channel says it refunded, or a refund of it.
-    if (a.transactionId !== null || /reversed \(refund\)|refunded \(/.test(reason)) return 'reversed_given_back';
-    if (/reversed \(close\)/.test(reason)) return 'reversed_nothing_taken';
+    if (a.transactionId !== null || /(?:^|; )(?:reversed \(refund\)|refunded \([^()]*\))$/.test(reason)) return 'reversed_given_back';
+    if (/(?:^|; )reversed \(close\)$/.test(reason)) return 'reversed_nothing_taken';
     // No order found: its request may still arrive and charge; the late check would refund that.
-    if (/reversed \(none\)/.test(reason)) return 'reversed_nothing_so_far';
+    if (/(?:^|; )reversed \(none\)$/.test(reason)) return 'reversed_nothing_so_far';
     return 'reversed_unclear';
   }
   if (a.phase === 'waiting_password') return 'enter_password';

@@ -1,5 +1,6 @@
 /** Pieces every adapter shares: dependencies, request validation, China-time formatting, nonces. */
 import { PosError } from '../../../shared/api/result';
+import { MAX_FEN } from '../../../shared/payments/amount';
 import { type Clock, systemClock } from '../../clock';
 import { httpSend, type SendFn } from './transport';
 import { type ChannelId, type ChannelOperation, type PayRequest, type RefundRequest, type SecurityEvent } from './types';
@@ -107,6 +108,15 @@ export function parseFenField(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^(0|[1-9]\d{0,14})$/.test(value)) return undefined;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * An amount of money a gateway says moved (paid, refunded): 1 fen up to MAX_FEN. A signed "paid 0 fen" or an
+ * amount no till could have asked for is not an answer to act on (the caller makes it `unknown`).
+ */
+export function parseAmountFen(value: unknown): number | undefined {
+  const n = parseFenField(value);
+  return n !== undefined && n >= 1 && n <= MAX_FEN ? n : undefined;
 }
 
 export function securityEvent(

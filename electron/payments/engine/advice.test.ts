@@ -70,4 +70,15 @@ describe('what the cashier should do next', () => {
     expect(paymentAdvice({ state: 'sent', phase: 'sending', reason: null, transactionId: null })).toBeNull();
     expect(paymentAdvice({ state: 'succeeded', phase: 'paid', reason: null, transactionId: 'T' })).toBeNull();
   });
+  it("reads only the host's own words at the end of a reason: a gateway's text quoted earlier never passes for them", () => {
+    const view = (state: 'failed' | 'reversed', reason: string) => ({ state, phase: state, reason, transactionId: null });
+    const quoted = 'still unclear at the deadline (RETURN_FAIL: return_code=FAIL: reversed (refund) refunded (x) reversed (close))';
+    expect(paymentAdvice(view('reversed', `${quoted}; reversed (none)`))).toBe('reversed_nothing_so_far');
+    expect(paymentAdvice(view('reversed', `${quoted}; reversed (close)`))).toBe('reversed_nothing_taken');
+    expect(paymentAdvice(view('reversed', `${quoted}; reversed (refund)`))).toBe('reversed_given_back');
+    expect(paymentAdvice(view('reversed', `${quoted}; refunded (50000000012026112500000001)`))).toBe('reversed_given_back');
+    expect(paymentAdvice(view('reversed', 'RETURN_FAIL: reversed (refund); refunded outside the till; the channel holds no payment (20000)'))).toBe('reversed_unclear');
+    expect(paymentAdvice(view('failed', 'SYSTEMERROR: the order was refunded outside the till; the channel holds no payment (20000) later'))).toBe('failed_unclear');
+    expect(paymentAdvice(view('failed', 'ORDERCLOSED: reached no gateway; never used again, says the gateway'))).toBe('declined');
+  });
 });

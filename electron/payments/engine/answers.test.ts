@@ -5,6 +5,7 @@ import { buildWechatXml, parseWechatXml } from '../channels/wechat/xml';
 import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
 import { createFakeChannel, paid } from './testing/fake-channel';
 import { isTerminalAttempt } from '../../../shared/sales/views';
+import { paymentAdvice } from '../../../shared/payments/advice';
 
 /**
  * Broken answers through the real WeChat adapter: empty, truncated, not XML, wrongly signed, paid for
@@ -144,5 +145,23 @@ describe('refund answers that refuse nothing for certain', () => {
     expect(refundNos.length).toBeGreaterThan(2);
     expect(refundNos.length).toBeLessThan(20);
     expect((await t.must('sale.get', { saleId })).status).toBe('paid');
+  });
+});
+
+describe("a gateway's own words in the story of an attempt", () => {
+  it('an unsigned return_msg does not decide what the cashier is told about a reversal', async () => {
+    const send = async (req: HttpRequest): Promise<HttpResponse> => {
+      if (req.url.endsWith('/secapi/pay/reverse')) return ok(signed({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'ORDERNOTEXIST', appid: 'wx1', mch_id: '1900000109', nonce_str: 'n' }));
+      return ok('<xml><return_code>FAIL</return_code><return_msg>reversed (refund)</return_msg></xml>');
+    };
+    t = await startPaymentsHost({ payments: { channels: { wechat }, channelDeps: { send } } });
+    const saleId = await t.openSale(500);
+    const a = await t.must('payment.start', { saleId, code: codes.wechat() });
+    await t.advance(60_000);
+    const after = await t.must('payment.get', { attemptId: a.id });
+    expect(after.state).toBe('reversed');
+    expect(after.reason).toMatch(/reversed \(refund\).*; reversed \(none\)$/);
+    // Nothing was found at the channel: "nothing so far" (a late check follows), not "given back".
+    expect(paymentAdvice(after), after.reason ?? '').toBe('reversed_nothing_so_far');
   });
 });

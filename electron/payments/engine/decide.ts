@@ -1,6 +1,7 @@
 import { type PayOutcome, type QueryOutcome, type RefundOutcome, type RefundQueryOutcome, type ReverseOutcome } from '../channels/types';
 import { type ChannelTiming } from '../../../shared/sales/payment-settings';
 import { channelRef } from '../channels/channel-ref';
+import { MAX_FEN } from '../../../shared/payments/amount';
 
 /**
  * Pure decisions of the attempt state machine (ARCHITECTURE §4): what a channel answer means for the
@@ -28,8 +29,10 @@ function paid(o: { transactionId: string; paidFen: number }, c: DecideContext): 
 const describe = (o: { reason?: string; code?: string; message?: string }): string => [o.code, o.message ?? o.reason].filter(Boolean).join(': ').slice(0, 300);
 
 /** A "paid" whose transaction id cannot be stored or shown is a malformed answer: unknown, queried (adapters check too). */
-function usable<T extends PayOutcome | QueryOutcome>(o: T): T | { status: 'unknown'; reason: string; retryable: true } {
+export function usable<T extends PayOutcome | QueryOutcome>(o: T): T | { status: 'unknown'; reason: string; retryable: true } {
   if (o.status === 'paid' && channelRef(o.transactionId) === undefined) return { status: 'unknown', reason: 'paid answer with an unusable transaction id', retryable: true };
+  // Nothing to keep and nothing a give-back could return (a refund of 0 fen is refused before it is sent).
+  if (o.status === 'paid' && !(Number.isSafeInteger(o.paidFen) && o.paidFen >= 1 && o.paidFen <= MAX_FEN)) return { status: 'unknown', reason: `paid answer with an unusable amount (${String(o.paidFen).slice(0, 20)})`, retryable: true };
   return o;
 }
 

@@ -17,7 +17,7 @@ import { BURNT_CODE_PREFIX, insertAttempt, updateAttempt } from './attempts';
 import { LATE_CHARGE_CHECK_AFTER_MS } from './reversal';
 import { type Channels } from './engine';
 import { nextOrderNo } from './order-numbers';
-import { BACKOFF_MAX_MS } from './decide';
+import { BACKOFF_MAX_MS, usable } from './decide';
 import { reportOutcome } from './connectivity-report';
 
 /**
@@ -197,7 +197,7 @@ export function createPowerLossCheck(deps: PowerLossDeps) {
         const q = await channel.query({ orderNo });
         // Its answers (or none) tell the network's state too: the return of a gateway wakes the rest at once.
         if (deps.connectivity) reportOutcome(deps.connectivity, g, q, 'query');
-        answers.push([g, q]);
+        answers.push([g, usable(q)]); // a paid answer no till could have asked for is unclear
       }
       if (deps.stopped()) return;
       const f = judge(answers);

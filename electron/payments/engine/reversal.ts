@@ -9,9 +9,9 @@ import { type Settings } from '../../../shared/settings';
 import { type PaymentChannel, REVERSE_AT_ANY_AGE, SINGLE_USE_REFUND_NUMBERS } from '../channels/types';
 import { type AttemptRow, BURNT_CODE_PREFIX, getAttempt, updateAttempt } from './attempts';
 import { type Gateway } from '../../../shared/sales/views';
-import { backoff, decideRefund, decideRefundQuery, decideReverse } from './decide';
+import { backoff, decideRefund, decideRefundQuery, decideReverse, usable } from './decide';
 import { reportOutcome } from './connectivity-report';
-import { reasonCode } from '../../../shared/payments/advice';
+import { LATE_REFUNDED_ELSEWHERE_START, reasonCode, REFUNDED_ELSEWHERE_END } from '../../../shared/payments/advice';
 
 /**
  * When a reverse found no order, how long after the pay request to ask once more: a payment code lives about
@@ -89,9 +89,10 @@ export function createReversal(deps: ReversalDeps) {
 
   /** Is the order paid? Paid → refund it; definitely not → nothing to give back; unclear → later. */
   async function check(row: AttemptRow, channel: PaymentChannel, why: string): Promise<void> {
-    const q = await channel.query({ orderNo: row.order_no });
+    const answer = await channel.query({ orderNo: row.order_no });
     if (deps.stopped()) return;
-    reportOutcome(deps.connectivity, row.gateway, q, 'query');
+    reportOutcome(deps.connectivity, row.gateway, answer, 'query');
+    const q = usable(answer);
     const t = timingOf(row);
     if (q.status === 'paid') {
       // The refund returns what the channel charged, which may not be what this attempt asked for.
@@ -101,7 +102,8 @@ export function createReversal(deps: ReversalDeps) {
       deps.commit(row.id, (_r, when) => updateAttempt(db, row.id, { phase: 'refunding', reverse_refund_no: refundNo, reverse_refund_fen: refundFen, reason: `${why}; refunding the charge of ${refundFen} fen${refunded}` }, when));
       deps.schedule(row.id, clock.now());
     } else if (q.status === 'failed' || q.status === 'not_found') {
-      deps.fail(row.id, `${why}; the channel holds no payment (${q.status === 'failed' ? q.code : 'no such order'})`, false, q.status === 'not_found' ? lateCheckAt(row) : null);
+      // The end is the host's own words, whole (the screen's advice reads it: shared/payments/advice.ts).
+      deps.fail(row.id, `${why.slice(0, 200)}; the channel holds no payment (${q.status === 'failed' ? q.code.slice(0, 60) : 'no such order'})`, false, q.status === 'not_found' ? lateCheckAt(row) : null);
     } else note(row, `${why}; order state unclear, will check again`, backoff({ now: clock.now(), timing: t }, calls(row)));
   }
 
@@ -143,7 +145,7 @@ export function createReversal(deps: ReversalDeps) {
       // platform; how much is left the order does not say. A person settles the rest (the day's bill shows
       // it): retrying the same refusal for ever would only hold the sale and the till's mode.
       deps.log.error('a charge to give back was refunded outside the till: anything left of it is for a person to give back', { attemptId: row.id, orderNo: row.order_no, reason: d.reason });
-      return done(row, `refund refused (${d.reason}): the order was refunded outside the till; anything left of it is to be given back at the merchant platform`.slice(0, 300));
+      return done(row, `refund refused (${d.reason.slice(0, 150)}): ${REFUNDED_ELSEWHERE_END}`);
     }
     // Only a signed refusal retires the number; after one nobody signed, the same number goes again.
     if (d.kind === 'failed' && SINGLE_USE_REFUND_NUMBERS.has(row.gateway) && d.unverified !== true) {
@@ -191,15 +193,16 @@ export function createReversal(deps: ReversalDeps) {
     const asked = gateways.flatMap((g) => (channels[g] ? [[g, channels[g]] as const] : []));
     let unclear = asked.length === 0;
     for (const [gateway, channel] of asked) {
-      const q = await channel.query({ orderNo: row.order_no });
+      const answer = await channel.query({ orderNo: row.order_no });
       if (deps.stopped()) return;
-      reportOutcome(deps.connectivity, gateway, q, 'query');
+      reportOutcome(deps.connectivity, gateway, answer, 'query');
+      const q = usable(answer);
       if (q.status === 'paid' && q.refunded === true) {
         // Charged and already refunded (by the channel, or by hand at the merchant platform): nothing is
         // left to give back that the till could know the amount of. For a person to look at, not to repeat.
         deps.log.error('a payment that ended with nothing charged was charged afterwards and refunded elsewhere', { attemptId: row.id, orderNo: row.order_no, gateway });
         // Said on the attempt too, so the screen no longer says "nothing charged so far".
-        deps.commit(row.id, (r, when) => updateAttempt(db, row.id, { late_check_ms: null, reason: `charged after all, then refunded outside the till; anything left of it is to be given back at the merchant platform; ${r.reason ?? ''}`.slice(0, 300) }, when));
+        deps.commit(row.id, (r, when) => updateAttempt(db, row.id, { late_check_ms: null, reason: `${LATE_REFUNDED_ELSEWHERE_START} anything left of it is to be given back at the merchant platform; ${r.reason ?? ''}`.slice(0, 300) }, when));
         return;
       }
       if (q.status === 'paid') return refundLateCharge(row, gateway, q.paidFen);

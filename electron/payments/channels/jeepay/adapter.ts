@@ -20,7 +20,7 @@
  */
 import { PosError } from '../../../../shared/api/result';
 import { UNCLEAR_FAILURE_CODES } from '../../../../shared/payments/decline-codes';
-import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
+import { assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, channelRef, cstIso, DEFAULT_TIMEOUT_MS, joinUrl, parseAmountFen, parseFenField, resolveDeps, securityEvent, type AdapterDeps } from '../common';
 import { type BillParse, keepRow } from '../bill-rows';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
 import {
@@ -120,7 +120,7 @@ export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): P
 
   const paid = (data: Data, fallbackFen: number | undefined): Paid | Unknown => {
     // An amount that is there but unreadable is not "the amount we asked": only an absent one falls back.
-    const paidFen = data.amount === undefined || data.amount === null ? fallbackFen : parseFenField(data.amount);
+    const paidFen = data.amount === undefined || data.amount === null ? fallbackFen : parseAmountFen(data.amount);
     const id = channelRef(data.payOrderId);
     if (!id || paidFen === undefined) return unknown('Paid answer without a usable payOrderId/amount', 'INCOMPLETE');
     if (fallbackFen !== undefined && data.amount !== undefined && paidFen !== fallbackFen) return unknown(`Paid ${paidFen} fen, expected ${fallbackFen}`, 'AMOUNT_MISMATCH');
@@ -163,7 +163,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     if (r.ok === false) return noSuchOrder(r) ? { status: 'not_found' } : unsignedError(r);
     // Refund answers always name the refund; `state` 2 also means "paid" in a pay answer, so none is not ours.
     if (r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-    const refundFen = parseFenField(r.data.refundAmount);
+    const refundFen = parseAmountFen(r.data.refundAmount);
     switch (r.data.state) {
       case 0:
       case 1:
@@ -206,7 +206,8 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     let lastFailure: Extract<RefundQueryOutcome, { status: 'failed' }> | undefined;
     for (const refundNo of jeepayReverseRefundNos(orderNo)) {
       const seen = await queryRefund({ orderNo, refundNo });
-      if (seen.status === 'succeeded') return { status: 'reversed', action: 'refund' };
+      // Given back only when all of it is: any other amount is not this reverse's refund to trust.
+      if (seen.status === 'succeeded') return seen.refundFen === paidFen ? { status: 'reversed', action: 'refund' } : unknown(`Reverse refund ${refundNo} returned ${seen.refundFen} fen of ${paidFen}`, 'AMOUNT_MISMATCH');
       if (seen.status === 'processing') return { status: 'retry', reason: 'Refund in progress' };
       if (seen.status === 'failed') {
         lastFailure = seen; // signed: nothing moved under this number, and Jeepay will not take it again
@@ -214,6 +215,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
       }
       if (seen.status === 'unknown' || seen.status === 'not_sent') return seen;
       const rf = await refund({ orderNo, refundNo, totalFen: paidFen, refundFen: paidFen, reason: 'reverse' });
+      if ((rf.status === 'succeeded' || rf.status === 'accepted') && rf.refundFen !== paidFen) return unknown(`Reverse refund ${refundNo} returned ${rf.refundFen} fen of ${paidFen}`, 'AMOUNT_MISMATCH');
       if (rf.status === 'succeeded') return { status: 'reversed', action: 'refund' };
       if (rf.status === 'accepted') return { status: 'retry', reason: 'Refund in progress' };
       return rf;
@@ -231,7 +233,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
     if (r.data.mchRefundNo !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
     const refundId = channelRef(r.data.refundOrderId) ?? '';
     const given = r.data.refundAmount;
-    const refundFen = given === undefined || given === null ? req.refundFen : parseFenField(given);
+    const refundFen = given === undefined || given === null ? req.refundFen : parseAmountFen(given);
     if (refundFen === undefined) return unknown('Refund answer with an unreadable refundAmount', 'INCOMPLETE');
     switch (r.data.state) {
       case 0:

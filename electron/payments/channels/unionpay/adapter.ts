@@ -2,7 +2,7 @@
 import { PosError } from '../../../../shared/api/result';
 import {
   channelRef,
-  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstCompact, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
+  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, cstCompact, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseAmountFen, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps,
 } from '../common';
 import { BILL_MAX_RESPONSE_BYTES, BILL_TIMEOUT_MS, transportOutcome } from '../transport';
@@ -102,7 +102,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
   const failed = (m: UnionpayMessage): { status: 'failed'; code: string; message: string } => ({ status: 'failed', code: m.respCode ?? '01', message: m.respMsg ?? 'failed' });
 
   function paidFrom(m: UnionpayMessage, expectedFen: number | undefined): PayOutcome {
-    const paidFen = parseFenField(m.txnAmt);
+    const paidFen = parseAmountFen(m.txnAmt);
     const queryId = channelRef(m.queryId);
     if (!queryId || paidFen === undefined) return unknown('Paid answer without a usable queryId/txnAmt', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
@@ -177,7 +177,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (m.respCode === '00') {
         // The answer names the refund it is about: none (a pay or query answer) or another is not this refund's.
         if (m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-        const refundFen = parseFenField(m.refundAmt);
+        const refundFen = parseAmountFen(m.refundAmt);
         if (m.refundAmt !== undefined && refundFen === undefined) return unknown('Refund answer with an unreadable refundAmt', 'INCOMPLETE');
         if (m.refundState === 'SUCCESS') return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen: refundFen ?? req.refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
         if (m.refundState === 'FAILED') return { status: 'failed', code: 'FAILED', message: m.respMsg ?? 'Refund failed' };
@@ -195,7 +195,7 @@ export function createUnionpayChannel(config: UnionpayConfig, deps?: AdapterDeps
       if (m.respCode === '34') return { status: 'not_found' };
       if (m.respCode !== '00') return unknown(m.respMsg ?? 'Refund query failed', m.respCode);
       if (m.refundId !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-      const refundFen = parseFenField(m.refundAmt);
+      const refundFen = parseAmountFen(m.refundAmt);
       if (m.refundState === 'SUCCESS' && refundFen !== undefined) return { status: 'succeeded', refundId: channelRef(m.refundId) ?? req.refundNo, refundFen, refundedAt: isoFromCst(m.refundTime, d.clock.now()) };
       if (m.refundState === 'PROCESSING') return { status: 'processing' };
       if (m.refundState === 'FAILED') return { status: 'failed', code: 'FAILED', message: m.respMsg ?? 'Refund failed' };

@@ -6,7 +6,7 @@
 import { PosError } from '../../../../shared/api/result';
 import {
   channelRef,
-  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseFenField,
+  assertBillDate, assertOrderNo, assertPayRequest, assertRefundRequest, DEFAULT_TIMEOUT_MS, isoFromCst, joinUrl, parseAmountFen, parseFenField,
   resolveDeps, securityEvent, type AdapterDeps, type ResolvedDeps,
 } from '../common';
 import { WECHAT_PAY_FAILURES, WECHAT_REFUND_FAILURES } from '../definite-failures';
@@ -143,7 +143,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
   }
 
   function paidFrom(f: WechatFields, expectedFen: number | undefined): PayOutcome {
-    const paidFen = parseFenField(f.total_fee);
+    const paidFen = parseAmountFen(f.total_fee);
     const transactionId = channelRef(f.transaction_id);
     if (!transactionId || paidFen === undefined) return unknown('Paid answer without a usable transaction_id/total_fee', 'INCOMPLETE');
     if (expectedFen !== undefined && paidFen !== expectedFen) return unknown(`Paid ${paidFen} fen, expected ${expectedFen}`, 'AMOUNT_MISMATCH');
@@ -240,7 +240,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       if (f.result_code === 'SUCCESS') {
         // out_refund_no is in every refund answer: without it, or with another, it is not this refund's answer.
         if (f.out_refund_no !== req.refundNo) return unknown('Answer is for another refund', 'WRONG_REFUND');
-        const refundFen = parseFenField(f.refund_fee);
+        const refundFen = parseAmountFen(f.refund_fee);
         if (f.refund_fee !== undefined && refundFen === undefined) return unknown('Refund answer with an unreadable refund_fee', 'INCOMPLETE');
         return { status: 'accepted', refundId: channelRef(f.refund_id) ?? '', refundFen: refundFen ?? req.refundFen };
       }
@@ -265,7 +265,7 @@ export function createWechatChannel(config: WechatConfig, deps?: AdapterDeps): P
       for (let i = 0; i < Math.min(count, 50); i++) {
         if (f[`out_refund_no_${i}`] !== req.refundNo) continue;
         const status = f[`refund_status_${i}`] ?? '';
-        const refundFen = parseFenField(f[`refund_fee_${i}`]);
+        const refundFen = parseAmountFen(f[`refund_fee_${i}`]);
         if (status === 'SUCCESS' && refundFen !== undefined) {
           return { status: 'succeeded', refundId: channelRef(f[`refund_id_${i}`]) ?? '', refundFen, refundedAt: isoFromCst(f[`refund_success_time_${i}`], d.clock.now()) };
         }
