@@ -14,7 +14,8 @@ export type Logger = {
 export type LogSink = (line: string) => void;
 
 const SECRET_KEY = /(pin|password|secret|token|key|sign|signature|auth_?code|authcode|private|cert|pfx)/i;
-const LONG_DIGITS = /\d{12,}/g;
+// Full-width digits too (０-９): a payment code typed with a Chinese input method in full-width mode.
+const LONG_DIGITS = /[0-9\uFF10-\uFF19]{12,}/g;
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export const maskDigits = (text: string): string => text.replace(LONG_DIGITS, (d) => `${d.slice(0, 4)}${'*'.repeat(d.length - 8)}${d.slice(-4)}`);

@@ -86,3 +86,18 @@ describe('scan pipeline', () => {
     expect(p.openTestWindow(0)).toBeNull();
   });
 });
+
+describe('recent scans of codes typed in full-width digits (a Chinese input method)', () => {
+  const toFull = (digits: string): string => digits.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+  it('a not-payable code is masked whether typed in ASCII or full-width (a wallet switched off, JD Pay off by default)', () => {
+    const settings = mergeSettings(DEFAULT_SETTINGS, { payments: { ...DEFAULT_SETTINGS.payments, wallets: { ...DEFAULT_SETTINGS.payments.wallets, wechat: false } } });
+    for (const [s, code] of [[settings, '134567890123456789'], [DEFAULT_SETTINGS, '181234567890123456']] as const) {
+      const { p } = pipeline(s);
+      p.accept({ source: 'wedge', deviceId: 'w', code: toFull(code), at: 1 });
+      const shown = p.recent()[0];
+      expect(shown?.classification.kind).toBe('unknown');
+      expect(shown?.display).toBe(`${code.slice(0, 4)}${'*'.repeat(code.length - 8)}${code.slice(-4)}`);
+    }
+  });
+});

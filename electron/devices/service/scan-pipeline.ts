@@ -65,7 +65,8 @@ export function classifyScan(code: string, symbology: string | undefined, option
 function display(code: string, c: ScanClassification): string {
   if (c.kind === 'payment') return maskPaymentCode(normalisePaymentCode(code));
   const visible = [...code].map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 || ch === '\u007f' ? '\u2424' : ch)).join('');
-  return visible.replace(/\d{15,}/g, (run) => maskPaymentCode(run)).slice(0, 512);
+  // Full-width digits (a Chinese input method) are digits too: a code typed that way is masked the same.
+  return visible.replace(/[0-9\uFF10-\uFF19]{15,}/g, (run) => maskPaymentCode(normalisePaymentCode(run))).slice(0, 512);
 }
 
 export function createScanPipeline(deps: ScanPipelineDeps): ScanPipeline {
