@@ -75,7 +75,10 @@ function respond(operation: SandboxOperation, b: Data, ctx: HandlerContext, opts
       } catch {
         return error('channelExtra 格式错误');
       }
-      const cls = classifyPaymentCode(authCode);
+      // An aggregator sorts the code itself: this one takes every wallet a till can switch on (JD Pay, QQ
+      // Wallet, Baidu, e-CNY too, as aggregators that carry them do; Jeepay's own AUTO_BAR knows only WeChat,
+      // Alipay and UnionPay and answers 不支持的条码 to the rest).
+      const cls = classifyPaymentCode(authCode, { jdpay: true, qqwallet: true, baidu: true, ecny: true });
       if (!cls.ok) return error(`条码无法识别: ${cls.reason}`);
       const r = ledger.pay({ channel: 'jeepay', orderNo, authCode: cls.code, amountFen: amount, subject: String(b.subject ?? ''), fingerprint: JSON.stringify([amount, cls.code]) }, opts.scenario);
       const base = { mchOrderNo: orderNo, payOrderId: r.order?.transactionId ?? '' };
