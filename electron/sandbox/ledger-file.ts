@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { type Clock } from '../clock';
-import { type Ledger, type LedgerState, SANDBOX_CHANNELS, sandboxDigest } from './ledger';
+import { type Ledger, type LedgerSnapshot, type LedgerState, SANDBOX_CHANNELS, sandboxDigest } from './ledger';
 
 export const RETENTION_DAYS = 366;
 /** The lines are folded into a new snapshot once they pass this size and the snapshot's own. */
@@ -108,6 +108,15 @@ export function withoutCodes(state: LedgerState): LedgerState {
     orders: state.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint) })),
     submissions: state.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode) })),
     usedCodes: state.usedCodes.map(([code, orderNo]): [string, string] => [digestOnce(code), orderNo]),
+  };
+}
+
+/** The ledger as served by `GET /__sandbox/ledger` of the training till's sandbox: no code in full either. */
+export function snapshotWithoutCodes(snapshot: LedgerSnapshot): LedgerSnapshot {
+  return {
+    ...snapshot,
+    orders: snapshot.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint) })),
+    submissions: snapshot.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode) })),
   };
 }
 

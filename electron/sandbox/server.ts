@@ -20,7 +20,7 @@ import { handleAlipay } from './alipay';
 import { handleJeepay, JEEPAY_SANDBOX_PATHS } from './jeepay';
 import { generateSandboxKeys, type SandboxKeys } from './keys';
 import { createLedger, SANDBOX_CHANNELS, type Ledger, type SandboxChannel } from './ledger';
-import { keepLedger, type LedgerKeeper } from './ledger-file';
+import { keepLedger, type LedgerKeeper, snapshotWithoutCodes } from './ledger-file';
 import { BUSINESS_SCENARIO_OPERATIONS, createScenarioQueue, isFault, SANDBOX_OPERATIONS, scenarioActsOn, scenarioForAmount, SCENARIOS, type ForcedScenario, type SandboxOperation, type Scenario } from './scenarios';
 import { type HandlerContext, isPrepared, type PreparedRequest, type ProtocolHandler, type SandboxHttpRequest, type SandboxHttpResponse } from './types';
 import { handleUnionpay, UNIONPAY_PATH } from './unionpay';
@@ -44,6 +44,8 @@ export type SandboxOptions = {
   stateFile?: string;
   /** A kept ledger that could not be read (moved aside) or written: for the caller's log. */
   onStateProblem?: (message: string) => void;
+  /** `GET /__sandbox/ledger` shows payment codes masked (the training till's sandbox: a customer's code). */
+  hideCodes?: boolean;
 };
 
 export type Sandbox = {
@@ -157,7 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
-    if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, ledger.snapshot());
+    if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, options.hideCodes ? snapshotWithoutCodes(ledger.snapshot()) : ledger.snapshot());
     if (req.path === '/__sandbox/reset' && req.method === 'POST') {
       reset();
       return sendJson(res, 200, { ok: true });

@@ -71,10 +71,11 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
   async function sandboxNow(): Promise<Sandbox> {
     if (sandbox) return sandbox;
     // What it charged is kept in the data folder, so training refunds and reconciliation still find the
-    // orders after a restart (sandbox/ledger-file.ts).
+    // orders after a restart (sandbox/ledger-file.ts). A code scanned in training may be a customer's real
+    // one: neither the file nor the ledger it serves on localhost shows it in full.
     const stateFile = path.join(ctx.dataDir, TRAINING_SANDBOX_LEDGER_FILE);
     const onStateProblem = (message: string): void => ctx.log.warn('training sandbox ledger', { problem: message });
-    starting ??= startSandbox({ port: 0, clock: ctx.clock, stateFile, onStateProblem, ...opts.sandbox }).finally(() => {
+    starting ??= startSandbox({ port: 0, clock: ctx.clock, stateFile, onStateProblem, hideCodes: true, ...opts.sandbox }).finally(() => {
       starting = undefined;
     });
     const sb = await starting;

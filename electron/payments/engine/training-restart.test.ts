@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codes, type PaymentsTestHost, startPaymentsHost } from './testing/harness';
 import { TRAINING_SANDBOX_LEDGER_FILE } from './gateways';
+import { createLogger } from '../../log';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -29,5 +30,23 @@ describe('training till restarted', () => {
     const sale = await h.must('sale.get', { saleId });
     expect(sale.status).toBe('partly_refunded');
     expect(sale.tenders[0]?.refundedFen).toBe(800);
+  });
+
+  it("keeps no customer's code in full: not in the file, not in the ledger its sandbox serves on localhost", async () => {
+    const lines: string[] = [];
+    const h = await startPaymentsHost({ logger: createLogger({ level: 'info', sink: (l) => void lines.push(l) }) });
+    t = h;
+    const saleId = await h.openSale(2_000);
+    const code = codes.alipay();
+    const a = await h.must('payment.start', { saleId, code });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'training payment' });
+    const url = lines.map((l) => /"msg":"payment sandbox started","url":"([^"]+)"/.exec(l)?.[1]).find(Boolean);
+    expect(url).toBeDefined();
+    const served = await (await fetch(`${url}/__sandbox/ledger`)).text();
+    expect(served).toContain(a.orderNo);
+    expect(served).not.toContain(code);
+    const kept = fs.readFileSync(path.join(h.dataDir, TRAINING_SANDBOX_LEDGER_FILE), 'utf8');
+    expect(kept).toContain(a.orderNo);
+    expect(kept).not.toContain(code);
   });
 });
