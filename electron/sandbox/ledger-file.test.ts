@@ -1,15 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock } from '../clock';
-import { createLedger, type LedgerState } from './ledger';
+import { createLedger, type LedgerState, sandboxDigest } from './ledger';
+import { createChannels, httpSend, sandboxChannelConfig } from '../payments/channels/index';
+import { type PaymentChannel } from '../payments/channels/types';
+import { startSandbox } from './server';
 import { keepLedger, pruneLedgerState, readLedgerFile, RETENTION_DAYS, withoutCodes, writeLedgerFile } from './ledger-file';
-import { freshCode, freshOrderNo, startSandboxFixture } from './testing';
+import { freshCode, freshOrderNo, sharedKeys, startSandboxFixture } from './testing';
 
 let dir: string;
 beforeEach(() => void (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-ledger-file-'))));
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const DAY_MS = 86_400_000;
 const ledgerOn = (clock = createManualClock()) => createLedger({ clock, passwordQueries: 2, passwordDelayMs: 10_000 });
@@ -212,5 +218,92 @@ describe('a sandbox keeping its ledger in a file', () => {
     } finally {
       await fx.close();
     }
+  });
+
+  it('a code sent again after a restart is counted on its one entry: 2, and still 2 after the next restart', async () => {
+    const stateFile = path.join(dir, 'sandbox.json');
+    const code = freshCode('wechat');
+    const counts = (fx: { sandbox: { ledger: { snapshot(): { submissions: { authCode: string; count: number }[] } } } }): number[] =>
+      fx.sandbox.ledger.snapshot().submissions.filter((x) => x.authCode === code || x.authCode === sandboxDigest(code)).map((x) => x.count);
+    const first = await startSandboxFixture({ stateFile });
+    expect(await first.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: code, amountFen: 1000, subject: 'x' })).toMatchObject({ status: 'paid' });
+    await first.close();
+    const second = await startSandboxFixture({ stateFile });
+    expect((await second.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: code, amountFen: 1000, subject: 'x' })).status).toBe('failed'); // used
+    expect(counts(second)).toEqual([2]);
+    await second.close();
+    const third = await startSandboxFixture({ stateFile });
+    expect(counts(third)).toEqual([2]);
+    await third.close();
+  });
+
+  it('a charge made by a signed GET (Alipay takes its form in the query string too) is kept as well', async () => {
+    const stateFile = path.join(dir, 'ledger.json');
+    const clock = createManualClock();
+    const first = await startSandbox({ clock, keys: sharedKeys(), stateFile });
+    const viaGet = createChannels(sandboxChannelConfig(first), {
+      clock,
+      send: (req) => httpSend({ method: 'GET', url: `${req.url}?${String(req.body ?? '')}`, timeoutMs: req.timeoutMs }),
+    }).alipay as PaymentChannel;
+    const orderNo = freshOrderNo();
+    expect(await viaGet.pay({ orderNo, authCode: freshCode('alipay'), amountFen: 1500, subject: 'get' })).toMatchObject({ status: 'paid', paidFen: 1500 });
+    await first.close();
+    const second = await startSandbox({ clock, keys: sharedKeys(), stateFile });
+    try {
+      expect(second.ledger.order('alipay', orderNo)).toMatchObject({ status: 'paid', charged: true });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('a full disk', () => {
+  const ENOSPC = (): never => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  };
+
+  it('never replaces a good ledger: the snapshot that cannot be written whole is reported, the old file stays', () => {
+    const clock = createManualClock();
+    const file = path.join(dir, 'ledger.json');
+    const l = ledgerOn(clock);
+    for (let i = 0; i < 5; i++) l.pay(payInput(`O${i}`, `13000000000000000${i}`), 'success');
+    writeLedgerFile(file, l.exportState());
+    const before = fs.readFileSync(file, 'utf8');
+    const real = fs.writeFileSync;
+    vi.spyOn(fs, 'writeFileSync').mockImplementation((target, data, options) => (typeof target === 'number' ? ENOSPC() : real(target, data, options)));
+    const problems: string[] = [];
+    const again = ledgerOn(clock);
+    const keeper = keepLedger(file, again, clock, (m) => problems.push(m));
+    expect(problems).toEqual([expect.stringMatching(/cannot keep the sandbox ledger in .*ENOSPC/)]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(fs.existsSync(`${file}.tmp`)).toBe(false);
+    // Space again: the next change writes the whole ledger, and nothing of it is lost.
+    vi.restoreAllMocks();
+    again.pay(payInput('AFTER', '130000000000000099'), 'success');
+    keeper.keep();
+    keeper.close();
+    expect(readLedgerFile(file, clock.now()).state?.orders.map((o) => o.orderNo)).toEqual(['O0', 'O1', 'O2', 'O3', 'O4', 'AFTER']);
+  });
+
+  it('an append that fails leaves no half line: the next write is the whole ledger again', () => {
+    const clock = createManualClock();
+    const file = path.join(dir, 'ledger.json');
+    const l = ledgerOn(clock);
+    const problems: string[] = [];
+    const keeper = keepLedger(file, l, clock, (m) => problems.push(m));
+    l.pay(payInput('KEEP', '130000000000000001'), 'success');
+    keeper.keep();
+    const real = fs.writeFileSync;
+    const spy = vi.spyOn(fs, 'writeFileSync').mockImplementation((target, data, options) => (typeof target === 'number' ? ENOSPC() : real(target, data, options)));
+    l.pay(payInput('LOST-LINE', '130000000000000002'), 'success');
+    keeper.keep();
+    spy.mockRestore();
+    l.pay(payInput('AFTER', '130000000000000003'), 'success');
+    keeper.keep();
+    keeper.close();
+    expect(problems).toHaveLength(1);
+    const read = readLedgerFile(file, clock.now());
+    expect(read.problem).toBeUndefined();
+    expect(read.state?.orders.map((o) => o.orderNo)).toEqual(['KEEP', 'LOST-LINE', 'AFTER']);
   });
 });

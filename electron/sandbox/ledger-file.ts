@@ -13,6 +13,7 @@
  * file that cannot be read is left as it is, and this run keeps nothing. None of it ever stops the till.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { type Clock } from '../clock';
 import { type Ledger, type LedgerSnapshot, type LedgerState, SANDBOX_CHANNELS, sandboxDigest } from './ledger';
@@ -202,18 +203,41 @@ export function readLedgerFile(file: string, now: number): LedgerFileRead {
   }
 }
 
-/** Writes `state` as the whole file: a new file, flushed, renamed over the old. Returns its size. */
+/** Flushes the folder, so a rename in it survives a power cut. Best effort: not every system can. */
+function syncFolder(file: string): void {
+  try {
+    const fd = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // e.g. Windows cannot open a folder this way; the rename is still atomic there
+  }
+}
+
+/**
+ * Writes `state` as the whole file: a new file, flushed, renamed over the old. Returns its size. A write
+ * cut short (a full disk) throws and leaves the old file as it was.
+ */
 export function writeLedgerFile(file: string, state: LedgerState): number {
   const tmp = `${file}.tmp`;
   const text = `${JSON.stringify({ version: VERSION, snapshot: withoutCodes(state) })}\n`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
   try {
-    fs.writeSync(fd, text);
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeFileSync(fd, text); // all of it or an error (fs.writeSync may write part and say so)
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
-  fs.renameSync(tmp, file);
+  syncFolder(file);
   return Buffer.byteLength(text);
 }
 
@@ -240,8 +264,13 @@ export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'e
   let linesBytes = 0;
   let failing = false;
   const closeFd = (): void => {
-    if (fd !== null) fs.closeSync(fd);
+    const open = fd;
     fd = null;
+    try {
+      if (open !== null) fs.closeSync(open);
+    } catch {
+      // nothing more to do with it: the next write starts a new file
+    }
   };
   const guarded = (write: () => void): void => {
     try {
@@ -257,7 +286,11 @@ export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'e
     guarded(() => {
       closeFd();
       ledger.takeChanges(); // all of it goes into the snapshot
-      snapshotBytes = writeLedgerFile(file, ledger.exportState());
+      const all = ledger.exportState();
+      // A till never restarted for a year forgets what is past keeping as well.
+      const kept = pruneLedgerState(all, clock.now());
+      if (kept.orders.length !== all.orders.length || kept.submissions.length !== all.submissions.length) ledger.importState(kept);
+      snapshotBytes = writeLedgerFile(file, kept);
       linesBytes = 0;
       fd = fs.openSync(file, 'a');
     });
@@ -268,12 +301,19 @@ export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'e
       const changes = ledger.takeChanges();
       if (!changes) return;
       const line = `${JSON.stringify({ changes: withoutCodes(changes) })}\n`;
-      fs.writeSync(open, line);
+      fs.writeFileSync(open, line); // all of it or an error: half a line is then rewritten whole (guarded)
       fs.fdatasyncSync(open);
       linesBytes += Buffer.byteLength(line);
     });
     if (fd !== null && linesBytes > Math.max(compactAtBytes, snapshotBytes)) rewrite();
   };
   rewrite(); // what was read, pruned, as one snapshot
-  return { keep, rewrite, close: closeFd };
+  return {
+    keep,
+    rewrite,
+    close: () => {
+      keep(); // anything not written yet (a change outside a request)
+      closeFd();
+    },
+  };
 }

@@ -143,12 +143,14 @@ export function createLedger(opts: LedgerOptions) {
 
   /** Counts a pay request carrying `authCode` (called for every authenticated pay request, before anything else). */
   function submit(channel: SandboxChannel, authCode: string): void {
-    const s = submissions.get(authCode) ?? { authCode, count: 0, channels: [] };
+    // A ledger read back from its file knows earlier submissions by the code's digest only.
+    const k = submissions.has(authCode) || !submissions.has(sandboxDigest(authCode)) ? authCode : sandboxDigest(authCode);
+    const s = submissions.get(k) ?? { authCode: k, count: 0, channels: [] };
     s.count++;
     if (!s.channels.includes(channel)) s.channels.push(channel);
-    submissions.set(authCode, s);
-    submittedAt.set(authCode, opts.clock.now());
-    changed.submissions.add(authCode);
+    submissions.set(k, s);
+    submittedAt.set(k, opts.clock.now());
+    changed.submissions.add(k);
   }
 
   /**

@@ -280,8 +280,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } catch (e) {
         send(res, { status: 500, contentType: 'text/plain', body: `sandbox error: ${e instanceof Error ? e.message : String(e)}` });
       }
-      // Whatever the request changed is kept before the next one is read (reads change nothing worth a write).
-      if (request.method !== 'GET') keep();
+      // Whatever the request changed is kept before the next one is read (nothing is written if nothing changed).
+      keep();
     });
   });
   server.on('connection', (s) => {
