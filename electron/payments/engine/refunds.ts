@@ -22,6 +22,9 @@ import { refuseCashBeyondDrawer } from '../../shifts/view';
 /** Refunds run on the same services as payments. */
 export type RefundDeps = EngineDeps;
 
+/** The gateways the till had when asked, and the stamp of what they were built from then. */
+export type ReachableGateways = { gateways: ReadonlySet<Gateway>; version: string | undefined };
+
 export type RefundInput = { saleId: string; amountFen?: number; reason?: string; requestId?: string; purpose: 'refund' | 'void'; actor: string; authorizedBy: string };
 
 /**
@@ -160,23 +163,27 @@ export function createRefunds(deps: RefundDeps) {
     if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, then);
   }
 
-  /** The gateways a code part could go to now (configured and buildable in this mode). */
-  async function reachableGateways(): Promise<ReadonlySet<Gateway>> {
+  /** The gateways a code part could go to now (configured and buildable in this mode), as of `version`. */
+  async function reachableGateways(): Promise<ReachableGateways> {
+    const version = deps.channelsVersion?.();
     const channels = await deps.channels().catch(() => undefined);
-    return new Set((Object.keys(channels ?? {}) as Gateway[]).filter((g) => channels?.[g] !== undefined));
+    return { gateways: new Set((Object.keys(channels ?? {}) as Gateway[]).filter((g) => channels?.[g] !== undefined)), version };
   }
 
   /** A code part whose gateway the till does not have now could never leave: said at once, nothing recorded. */
-  function refuseUnreachable(tenderId: string, reachable: ReadonlySet<Gateway> | undefined): void {
+  function refuseUnreachable(tenderId: string, reachable: ReachableGateways | undefined): void {
     if (!reachable) return;
+    // Checked in the commit itself: gateways changed while they were being asked about (one removed by
+    // another screen) may no longer be the ones this part would go to.
+    if (deps.channelsVersion?.() !== reachable.version) throw new PosError('CHANNEL_ERROR', 'the payment gateways changed just now: try again');
     const tender = getTender(db, tenderId);
     const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
-    if (gateway && !reachable.has(gateway)) {
+    if (gateway && !reachable.gateways.has(gateway)) {
       throw new PosError('CHANNEL_ERROR', `the ${gateway} gateway this payment went through is not set up now: set it up (Payment gateways) to refund the code part`);
     }
   }
 
-  function create(input: RefundInput, reachable?: ReadonlySet<Gateway>): { refund: RefundRow; created: boolean } {
+  function create(input: RefundInput, reachable?: ReachableGateways): { refund: RefundRow; created: boolean } {
     return db.transaction(() => {
       if (input.requestId) {
         const existing = getRefund(db, input.requestId);
@@ -259,9 +266,9 @@ export function createRefunds(deps: RefundDeps) {
      * Records a refund and its parts (cash parts landed) inside the caller's transaction, so it commits
      * with whatever made it owed (a void); `start` then sends its code parts. Recovery sends them too.
      */
-    prepare: (input: RefundInput, reachable?: ReadonlySet<Gateway>): RefundRow => create(input, reachable).refund,
+    prepare: (input: RefundInput, reachable?: ReachableGateways): RefundRow => create(input, reachable).refund,
     /** The gateways a code part could go to now: `prepare`'s caller asks before its transaction. */
-    reachable: (): Promise<ReadonlySet<Gateway>> => reachableGateways(),
+    reachable: (): Promise<ReachableGateways> => reachableGateways(),
     start: (refundId: string): Promise<RefundView> => firstRound(refundId, true),
 
     /** A failed part is sent again with its own refund number, if the sale can still give that much back. */

@@ -1,0 +1,63 @@
+/**
+ * A refund or void racing a manager removing the gateway its code part would go through (another screen):
+ * refused like one asked after the removal (CHANNEL_ERROR, nothing recorded), never recorded with a part
+ * that could never leave.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
+
+let live: Sandbox;
+const liveClock = lateClock();
+let t: PaymentsTestHost | undefined;
+beforeAll(async () => {
+  live = await startSandbox({ clock: liveClock });
+});
+afterAll(async () => {
+  await live.close();
+});
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const wechatLive = () => ({ baseUrl: live.url, appId: live.keys.wechat.appId, mchId: live.keys.wechat.mchId, apiKey: live.keys.wechat.apiKey });
+
+/** A live till with WeChat set up and a sale with `paidFen` of its `totalFen` paid by a WeChat code. */
+async function liveSale(totalFen: number, paidFen = totalFen): Promise<{ h: PaymentsTestHost; saleId: string }> {
+  const h = await startPaymentsHost();
+  t = h;
+  liveClock.bind(h.clock);
+  await h.must('payment.setGateways', { wechat: wechatLive() });
+  await h.must('settings.update', { terminal: { ...h.host.ctx.settings().terminal, mode: 'live' } });
+  const saleId = await h.openSale(totalFen);
+  const a = await h.must('payment.start', { saleId, code: codes.wechat(), ...(paidFen < totalFen ? { amountFen: paidFen } : {}) });
+  expect((await h.must('payment.get', { attemptId: a.id, waitMs: 5_000 })).state).toBe('succeeded');
+  return { h, saleId };
+}
+
+describe('refund and void while the gateway is removed on another screen', () => {
+  it('after the removal: refused at once, nothing recorded', async () => {
+    const { h, saleId } = await liveSale(1_000);
+    await h.must('payment.setGateways', { wechat: null });
+    expect(await h.call('refund.request', { saleId })).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR' } });
+    expect(await h.must('refund.list', { saleId })).toEqual([]);
+  });
+
+  it('during the call: refused the same way, nothing recorded', async () => {
+    const { h, saleId } = await liveSale(1_000);
+    const refund = h.call('refund.request', { saleId });
+    expect(await h.call('payment.setGateways', { wechat: null })).toMatchObject({ ok: true });
+    expect(await refund).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR' } });
+    expect(await h.must('refund.list', { saleId })).toEqual([]);
+  });
+
+  it('a void during the call: refused, the sale not voided, nothing recorded', async () => {
+    const { h, saleId } = await liveSale(1_000, 400);
+    const voided = h.call('sale.void', { saleId, reason: 'customer left' });
+    expect(await h.call('payment.setGateways', { wechat: null })).toMatchObject({ ok: true });
+    expect(await voided).toMatchObject({ ok: false, error: { code: 'CHANNEL_ERROR' } });
+    expect(await h.must('refund.list', { saleId })).toEqual([]);
+    expect((await h.must('sale.get', { saleId })).status).not.toBe('voided');
+  });
+});
