@@ -16,7 +16,7 @@ function row(over: Partial<Record<(typeof ALIPAY_BILL_HEADER)[number], string>> 
 }
 /** The sample bill with extra detail lines inserted before the end marker (and the totals fixed up). */
 function withLines(lines: string[], declared = ENTRIES.length + lines.length): string {
-  const text = csv().replace(/#交易合计：\d+笔，退款合计：\d+笔/, `#交易合计：${declared}笔，退款合计：0笔`);
+  const text = csv().replace(/#交易合计：\d+笔/, `#交易合计：${declared}笔`).replace(/#退款合计：\d+笔/, '#退款合计：0笔');
   const at = text.indexOf('#-----------------------------------------业务明细列表结束');
   return `${text.slice(0, at)}${lines.map((l) => `${l}\r\n`).join('')}${text.slice(at)}`;
 }
@@ -110,6 +110,18 @@ describe('Alipay bill CSV', () => {
     expect(parseAlipayBill(`${csv()}#备注：extra comment\r\n`).rejected).toEqual([]);
   });
 
+  it("reads the totals as Alipay writes them (trades and refunds on two lines, with sums) and the one-line form", () => {
+    const text = csv();
+    expect(text).toMatch(/\r\n#交易合计：\d+笔，商家实收共[\d.]+元，商家优惠共0\.00元\r\n#退款合计：\d+笔，商家实收退款共-[\d.]+元，商家优惠退款共0\.00元\r\n/);
+    const parsed = parseAlipayBill(text);
+    expect(parsed.declaredCount).toBe(ENTRIES.length);
+    const oneLine = text.replace(/#交易合计：(\d+)笔.*\r\n#退款合计：(\d+)笔.*\r\n/, '#交易合计：$1笔，退款合计：$2笔\r\n');
+    expect(oneLine).not.toBe(text);
+    expect(parseAlipayBill(oneLine).declaredCount).toBe(ENTRIES.length);
+    // Cut before the totals: no count, and the adapter refuses the file as cut short.
+    expect(parseAlipayBill(text.slice(0, text.indexOf('#交易合计'))).declaredCount).toBeNull();
+  });
+
   it('an empty day has a header, no rows and totals of zero', () => {
     expect(parseAlipayBill(csv([]))).toEqual({ rows: [], rejected: [], declaredCount: 0 });
   });
@@ -121,5 +133,33 @@ describe('splitCsvLine', () => {
     expect(splitCsvLine('"a,b","say ""hi""",c')).toEqual(['a,b', 'say "hi"', 'c']);
     expect(splitCsvLine('"open')).toBeNull();
     expect(splitCsvLine('x"y,z')).toEqual(['x"y', 'z']);
+  });
+});
+
+// A detail file as Alipay serves it (published in a public repository's test, 2019): tab-suffixed ids, 10
+// rows (6 trades, 4 refunds with negative amounts), and the totals on two lines.
+const REAL_H = '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
+const realPay = (tx: string, no: string) => `${tx}\t,${no}\t,交易\t,下单测试,2019-09-16 10:55:16,2019-09-16 10:55:23,alipay_store\t,alipay_store\t,alipay\t,\t,*津水(602***@qq.com)\t,0.01,0.01,0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,\t,0.00,0.00,下单测试`;
+const realRefund = (tx: string, no: string, rn: string) => `${tx}\t,${no}\t,退款\t,下单测试,2019-09-16 10:55:16,2019-09-16 10:56:48,alipay_store\t,alipay_store\t,alipay\t,\t,*津水(602***@qq.com)\t,-0.01,-0.01,0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,${rn}\t,0.00,0.00,下单测试`;
+const realDetail = [
+  '#支付宝业务明细查询', '#账号：[20880211096256330156]', '#起始日期：[2019年09月16日 00:00:00]   终止日期：[2019年09月17日 00:00:00]',
+  '#-----------------------------------------业务明细列表----------------------------------------', REAL_H,
+  realPay('2019091622001458860515315453', 'service_1568601259302'), realRefund('2019091622001458860515315453', 'service_1568601259302', 're_test_1568602607356'),
+  realPay('2019091622001458860513822558', 'service_1568603173853'), realRefund('2019091622001458860513822558', 'service_1568603173853', 're_test_1568604414433'),
+  realPay('2019091622001458860516395930', 'service_1568613406000'), realRefund('2019091622001458860516395930', 'service_1568613406000', 're_test_1568614511552'),
+  realPay('2019091622001458860516993488', 'qd_201909161455139634Sjad2vy'), realRefund('2019091622001458860516993488', 'qd_201909161455139634Sjad2vy', 're_20190916150216125q8Lmiodp'),
+  realPay('2019091622001465870515233238', '20190916165659224L3VUQRL9'), realPay('2019091622001458860517860493', 'qd_201909161844073417CB0wPzR'),
+  '#-----------------------------------------业务明细列表结束------------------------------------',
+  '#交易合计：6笔，商家实收共0.06元，商家优惠共0.00元',
+  '#退款合计：4笔，商家实收退款共-0.04元，商家优惠退款共0.00元',
+  '#导出时间：[2019年09月17日 05:46:49]', '',
+].join('\n');
+
+describe('a detail file as Alipay serves it', () => {
+  it('reads every row and its two totals lines (6 trades + 4 refunds, tab-suffixed ids)', () => {
+    const p = parseAlipayBill(realDetail);
+    expect(p.rejected).toEqual([]);
+    expect(p.rows).toHaveLength(10);
+    expect(p.declaredCount).toBe(10);
   });
 });

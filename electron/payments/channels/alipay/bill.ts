@@ -1,6 +1,7 @@
 /**
  * Alipay trade bill (业务明细, from alipay.data.dataservice.bill.downloadurl.query): CSV with `#` comment
- * lines around a header + detail rows, then a `#交易合计：N笔，退款合计：M笔` totals line; amounts in yuan,
+ * lines around a header + detail rows, then the totals: `#交易合计：N笔，商家实收共…元…` and `#退款合计：M笔，…` on two
+ * lines as Alipay writes them (one line `#交易合计：N笔，退款合计：M笔` is read too); amounts in yuan,
  * refunds negative. The download is a ZIP of GBK files (see ./bill-zip); this module reads the decoded
  * detail text. Every detail line becomes a row or a counted rejection, never nothing.
  */
@@ -48,9 +49,12 @@ export function buildAlipayBill(pid: string, date: string, entries: readonly Ali
       e.refundNo ?? '', fenToYuan(fee), '0.00', e.kind === 'reversal' ? '撤销' : '',
     ].join(','));
   }
-  const trades = entries.filter((e) => e.kind === 'payment').length;
+  const trades = entries.filter((e) => e.kind === 'payment');
+  const refunds = entries.filter((e) => e.kind !== 'payment');
+  const sum = (xs: readonly AlipayBillEntry[]): number => xs.reduce((n, e) => n + e.amountFen, 0);
   lines.push('#-----------------------------------------业务明细列表结束------------------------------------');
-  lines.push(`#交易合计：${trades}笔，退款合计：${entries.length - trades}笔`);
+  lines.push(`#交易合计：${trades.length}笔，商家实收共${fenToYuan(sum(trades))}元，商家优惠共0.00元`);
+  lines.push(`#退款合计：${refunds.length}笔，商家实收退款共${fenToYuan(-sum(refunds))}元，商家优惠退款共0.00元`);
   lines.push(`#导出时间：[${exportedAt}]`);
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -124,7 +128,9 @@ const ID = /^[0-9A-Za-z_-]{1,64}$/;
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 /** The line that closes the detail list; only `#` comments (totals, export time) may follow it. */
 const LIST_END = /^#-+业务明细列表结束/;
-const TOTALS = /交易合计[：:]\s*(\d+)\s*笔[，,]\s*退款合计[：:]\s*(\d+)\s*笔/;
+// The totals: trades and refunds each on its own line (Alipay's files), or both on one.
+const TRADES_TOTAL = /交易合计[：:]\s*(\d+)\s*笔/;
+const REFUNDS_TOTAL = /退款合计[：:]\s*(\d+)\s*笔/;
 
 type RowResult = { ok: true; row: BillRow } | { ok: false; reason: string };
 
@@ -175,13 +181,17 @@ export function parseAlipayBill(text: string): AlipayBillParse {
   const terminalCol = header.indexOf('终端号');
   const rows: BillRow[] = [];
   const rejected: BillRowRejection[] = [];
-  let declaredCount: number | null = null;
+  let declaredTrades: number | null = null;
+  let declaredRefunds = 0;
   let listEnded = false;
   for (let i = headerAt + 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (line.startsWith('#')) {
-      const m = TOTALS.exec(line);
-      if (m) declaredCount = Number(m[1]) + Number(m[2]);
+      const trades = TRADES_TOTAL.exec(line);
+      const refunds = REFUNDS_TOTAL.exec(line);
+      if (trades) declaredTrades = Number(trades[1]);
+      if (refunds) declaredRefunds = Number(refunds[1]);
+      if (trades || refunds) listEnded = true;
       else if (LIST_END.test(line)) listEnded = true;
       // Inside the list a comment line is a damaged row (or a cut-and-paste accident): counted, not skipped.
       else if (!listEnded) rejected.push({ line: i + 1, reason: 'comment line inside the detail list', text: line.slice(0, 200) });
@@ -193,5 +203,6 @@ export function parseAlipayBill(text: string): AlipayBillParse {
     if (r.ok) rows.push(r.row);
     else rejected.push({ line: i + 1, reason: r.reason, text: line.slice(0, 200) });
   }
-  return { rows, rejected, declaredCount };
+  // Without its trades total the file was cut short (that line comes first); the refunds line may follow it.
+  return { rows, rejected, declaredCount: declaredTrades === null ? null : declaredTrades + declaredRefunds };
 }
