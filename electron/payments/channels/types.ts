@@ -127,6 +127,8 @@ export type BillRow = {
    * Alipay 终端号 terminal_id, UnionPay termId); absent when the bill has none for the row.
    */
   terminalId?: string;
+  /** A refund the channel had accepted but not finished when the bill was made (WeChat 退款状态 PROCESSING). */
+  processing?: true;
 };
 /** A detail line of a bill that could not be read as a row: kept and counted, never silently dropped. */
 export type BillRowRejection = {

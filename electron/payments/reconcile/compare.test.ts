@@ -140,3 +140,15 @@ describe('compareBill', () => {
     expect(r.problems).toEqual([expect.objectContaining({ kind: 'given_back_unexpectedly', orderNo: 'A', billFen: 1000, localFen: 1000 })]);
   });
 });
+
+describe('a refund the channel had accepted but not finished when the bill was made (WeChat PROCESSING)', () => {
+  const processing = (refundNo: string, orderNo: string, amountFen: number): BillRow => ({ kind: 'refund', orderNo, transactionId: `tx-${orderNo}`, refundNo, amountFen, status: 'REFUND', time: '2026-11-25 13:00:00', processing: true });
+  it('is the refund at the channel: never "missing at the channel" when the till has it done', () => {
+    const r = compareBill([pay('O1', 1000), processing('RF1', 'O1', 250)], [], [attempt('O1', 1000)], [{ refundNo: 'RF1', orderNo: 'O1', amountFen: 250, state: 'succeeded', onDay: true }], 'T01');
+    expect(r.problems).toEqual([]);
+  });
+  it('one the till counts as failed is said: the channel had accepted it', () => {
+    const r = compareBill([pay('O1', 1000), processing('RF1', 'O1', 250)], [], [attempt('O1', 1000)], [{ refundNo: 'RF1', orderNo: 'O1', amountFen: 250, state: 'failed', onDay: true }], 'T01');
+    expect(r.problems).toEqual([expect.objectContaining({ kind: 'refund_failed_but_given_back', refundNo: 'RF1', detail: expect.stringMatching(/had accepted it \(still in progress when the bill was made\)/) })]);
+  });
+});

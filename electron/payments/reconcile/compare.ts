@@ -151,7 +151,7 @@ export function compareBill(
     const local = refundByNo.get(row.refundNo);
     if (!local) problems.push({ kind: 'unknown_refund', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: null, detail: 'given back at the channel under a refund number the till does not know' });
     // The till gave nothing back under it (localFen 0), the channel did: never a match, whatever the amount.
-    else if (local.state === 'failed') problems.push({ kind: 'refund_failed_but_given_back', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: 0, detail: `the till counts this refund of ${local.amountFen} fen as failed; the channel gave it back` });
+    else if (local.state === 'failed') problems.push({ kind: 'refund_failed_but_given_back', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: 0, detail: `the till counts this refund of ${local.amountFen} fen as failed; the channel ${row.processing ? 'had accepted it (still in progress when the bill was made)' : 'gave it back'}` });
     else if (local.amountFen !== row.amountFen) problems.push({ kind: 'refund_amount_mismatch', orderNo: row.orderNo, refundNo: row.refundNo, billFen: row.amountFen, localFen: local.amountFen, detail: '' });
     else matchedRefunds++;
   }

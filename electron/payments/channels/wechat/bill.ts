@@ -85,7 +85,8 @@ export type WechatBillParse = BillParse & {
 /**
  * A bill → rows plus per-line rejections. Throws `WechatBillError` only when the text is not a bill (no
  * header, a needed column missing, no summary); a bad line never stops the others. A line is rejected when
- * it has another number of fields than the header, an unknown 交易状态, a refund not finished (退款状态), or
+ * it has another number of fields than the header, an unknown 交易状态, a refund neither done nor in progress
+ * (退款状态 other than SUCCESS / PROCESSING), or
  * an amount that is not plain unsigned yuan.
  */
 export function parseWechatBill(text: string): WechatBillParse {
@@ -127,11 +128,14 @@ export function parseWechatBill(text: string): WechatBillParse {
     let row: BillRow | string;
     if (f.length !== header.length) row = `${f.length} fields, the header has ${header.length}`;
     else if (!STATES.has(state)) row = `unknown 交易状态 "${state.slice(0, 16)}"`;
-    else if (isRefund && get(cRefundState) !== 'SUCCESS') row = `refund not finished (退款状态 "${get(cRefundState).slice(0, 16)}")`;
+    // PROCESSING: accepted, not finished when the bill was made (a bill is never updated afterwards): the
+    // refund is at the channel. Anything else but SUCCESS (closed, 退款异常) moved no money: rejected, said.
+    else if (isRefund && !['SUCCESS', 'PROCESSING'].includes(get(cRefundState))) row = `refund not done (退款状态 "${get(cRefundState).slice(0, 16)}")`;
     else if (!AMOUNT.test(amountText) || tryYuanToFen(amountText) === undefined) row = `bad amount "${amountText.slice(0, 16)}"`;
     else {
       row = { kind: isRefund ? 'refund' : state === 'REVOKED' ? 'reversal' : 'payment', orderNo: get(cOrder), transactionId: get(cTx), amountFen: tryYuanToFen(amountText) ?? -1, status: state, time: get(cTime) };
       if (isRefund) row.refundNo = get(cRefundNo);
+      if (isRefund && get(cRefundState) === 'PROCESSING') row.processing = true;
       const device = cDevice < 0 ? '' : get(cDevice);
       if (device !== '') row.terminalId = device;
     }

@@ -138,7 +138,8 @@ describe('WeChat bill', () => {
     ['an amount in three decimals', edited(24, '10.001'), /bad amount/],
     ['a missing column (a misaligned row)', edited(21, null), /26 fields, the header has 27/],
     ['an order number too long to keep', edited(6, 'O'.repeat(65)), /bad merchant order number/],
-    ['a refund not finished at the bank', edited(19, 'PROCESSING', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /refund not finished/],
+    ['a refund stuck at the bank (退款异常)', edited(19, 'CHANGE', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /refund not done \(退款状态 "CHANGE"\)/],
+    ['a refund closed', edited(19, 'REFUNDCLOSE', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /refund not done/],
     ['a refund without its number', edited(15, '', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }), /without a usable refund number/],
     ['an amount beyond any sale', edited(24, '100000000.01'), /bad amount "100000000.01"/],
     ['an amount with a leading zero', edited(24, '007.00'), /bad amount "007.00"/],
@@ -147,5 +148,11 @@ describe('WeChat bill', () => {
     expect(parsed.rows).toEqual([]);
     expect(parsed.rejected).toEqual([{ line: 2, reason: expect.stringMatching(reason), text: expect.any(String) }]);
     expect(parsed.declaredCount).toBe(1);
+  });
+
+  it('a refund still in progress when the bill was made (退款状态 PROCESSING, never updated) is a refund row marked so', () => {
+    const parsed = parseWechatBill(edited(19, 'PROCESSING', { state: 'REFUND', refundNo: 'R1', refundFen: 100 }));
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.rows).toEqual([expect.objectContaining({ kind: 'refund', refundNo: 'R1', amountFen: 100, processing: true })]);
   });
 });
