@@ -264,3 +264,12 @@ describe('refund and refund query', () => {
     expect(await ch.queryRefund({ orderNo: ORDER, refundNo: 'R1' })).toMatchObject({ status: 'succeeded', refundFen: 500 });
   });
 });
+
+describe('downloadBill errors', () => {
+  it('"the bill does not exist" is no bill; "the merchant does not exist" is a setup error, never "no bill"', async () => {
+    script(customFail('账单不存在'));
+    expect(await ch.downloadBill('2026-11-24')).toMatchObject({ status: 'no_bill' });
+    script(customFail('商户或应用不存在'));
+    expect(await ch.downloadBill('2026-11-24')).toMatchObject({ status: 'failed', code: 'JEEPAY_9999', message: '商户或应用不存在' });
+  });
+});

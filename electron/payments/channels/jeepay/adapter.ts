@@ -54,7 +54,8 @@ const NO_SUCH_ORDER = /^(退款)?订单不存在/;
  */
 export const jeepayReverseRefundNos = (orderNo: string): string[] => Array.from({ length: 9 }, (_, i) => `${orderNo}RV${i === 0 ? '' : i + 1}`.slice(-64));
 /** Bill download only (no money moves on it, as with WeChat's unsigned bill errors). */
-const NO_BILL = /不存在|not\s*exist|not\s*found/i;
+// The bill itself is missing (账单不存在); 商户/应用不存在 is a setup error, said as one, never "no bill".
+const NO_BILL = /(账单|对账单|bill)\s*(文件)?\s*(不存在|未生成|not\s*exist|not\s*found)/i;
 const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): PaymentChannel {
