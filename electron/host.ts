@@ -129,7 +129,7 @@ export function createHost(config: HostConfig): Host {
   // Payments: gateways are built on first use (sandbox mode starts the in-process sandbox); every
   // unfinished attempt and refund is driven to a final state now and whenever the network returns.
   const gateways = createGateways(ctx, config.payments ?? {});
-  const payments = createPayments(ctx, gateways.get, gateways.stamp);
+  const payments = createPayments(ctx, gateways.get, gateways.stamp, gateways.routesStamp);
   // Devices: serial scanner and printer from settings, the scan pipeline, print jobs (receipts of paid sales).
   const devices = createDevicesService(ctx, { getSale: (saleId) => payments.sales.get(saleId) }, config.devices);
   drawer.open = (why) => devices.openDrawer(why);

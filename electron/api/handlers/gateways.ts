@@ -8,7 +8,7 @@ import { type Gateway } from '../../../shared/sales/views';
 type GatewayMethods = 'payment.gateways' | 'payment.setGateways';
 
 /** Live gateway configuration (manager only): stored as a secret, answered redacted, audited without keys. */
-export function gatewayHandlers(ctx: HostContext, gateways: { invalidate(): void }, uncertainSales: () => number): HandlerMap<GatewayMethods> {
+export function gatewayHandlers(ctx: HostContext, gateways: { invalidate(changed?: boolean): void }, uncertainSales: () => number): HandlerMap<GatewayMethods> {
   return {
     'payment.gateways': () => liveGatewaysView(ctx.db, ctx.settings().terminal.mode),
     'payment.setGateways': (input, call) => {
@@ -19,12 +19,13 @@ export function gatewayHandlers(ctx: HostContext, gateways: { invalidate(): void
       if (ctx.settings().terminal.mode === 'live' && stranded.length > 0) {
         refuseWhileUnresolved(countUnresolved(ctx.db, uncertainSales(), stranded), `removing the ${stranded.join(', ')} gateway or changing its merchant`);
       }
-      ctx.db.transaction(() => {
-        const { changed } = saveLiveGateways(ctx.db, input, at);
+      const changed = ctx.db.transaction(() => {
+        const saved = saveLiveGateways(ctx.db, input, at);
         // Which gateways changed, never their keys.
-        appendAudit(ctx.db, at, session.user.id, 'payment.setGateways', { changed });
+        appendAudit(ctx.db, at, session.user.id, 'payment.setGateways', { changed: saved.changed });
+        return saved.changed;
       })();
-      gateways.invalidate();
+      gateways.invalidate(changed.length > 0);
       return liveGatewaysView(ctx.db, ctx.settings().terminal.mode);
     },
   };

@@ -10,8 +10,8 @@ import { type Gateway } from '../../../shared/sales/views';
  * Sales + payment engine + refunds over one host context. `recover()` drives every unfinished attempt and
  * refund to a final state; the host calls it on start and whenever connectivity returns.
  */
-export function createPayments(ctx: HostContext, channels: () => Promise<Channels>, channelsVersion?: () => string) {
-  const deps = { db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels, channelsVersion, cashMoved: ctx.cashMoved };
+export function createPayments(ctx: HostContext, channels: () => Promise<Channels>, channelsVersion?: () => string, routesVersion?: () => string) {
+  const deps = { db: ctx.db, clock: ctx.clock, log: ctx.log.child({ component: 'payments' }), events: ctx.events, records: ctx.records, connectivity: ctx.connectivity, settings: ctx.settings, channels, channelsVersion, routesVersion, cashMoved: ctx.cashMoved };
   // Sales refuse money for a sale whose payment state is being checked after an unclean shutdown.
   const sales = createSalesService({ ...deps, paymentUncertain: (saleId) => engine.isUncertain(saleId), uncertainSaleIds: () => engine.uncertainSaleIds() });
   const engine = createPaymentEngine(deps);

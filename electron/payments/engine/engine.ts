@@ -39,8 +39,10 @@ export type EngineDeps = {
   settings: () => Settings;
   /** The gateways, built on first use (the in-process sandbox binds a port first). Rejects when unusable. */
   channels: () => Promise<Channels>;
-  /** Changes whenever `channels` would answer other gateways (mode, live configuration). */
+  /** Changes whenever `channels` would answer other adapters (mode, live configuration, request timeouts). */
   channelsVersion?: () => string;
+  /** Changes whenever there would be other gateways (mode, live configuration), not on a timeout edit. */
+  routesVersion?: () => string;
   /** Cash went into or out of the drawer (committed): it opens. */
   cashMoved?: (why: string) => void;
 };

@@ -123,9 +123,15 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
     },
     /** What the adapters are built from right now (mode, timeouts, live configuration). */
     stamp: stampNow,
-    /** The live gateways changed: the next step builds the adapters again. */
-    invalidate(): void {
-      generation++;
+    /**
+     * Which gateways there are (the mode and the live configuration), not how they are tuned: what a refund
+     * checks did not change while it asked for the gateways. A timeout change does not, nor (in training)
+     * the live configuration.
+     */
+    routesStamp: (): string => (ctx.settings().terminal.mode === 'live' ? `live|${generation}` : 'sandbox'), // training never uses the live ones
+    /** The live gateways changed: the next step builds the adapters again (only if something changed). */
+    invalidate(changed = true): void {
+      if (changed) generation++;
     },
     /** The in-process sandbox, once started (training mode). */
     sandbox: (): Sandbox | undefined => sandbox,

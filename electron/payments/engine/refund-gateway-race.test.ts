@@ -61,3 +61,30 @@ describe('refund and void while the gateway is removed on another screen', () =>
     expect((await h.must('sale.get', { saleId })).status).not.toBe('voided');
   });
 });
+
+describe('a refund while something that changes no gateway happens (training till)', () => {
+  async function paidTrainingSale(): Promise<{ h: PaymentsTestHost; saleId: string }> {
+    const h = await startPaymentsHost();
+    t = h;
+    const saleId = await h.openSale(2_000);
+    const a = await h.must('payment.start', { saleId, code: codes.wechat() });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).state === 'succeeded', { what: 'training payment' });
+    return { h, saleId };
+  }
+
+  it('a request timeout edited meanwhile: the refund goes on', async () => {
+    const { h, saleId } = await paidTrainingSale();
+    const p = h.host.ctx.settings().payments;
+    const refund = h.call('refund.request', { saleId, amountFen: 500 });
+    expect(await h.call('settings.update', { payments: { ...p, timings: { ...p.timings, alipay: { ...p.timings.alipay, requestTimeoutMs: p.timings.alipay.requestTimeoutMs + 1_000 } } } })).toMatchObject({ ok: true });
+    expect(await refund).toMatchObject({ ok: true });
+  });
+
+  it('live gateways saved meanwhile (not used in training): the refund goes on', async () => {
+    const { h, saleId } = await paidTrainingSale();
+    const refund = h.call('refund.request', { saleId, amountFen: 500 });
+    expect(await h.call('payment.setGateways', { wechat: wechatLive() })).toMatchObject({ ok: true });
+    expect(await refund).toMatchObject({ ok: true });
+  });
+});
+

@@ -163,9 +163,12 @@ export function createRefunds(deps: RefundDeps) {
     if (shift) refuseCashBeyondDrawer(db, shift, cashFen, `${cashFen} fen would go back in cash, but `, then);
   }
 
+  /** Which gateways there are (a request timeout edited meanwhile changes none of them). */
+  const routesVersion = (): string | undefined => (deps.routesVersion ?? deps.channelsVersion)?.();
+
   /** The gateways a code part could go to now (configured and buildable in this mode), as of `version`. */
   async function reachableGateways(): Promise<ReachableGateways> {
-    const version = deps.channelsVersion?.();
+    const version = routesVersion();
     const channels = await deps.channels().catch(() => undefined);
     return { gateways: new Set((Object.keys(channels ?? {}) as Gateway[]).filter((g) => channels?.[g] !== undefined)), version };
   }
@@ -175,7 +178,7 @@ export function createRefunds(deps: RefundDeps) {
     if (!reachable) return;
     // Checked in the commit itself: gateways changed while they were being asked about (one removed by
     // another screen) may no longer be the ones this part would go to.
-    if (deps.channelsVersion?.() !== reachable.version) throw new PosError('CHANNEL_ERROR', 'the payment gateways changed just now: try again');
+    if (routesVersion() !== reachable.version) throw new PosError('CHANNEL_ERROR', 'the payment gateways changed just now: try again');
     const tender = getTender(db, tenderId);
     const gateway = tender?.attempt_id ? getAttempt(db, tender.attempt_id)?.gateway : undefined;
     if (gateway && !reachable.gateways.has(gateway)) {

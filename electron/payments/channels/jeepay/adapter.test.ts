@@ -267,8 +267,10 @@ describe('refund and refund query', () => {
 
 describe('downloadBill errors', () => {
   it('"the bill does not exist" is no bill; "the merchant does not exist" is a setup error, never "no bill"', async () => {
-    script(customFail('账单不存在'));
-    expect(await ch.downloadBill('2026-11-24')).toMatchObject({ status: 'no_bill' });
+    for (const msg of ['账单不存在', '该日账单数据不存在', 'The bill does not exist', 'Bill not exist', '对账单未生成']) {
+      script(customFail(msg));
+      expect(await ch.downloadBill('2026-11-24'), msg).toMatchObject({ status: 'no_bill' });
+    }
     script(customFail('商户或应用不存在'));
     expect(await ch.downloadBill('2026-11-24')).toMatchObject({ status: 'failed', code: 'JEEPAY_9999', message: '商户或应用不存在' });
   });

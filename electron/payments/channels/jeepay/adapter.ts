@@ -54,8 +54,9 @@ const NO_SUCH_ORDER = /^(退款)?订单不存在/;
  */
 export const jeepayReverseRefundNos = (orderNo: string): string[] => Array.from({ length: 9 }, (_, i) => `${orderNo}RV${i === 0 ? '' : i + 1}`.slice(-64));
 /** Bill download only (no money moves on it, as with WeChat's unsigned bill errors). */
-// The bill itself is missing (账单不存在); 商户/应用不存在 is a setup error, said as one, never "no bill".
-const NO_BILL = /(账单|对账单|bill)\s*(文件)?\s*(不存在|未生成|not\s*exist|not\s*found)/i;
+// The bill itself is missing (账单不存在, 该日账单数据不存在, bill does not exist); 商户/应用不存在 names no bill: a
+// setup error, said as one, never "no bill".
+const isNoBill = (msg: string): boolean => /账单|bill/i.test(msg) && /不存在|未生成|not\s*exist|not\s*found/i.test(msg);
 const s = (v: JeepayValue): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 export function createJeepayChannel(config: JeepayConfig, deps?: AdapterDeps): PaymentChannel {
@@ -319,7 +320,7 @@ async function queryRefund(req: RefundRef): Promise<RefundQueryOutcome> {
       assertBillDate(date);
       const r = await call('downloadBill', JEEPAY_PATHS.bill, { billDate: date.replaceAll('-', '') });
       if (r.ok === 'outcome') return r.outcome;
-      if (r.ok === false) return NO_BILL.test(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
+      if (r.ok === false) return isNoBill(r.msg) ? { status: 'no_bill', message: r.msg } : { status: 'failed', code: `JEEPAY_${r.code}`, message: r.msg };
       const raw = s(r.data.records) ?? '';
       try {
         return { status: 'ok', date, ...parseJeepayBillRecords(raw), raw };
