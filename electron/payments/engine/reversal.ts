@@ -135,7 +135,7 @@ export function createReversal(deps: ReversalDeps) {
       reportOutcome(deps.connectivity, row.gateway, r, 'refund');
       d = decideRefund(r, { now: clock.now(), timing: t, expectedFen: charged }, calls(row));
     }
-    if (d.kind === 'done') return done(row, `refunded (${d.refundId})`);
+    if (d.kind === 'done') return done(row, `refunded (${d.refundId.replace(/[()]/g, '')})`); // no brackets: the advice reads this ending
     // Asked after any refusal, signed or not: a refusal nobody signed (Jeepay) is retried under the same
     // number for ever otherwise, even when the order shows it refunded already.
     const elsewhere = d.kind === 'failed' && (await refundedElsewhere(row, channel, d.reason));
