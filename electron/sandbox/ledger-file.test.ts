@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock } from '../clock';
-import { createLedger, type LedgerState, sandboxDigest } from './ledger';
+import { createLedger, type LedgerState } from './ledger';
 import { createChannels, httpSend, sandboxChannelConfig } from '../payments/channels/index';
 import { type PaymentChannel } from '../payments/channels/types';
 import { startSandbox } from './server';
@@ -18,7 +19,9 @@ afterEach(() => {
 });
 
 const DAY_MS = 86_400_000;
-const ledgerOn = (clock = createManualClock()) => createLedger({ clock, passwordQueries: 2, passwordDelayMs: 10_000 });
+/** One till's digest key (kept in its database in real use): ledgers restarted from a file match its codes. */
+const KEY = Buffer.alloc(32, 7);
+const ledgerOn = (clock = createManualClock()) => createLedger({ clock, passwordQueries: 2, passwordDelayMs: 10_000, codeDigestKey: KEY });
 const payInput = (orderNo: string, authCode: string, amountFen = 1000) => ({ channel: 'wechat' as const, orderNo, authCode, amountFen, subject: 's', fingerprint: `${orderNo}|${authCode}|${amountFen}` });
 const noReport = (): void => {};
 const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -35,14 +38,14 @@ describe('the kept sandbox ledger', () => {
     a.reverse('wechat', 'O2');
     a.failRefund('jeepay', 'J1', 'JR1', 100, 'refused');
     const file = path.join(dir, 'ledger.json');
-    writeLedgerFile(file, a.exportState());
+    writeLedgerFile(file, a.exportState(), a.digest);
 
     const b = ledgerOn(clock);
     const read = readLedgerFile(file, clock.now());
     expect(read.problem).toBeUndefined();
     b.importState(read.state as LedgerState);
     // The same, but for the codes, which are never written down in full.
-    expect(b.exportState()).toEqual(withoutCodes(a.exportState()));
+    expect(b.exportState()).toEqual(withoutCodes(a.exportState(), a.digest));
     expect(b.snapshot().totals).toEqual(a.snapshot().totals);
     // The same refund number again is the same refund, not a second one.
     const again = b.refund('wechat', 'O1', 'R1', 300);
@@ -70,13 +73,27 @@ describe('the kept sandbox ledger', () => {
     l.submit('wechat', '134567890123456789');
     l.pay(payInput('O1', '134567890123456789'), 'success');
     keeper.keep();
-    writeLedgerFile(path.join(dir, 'snapshot.json'), l.exportState());
+    writeLedgerFile(path.join(dir, 'snapshot.json'), l.exportState(), l.digest);
     keeper.close();
     for (const f of [file, path.join(dir, 'snapshot.json')]) {
       const text = fs.readFileSync(f, 'utf8');
       expect(text).not.toContain('134567890123456789');
-      expect(text).toContain('1345**********6789');
+      expect(text).toContain('**************6789');
+      expect(text).not.toContain('1345*');
     }
+  });
+
+  it("digests codes with the till's own key: not a plain hash whose few unknown digits could be tried", () => {
+    const code = '2812189442483456';
+    const mine = ledgerOn();
+    const other = createLedger({ clock: createManualClock(), passwordQueries: 2, passwordDelayMs: 10_000, codeDigestKey: Buffer.alloc(32, 9) });
+    expect(mine.digest(code)).toBe(ledgerOn().digest(code));
+    expect(mine.digest(code)).not.toBe(other.digest(code));
+    expect(mine.digest(code)).not.toContain(createHash('sha256').update(code).digest('hex'));
+    mine.pay({ ...payInput('O1', code), channel: 'alipay' }, 'success');
+    const kept = JSON.stringify(withoutCodes(mine.exportState(), mine.digest));
+    expect(kept).not.toContain(code);
+    expect(kept).toContain('"authCode":"************3456"');
   });
 
   it('no file yet: nothing to restore, nothing to say', () => {
@@ -187,14 +204,14 @@ describe('the kept sandbox ledger', () => {
 describe('a sandbox keeping its ledger in a file', () => {
   it('still knows after a restart what it charged and refunded: queries, refund replays and new refunds agree', async () => {
     const stateFile = path.join(dir, 'sandbox.json');
-    const first = await startSandboxFixture({ stateFile });
+    const first = await startSandboxFixture({ stateFile, codeDigestKey: KEY });
     const orderNo = freshOrderNo();
     expect(await first.channels.alipay.pay({ orderNo, authCode: freshCode('alipay'), amountFen: 1500, subject: 'kept' })).toMatchObject({ status: 'paid', paidFen: 1500 });
     const refunded = await first.channels.alipay.refund({ orderNo, refundNo: `${orderNo}R1`, totalFen: 1500, refundFen: 500 });
     expect(refunded).toMatchObject({ status: 'succeeded', refundFen: 500 });
     await first.close();
 
-    const second = await startSandboxFixture({ stateFile });
+    const second = await startSandboxFixture({ stateFile, codeDigestKey: KEY });
     try {
       expect(await second.channels.alipay.query({ orderNo })).toMatchObject({ status: 'paid', paidFen: 1500 });
       // The same number again is the refund already made (Alipay: no new fund change), not a second one.
@@ -223,16 +240,16 @@ describe('a sandbox keeping its ledger in a file', () => {
   it('a code sent again after a restart is counted on its one entry: 2, and still 2 after the next restart', async () => {
     const stateFile = path.join(dir, 'sandbox.json');
     const code = freshCode('wechat');
-    const counts = (fx: { sandbox: { ledger: { snapshot(): { submissions: { authCode: string; count: number }[] } } } }): number[] =>
-      fx.sandbox.ledger.snapshot().submissions.filter((x) => x.authCode === code || x.authCode === sandboxDigest(code)).map((x) => x.count);
-    const first = await startSandboxFixture({ stateFile });
+    const counts = (fx: { sandbox: { ledger: { snapshot(): { submissions: { authCode: string; count: number }[] }; digest(s: string): string } } }): number[] =>
+      fx.sandbox.ledger.snapshot().submissions.filter((x) => x.authCode === code || x.authCode === fx.sandbox.ledger.digest(code)).map((x) => x.count);
+    const first = await startSandboxFixture({ stateFile, codeDigestKey: KEY });
     expect(await first.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: code, amountFen: 1000, subject: 'x' })).toMatchObject({ status: 'paid' });
     await first.close();
-    const second = await startSandboxFixture({ stateFile });
+    const second = await startSandboxFixture({ stateFile, codeDigestKey: KEY });
     expect((await second.channels.wechat.pay({ orderNo: freshOrderNo(), authCode: code, amountFen: 1000, subject: 'x' })).status).toBe('failed'); // used
     expect(counts(second)).toEqual([2]);
     await second.close();
-    const third = await startSandboxFixture({ stateFile });
+    const third = await startSandboxFixture({ stateFile, codeDigestKey: KEY });
     expect(counts(third)).toEqual([2]);
     await third.close();
   });
@@ -240,7 +257,7 @@ describe('a sandbox keeping its ledger in a file', () => {
   it('a charge made by a signed GET (Alipay takes its form in the query string too) is kept as well', async () => {
     const stateFile = path.join(dir, 'ledger.json');
     const clock = createManualClock();
-    const first = await startSandbox({ clock, keys: sharedKeys(), stateFile });
+    const first = await startSandbox({ clock, keys: sharedKeys(), stateFile, codeDigestKey: KEY });
     const viaGet = createChannels(sandboxChannelConfig(first), {
       clock,
       send: (req) => httpSend({ method: 'GET', url: `${req.url}?${String(req.body ?? '')}`, timeoutMs: req.timeoutMs }),
@@ -248,7 +265,7 @@ describe('a sandbox keeping its ledger in a file', () => {
     const orderNo = freshOrderNo();
     expect(await viaGet.pay({ orderNo, authCode: freshCode('alipay'), amountFen: 1500, subject: 'get' })).toMatchObject({ status: 'paid', paidFen: 1500 });
     await first.close();
-    const second = await startSandbox({ clock, keys: sharedKeys(), stateFile });
+    const second = await startSandbox({ clock, keys: sharedKeys(), stateFile, codeDigestKey: KEY });
     try {
       expect(second.ledger.order('alipay', orderNo)).toMatchObject({ status: 'paid', charged: true });
     } finally {
@@ -267,7 +284,7 @@ describe('a full disk', () => {
     const file = path.join(dir, 'ledger.json');
     const l = ledgerOn(clock);
     for (let i = 0; i < 5; i++) l.pay(payInput(`O${i}`, `13000000000000000${i}`), 'success');
-    writeLedgerFile(file, l.exportState());
+    writeLedgerFile(file, l.exportState(), l.digest);
     const before = fs.readFileSync(file, 'utf8');
     const real = fs.writeFileSync;
     vi.spyOn(fs, 'writeFileSync').mockImplementation((target, data, options) => (typeof target === 'number' ? ENOSPC() : real(target, data, options)));

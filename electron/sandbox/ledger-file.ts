@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Clock } from '../clock';
-import { type Ledger, type LedgerSnapshot, type LedgerState, SANDBOX_CHANNELS, sandboxDigest } from './ledger';
+import { DIGEST_PREFIX, type Ledger, type LedgerSnapshot, type LedgerState, SANDBOX_CHANNELS } from './ledger';
 
 export const RETENTION_DAYS = 366;
 /** The lines are folded into a new snapshot once they pass this size and the snapshot's own. */
@@ -95,29 +95,31 @@ export function pruneLedgerState(state: LedgerState, now: number): LedgerState {
   };
 }
 
-const digestOnce = (s: string): string => (s === '' || s.startsWith('sha256:') ? s : sandboxDigest(s));
-const masked = (code: string): string => (code.includes('*') ? code : code.length > 8 ? `${code.slice(0, 4)}${'*'.repeat(code.length - 8)}${code.slice(-4)}` : '*'.repeat(code.length));
+type Digest = (s: string) => string;
+const digestOnce = (s: string, digest: Digest): string => (s === '' || s.startsWith(DIGEST_PREFIX) ? s : digest(s));
+/** The last four digits only: with the first four as well, the eight hidden ones could simply be tried. */
+const masked = (code: string): string => (code.includes('*') ? code : `${'*'.repeat(Math.max(0, code.length - 4))}${code.slice(-4)}`);
 
 /**
  * The ledger as written down: no payment code in full (a customer's code scanned on a training till is
- * theirs). Orders keep the masked code; used codes, submissions and fingerprints keep a digest, which the
- * ledger still matches (sandboxDigest).
+ * theirs). Orders keep the code masked to its last four digits; used codes, submissions and fingerprints
+ * keep the ledger's keyed digest, which it still matches.
  */
-export function withoutCodes(state: LedgerState): LedgerState {
+export function withoutCodes(state: LedgerState, digest: Digest): LedgerState {
   return {
     ...state,
-    orders: state.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint) })),
-    submissions: state.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode) })),
-    usedCodes: state.usedCodes.map(([code, orderNo]): [string, string] => [digestOnce(code), orderNo]),
+    orders: state.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint, digest) })),
+    submissions: state.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode, digest) })),
+    usedCodes: state.usedCodes.map(([code, orderNo]): [string, string] => [digestOnce(code, digest), orderNo]),
   };
 }
 
 /** The ledger as served by `GET /__sandbox/ledger` of the training till's sandbox: no code in full either. */
-export function snapshotWithoutCodes(snapshot: LedgerSnapshot): LedgerSnapshot {
+export function snapshotWithoutCodes(snapshot: LedgerSnapshot, digest: Digest): LedgerSnapshot {
   return {
     ...snapshot,
-    orders: snapshot.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint) })),
-    submissions: snapshot.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode) })),
+    orders: snapshot.orders.map((o) => ({ ...o, authCode: masked(o.authCode), fingerprint: digestOnce(o.fingerprint, digest) })),
+    submissions: snapshot.submissions.map((x) => ({ ...x, authCode: digestOnce(x.authCode, digest) })),
   };
 }
 
@@ -221,9 +223,9 @@ function syncFolder(file: string): void {
  * Writes `state` as the whole file: a new file, flushed, renamed over the old. Returns its size. A write
  * cut short (a full disk) throws and leaves the old file as it was.
  */
-export function writeLedgerFile(file: string, state: LedgerState): number {
+export function writeLedgerFile(file: string, state: LedgerState, digest: Digest): number {
   const tmp = `${file}.tmp`;
-  const text = `${JSON.stringify({ version: VERSION, snapshot: withoutCodes(state) })}\n`;
+  const text = `${JSON.stringify({ version: VERSION, snapshot: withoutCodes(state, digest) })}\n`;
   try {
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
@@ -254,7 +256,7 @@ export type LedgerKeeper = {
  * one succeeds again; the sandbox goes on from memory, and the next write is a whole new snapshot (the
  * failed change must not be missing from the lines).
  */
-export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'exportState' | 'takeChanges'>, clock: Clock, report: (message: string) => void, compactAtBytes = COMPACT_MIN_BYTES): LedgerKeeper {
+export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'exportState' | 'takeChanges' | 'digest'>, clock: Clock, report: (message: string) => void, compactAtBytes = COMPACT_MIN_BYTES): LedgerKeeper {
   const read = readLedgerFile(file, clock.now());
   if (read.problem) report(read.problem);
   if (read.state) ledger.importState(read.state);
@@ -290,7 +292,7 @@ export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'e
       // A till never restarted for a year forgets what is past keeping as well.
       const kept = pruneLedgerState(all, clock.now());
       if (kept.orders.length !== all.orders.length || kept.submissions.length !== all.submissions.length) ledger.importState(kept);
-      snapshotBytes = writeLedgerFile(file, kept);
+      snapshotBytes = writeLedgerFile(file, kept, ledger.digest);
       linesBytes = 0;
       fd = fs.openSync(file, 'a');
     });
@@ -300,7 +302,7 @@ export function keepLedger(file: string, ledger: Pick<Ledger, 'importState' | 'e
     guarded(() => {
       const changes = ledger.takeChanges();
       if (!changes) return;
-      const line = `${JSON.stringify({ changes: withoutCodes(changes) })}\n`;
+      const line = `${JSON.stringify({ changes: withoutCodes(changes, ledger.digest) })}\n`;
       fs.writeFileSync(open, line); // all of it or an error: half a line is then rewritten whole (guarded)
       fs.fdatasyncSync(open);
       linesBytes += Buffer.byteLength(line);

@@ -23,7 +23,7 @@ export type LedgerOrder = {
   fingerprint: string;
   /** The terminal id the request carried (device_info, terminal_id, termId): printed on the bill. */
   terminalId?: string;
-  /** Password entry in progress ('never': the customer never finishes; only a reverse ends it). */
+  /** Password entry in progress ('never': the customer never finishes; a reverse ends it, or the channel closes it unpaid at `until`). */
   pending?: { then: 'pay' | 'cancel' | 'never'; queriesLeft: number; until: number };
   /** How many more reverse/cancel calls answer "call again" (recall=Y, retry_flag=Y) before one acts. */
   reverseRetries?: number;
@@ -57,7 +57,13 @@ export type RefundResult =
   | { kind: 'ok'; refund: LedgerRefund; order: LedgerOrder; replay: boolean }
   | { kind: 'error'; reason: 'NOT_FOUND' | 'NOT_PAID' | 'REVERSED' | 'EXCEEDS' | 'MISMATCH' | 'TOTAL_MISMATCH'; order?: LedgerOrder };
 
-export type LedgerOptions = { clock: Clock; passwordQueries: number; passwordDelayMs: number };
+export type LedgerOptions = {
+  clock: Clock;
+  passwordQueries: number;
+  passwordDelayMs: number;
+  /** Key of the digest a payment code is written down as (ledger-file.ts); a random one per ledger if none. */
+  codeDigestKey?: Buffer;
+};
 
 /** A refund the gateway refused but keeps on record under its number (Jeepay); `at`: when. */
 export type LedgerFailedRefund = { channel: SandboxChannel; orderNo: string; refundNo: string; amountFen: number; reason: string; at: number };

@@ -3,19 +3,18 @@
  * ground truth in tests ("every charge belongs to one paid sale or was reversed/refunded").
  * Protocol handlers translate their wire formats to these calls and back.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { cstCompact, cstDate } from '../payments/channels/common';
 import { type BusinessScenario } from './scenarios';
 import { type LedgerFailedRefund, type LedgerOptions, type LedgerOrder, type LedgerRefund, type LedgerReversal, type LedgerReverseRetry, type LedgerSnapshot, type LedgerState, type LedgerSubmission, type PayInput, type PayResult, type RefundResult, type SandboxChannel } from './ledger-types';
 
 export * from './ledger-types';
 
-/**
- * How a payment code (or a fingerprint holding one) is written down in the kept ledger (ledger-file.ts):
- * never in full. A code read back that way still counts as used, and a fingerprint still matches.
- */
-export const sandboxDigest = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`;
-const sameFingerprint = (kept: string, given: string): boolean => kept === given || (kept.startsWith('sha256:') && kept === sandboxDigest(given));
+/** The prefix of a digested code or fingerprint (ledger-file.ts writes codes down only that way). */
+export const DIGEST_PREFIX = 'hmac:';
+/** How long an order whose customer never finishes the password stays open before the channel closes it. */
+export const UNPAID_CLOSE_AFTER_MS = 2 * 3600_000;
+
 const TX_PREFIX: Record<SandboxChannel, string> = { wechat: '4200', alipay: '', unionpay: '9', jeepay: 'P' };
 
 export function createLedger(opts: LedgerOptions) {
@@ -26,6 +25,14 @@ export function createLedger(opts: LedgerOptions) {
   const submissions = new Map<string, LedgerSubmission>();
   const usedCodes = new Map<string, string>();
   const submittedAt = new Map<string, number>();
+  /**
+   * How a payment code (or a fingerprint holding one) is written down in the kept ledger: never in full, and
+   * keyed (a till's own key, kept outside the file), since a code has few enough digits to try them all
+   * against a plain hash. A code read back that way still counts as used, and a fingerprint still matches.
+   */
+  const digestKey = opts.codeDigestKey ?? randomBytes(32);
+  const digest = (s: string): string => `${DIGEST_PREFIX}${createHmac('sha256', digestKey).update(s, 'utf8').digest('hex')}`;
+  const sameFingerprint = (kept: string, given: string): boolean => kept === given || (kept.startsWith(DIGEST_PREFIX) && kept === digest(given));
   let seq = 0;
   const key = (channel: SandboxChannel, no: string): string => `${channel}:${no}`;
   // What changed since the last takeChanges(), so the kept file grows by a line per change (ledger-file.ts).
@@ -58,7 +65,17 @@ export function createLedger(opts: LedgerOptions) {
    */
   function settle(order: LedgerOrder, countQuery: boolean): void {
     const p = order.pending;
-    if (!p || order.status !== 'paying' || p.then === 'never') return;
+    if (!p || order.status !== 'paying') return;
+    if (p.then === 'never') {
+      // Left unpaid, the channel closes it by itself once its time is up, as real ones do (a till that was off
+      // past the reverse window then finds it closed); a reverse ends it sooner.
+      if (opts.clock.now() < p.until) return;
+      touched(order);
+      order.status = 'closed';
+      order.closedAt = p.until;
+      delete order.pending;
+      return;
+    }
     touched(order);
     if (countQuery) p.queriesLeft--;
     const now = opts.clock.now();
@@ -99,7 +116,7 @@ export function createLedger(opts: LedgerOptions) {
       return { kind: 'duplicate_mismatch', order: earlier };
     }
     // Payment codes are single use, even when the payment failed.
-    if (usedCodes.has(input.authCode) || usedCodes.has(sandboxDigest(input.authCode))) return { kind: 'declined', reason: 'CODE_USED' };
+    if (usedCodes.has(input.authCode) || usedCodes.has(digest(input.authCode))) return { kind: 'declined', reason: 'CODE_USED' };
     usedCodes.set(input.authCode, input.orderNo);
     changed.usedCodes.add(input.authCode);
     const order: LedgerOrder = {
@@ -118,7 +135,7 @@ export function createLedger(opts: LedgerOptions) {
         order.pending = { then: scenario === 'password' ? 'pay' : 'cancel', queriesLeft: opts.passwordQueries, until: now + opts.passwordDelayMs };
         return { kind: 'paying', order };
       case 'reverse_retry':
-        order.pending = { then: 'never', queriesLeft: 0, until: now };
+        order.pending = { then: 'never', queriesLeft: 0, until: now + UNPAID_CLOSE_AFTER_MS };
         order.reverseRetries = 1;
         return { kind: 'paying', order };
       case 'insufficient':
@@ -144,7 +161,7 @@ export function createLedger(opts: LedgerOptions) {
   /** Counts a pay request carrying `authCode` (called for every authenticated pay request, before anything else). */
   function submit(channel: SandboxChannel, authCode: string): void {
     // A ledger read back from its file knows earlier submissions by the code's digest only.
-    const k = submissions.has(authCode) || !submissions.has(sandboxDigest(authCode)) ? authCode : sandboxDigest(authCode);
+    const k = submissions.has(authCode) || !submissions.has(digest(authCode)) ? authCode : digest(authCode);
     const s = submissions.get(k) ?? { authCode: k, count: 0, channels: [] };
     s.count++;
     if (!s.channels.includes(channel)) s.channels.push(channel);
@@ -364,7 +381,7 @@ export function createLedger(opts: LedgerOptions) {
     changesKept();
   }
 
-  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, exportState, importState, applyState, takeChanges, reset, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
+  return { pay, submit, reverseRetry, query, current, reverse, reversalOf, refund, findRefund, failRefund, findFailedRefund, billFor, snapshot, exportState, importState, applyState, takeChanges, reset, digest, order: (c: SandboxChannel, no: string) => orders.get(key(c, no)) };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;

@@ -46,6 +46,8 @@ export type SandboxOptions = {
   onStateProblem?: (message: string) => void;
   /** `GET /__sandbox/ledger` shows payment codes masked (the training till's sandbox: a customer's code). */
   hideCodes?: boolean;
+  /** The key codes are digested with in the kept ledger (the till's own, so a restart still matches them). */
+  codeDigestKey?: Buffer;
 };
 
 export type Sandbox = {
@@ -114,7 +116,7 @@ export function linkBase(hostHeader: string | undefined, bound: string): string 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const keys = generateSandboxKeys(options.keys);
-  const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000 });
+  const ledger = createLedger({ clock, passwordQueries: options.passwordQueries ?? 2, passwordDelayMs: options.passwordDelayMs ?? 10_000, ...(options.codeDigestKey ? { codeDigestKey: options.codeDigestKey } : {}) });
   const keeper: LedgerKeeper | null = options.stateFile ? keepLedger(options.stateFile, ledger, clock, options.onStateProblem ?? (() => {})) : null;
   const keep = (): void => keeper?.keep();
   const scenarios = createScenarioQueue();
@@ -159,7 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function control(req: SandboxHttpRequest, res: http.ServerResponse): void {
-    if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, options.hideCodes ? snapshotWithoutCodes(ledger.snapshot()) : ledger.snapshot());
+    if (req.path === '/__sandbox/ledger' && req.method === 'GET') return sendJson(res, 200, options.hideCodes ? snapshotWithoutCodes(ledger.snapshot(), ledger.digest) : ledger.snapshot());
     if (req.path === '/__sandbox/reset' && req.method === 'POST') {
       reset();
       return sendJson(res, 200, { ok: true });

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type HostContext } from '../../api/context';
 import { PosError } from '../../../shared/api/result';
+import { isoAt } from '../../clock';
+import { getSecret, setSecret } from '../../services/settings-store';
 import { type AdapterDeps, type ChannelsConfig, createChannels, sandboxChannelConfig } from '../channels/index';
 import { type PaymentChannel } from '../channels/types';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server';
@@ -9,6 +12,18 @@ import { readLiveGateways, toChannelsConfig } from './live-gateways';
 
 /** The training sandbox's ledger, in the data folder. */
 export const TRAINING_SANDBOX_LEDGER_FILE = 'training-sandbox-ledger.json';
+
+const TRAINING_DIGEST_SECRET = 'sandbox.codeDigestKey';
+
+/** The key the training sandbox digests payment codes with in its kept ledger: the till's own, in the database. */
+export function trainingDigestKeyOf(ctx: Pick<HostContext, 'db' | 'clock'>): Buffer {
+  let key = getSecret(ctx.db, TRAINING_DIGEST_SECRET);
+  if (!key) {
+    key = randomBytes(32).toString('hex');
+    setSecret(ctx.db, TRAINING_DIGEST_SECRET, key, isoAt(ctx.clock));
+  }
+  return Buffer.from(key, 'hex');
+}
 
 export type GatewayOptions = {
   /** Explicit gateway configuration (tests, a sandbox running elsewhere); wins over the terminal mode. */
@@ -67,6 +82,8 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
     return wrapped;
   };
 
+  const trainingDigestKey = (): Buffer => trainingDigestKeyOf(ctx);
+
   /** The in-process sandbox, started once and kept while the till stays in sandbox mode. */
   async function sandboxNow(): Promise<Sandbox> {
     if (sandbox) return sandbox;
@@ -75,7 +92,7 @@ export function createGateways(ctx: HostContext, opts: GatewayOptions) {
     // one: neither the file nor the ledger it serves on localhost shows it in full.
     const stateFile = path.join(ctx.dataDir, TRAINING_SANDBOX_LEDGER_FILE);
     const onStateProblem = (message: string): void => ctx.log.warn('training sandbox ledger', { problem: message });
-    starting ??= startSandbox({ port: 0, clock: ctx.clock, stateFile, onStateProblem, hideCodes: true, ...opts.sandbox }).finally(() => {
+    starting ??= startSandbox({ port: 0, clock: ctx.clock, stateFile, onStateProblem, hideCodes: true, codeDigestKey: trainingDigestKey(), ...opts.sandbox }).finally(() => {
       starting = undefined;
     });
     const sb = await starting;

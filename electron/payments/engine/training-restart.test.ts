@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { codes, type PaymentsTestHost, startPaymentsHost } from './testing/harness';
 import { TRAINING_SANDBOX_LEDGER_FILE } from './gateways';
 import { createLogger } from '../../log';
+import { isTerminalAttempt } from '../../../shared/sales/views';
 
 let t: PaymentsTestHost | undefined;
 afterEach(async () => {
@@ -49,4 +50,20 @@ describe('training till restarted', () => {
     expect(kept).toContain(a.orderNo);
     expect(kept).not.toContain(code);
   });
+
+  it.each(['alipay', 'unionpay'] as const)('a %s customer who never finishes the password, the till off past the reverse window: the channel closes the order, the attempt ends and training mode can be left', async (g) => {
+    const HOUR = 3_600_000;
+    const h = await startPaymentsHost();
+    t = h;
+    const saleId = await h.openSale(1_263); // .63: the password is never finished
+    const a = await h.must('payment.start', { saleId, code: g === 'alipay' ? codes.alipay() : codes.unionpay() });
+    await h.until(async () => (await h.must('payment.get', { attemptId: a.id })).phase === 'waiting_password', { what: 'password entry' });
+    await h.restart(() => h.clock.advance(48 * HOUR));
+    await h.until(async () => isTerminalAttempt((await h.must('payment.get', { attemptId: a.id })).state), { advanceMs: 60_000, what: 'the attempt ending' });
+    expect(await h.must('payment.get', { attemptId: a.id })).toMatchObject({ state: 'failed' });
+    expect((await h.call('sale.void', { saleId, reason: 'customer left' })).ok).toBe(true);
+    const term = h.host.ctx.settings().terminal;
+    expect(await h.call('settings.update', { terminal: { ...term, mode: 'live' } })).toMatchObject({ ok: true });
+  });
 });
+
