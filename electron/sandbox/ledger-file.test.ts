@@ -102,9 +102,9 @@ describe('the kept sandbox ledger', () => {
 
   it.each([
     ['not JSON', '{"version":1,"snapshot":{\n{"changes":{}}\n'],
-    ['another shape', `${JSON.stringify({ version: 1, snapshot: { orders: 'many' } })}\n`],
-    ['a newer version', `${JSON.stringify({ version: 2, snapshot: {} })}\n`],
-    ['a negative amount', `${JSON.stringify({ version: 1, snapshot: { seq: 1, orders: [{ ...payInput('O1', '13'), transactionId: 't', status: 'paid', charged: true, refundedFen: 0, createdAt: 1, amountFen: -5 }], refunds: [], failedRefunds: [], reversals: [], reverseRetries: [], submissions: [], usedCodes: [] } })}\n`],
+    ['another shape', `${JSON.stringify({ version: 2, snapshot: { orders: 'many' } })}\n`],
+    ['another version', `${JSON.stringify({ version: 1, snapshot: {} })}\n`],
+    ['a negative amount', `${JSON.stringify({ version: 2, snapshot: { seq: 1, orders: [{ ...payInput('O1', '13'), transactionId: 't', status: 'paid', charged: true, refundedFen: 0, createdAt: 1, amountFen: -5 }], refunds: [], failedRefunds: [], reversals: [], reverseRetries: [], submissions: [], usedCodes: [] } })}\n`],
     ['empty', ''],
   ])('a broken file (%s) is moved aside with a clear reason and the sandbox starts empty', (_what, text) => {
     const file = path.join(dir, 'ledger.json');

@@ -118,24 +118,33 @@ function certificateReadable(tls: NonNullable<NonNullable<ChannelsConfig['wechat
  * adapter's reason (VALIDATION) instead of at the next customer's payment. A stored value that is itself
  * unusable is replaced by the change alone.
  */
+/** JSON with object keys sorted, so two equal configurations compare equal whatever their key order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x)) ?? 'undefined';
+
 export function saveLiveGateways(db: Db, change: SetGatewaysInput, at: string): { live: LiveGateways; changed: string[] } {
   let current: LiveGateways;
+  let unusable = false;
   try {
     current = readLiveGateways(db);
   } catch {
     current = {};
+    unusable = true;
   }
   const next: LiveGateways = { ...current };
-  const changed: string[] = [];
+  const named: ('wechat' | 'alipay' | 'unionpay' | 'jeepay')[] = [];
   for (const id of ['wechat', 'alipay', 'unionpay', 'jeepay'] as const) {
     const v = change[id];
     if (v === undefined) continue;
-    changed.push(id);
+    named.push(id);
     if (v === null) delete next[id];
     else (next as Record<string, unknown>)[id] = v;
   }
   const checked = liveGatewaysSchema.safeParse(next);
   if (!checked.success) throw new PosError('VALIDATION', describe(checked.error.issues));
+  // What really differs from what was stored (the same configuration pasted again changes nothing); over an
+  // unusable stored value, everything named does.
+  const changed = named.filter((id) => unusable || canonical(current[id]) !== canonical(checked.data[id]));
   try {
     const config = toChannelsConfig(checked.data);
     createChannels(config);

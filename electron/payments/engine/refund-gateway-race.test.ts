@@ -44,6 +44,15 @@ describe('refund and void while the gateway is removed on another screen', () =>
     expect(await h.must('refund.list', { saleId })).toEqual([]);
   });
 
+  it('the same configuration saved again during the call changes nothing: the refund goes on, audited as no change', async () => {
+    const { h, saleId } = await liveSale(1_000);
+    const refund = h.call('refund.request', { saleId, amountFen: 300 });
+    expect(await h.call('payment.setGateways', { wechat: wechatLive() })).toMatchObject({ ok: true });
+    expect(await refund).toMatchObject({ ok: true });
+    const audit = h.host.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'payment.setGateways' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+    expect(JSON.parse(audit)).toMatchObject({ changed: [] });
+  });
+
   it('during the call: refused the same way, nothing recorded', async () => {
     const { h, saleId } = await liveSale(1_000);
     const refund = h.call('refund.request', { saleId });
