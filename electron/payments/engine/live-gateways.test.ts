@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox } from '../../sandbox/server';
 import { setSecret } from '../../services/settings-store';
-import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { useLiveSandbox } from './testing/live-sandbox';
 import { LIVE_CHANNELS_SECRET, LiveGatewaysError, readLiveGateways } from './live-gateways';
 
 /** A second sandbox playing the real gateways: its ledger says what the "live" side was asked to charge. */
-let live: Sandbox;
-const liveClock = lateClock();
+let live!: Sandbox;
+const liveClock = useLiveSandbox((s) => (live = s));
 let t: PaymentsTestHost | undefined;
-
-beforeAll(async () => {
-  live = await startSandbox({ clock: liveClock });
-});
-afterAll(async () => {
-  await live.close();
-});
 afterEach(async () => {
   await t?.dispose();
   t = undefined;

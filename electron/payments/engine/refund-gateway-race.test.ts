@@ -3,19 +3,15 @@
  * refused like one asked after the removal (CHANNEL_ERROR, nothing recorded), never recorded with a part
  * that could never leave.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { type PaymentsTestHost, codes, lateClock, startPaymentsHost } from './testing/harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox } from '../../sandbox/server';
+import { type PaymentsTestHost, codes, startPaymentsHost } from './testing/harness';
+import { useLiveSandbox } from './testing/live-sandbox';
 
-let live: Sandbox;
-const liveClock = lateClock();
+/** A second sandbox playing the real gateways: its ledger says what the "live" side was asked to charge. */
+let live!: Sandbox;
+const liveClock = useLiveSandbox((s) => (live = s));
 let t: PaymentsTestHost | undefined;
-beforeAll(async () => {
-  live = await startSandbox({ clock: liveClock });
-});
-afterAll(async () => {
-  await live.close();
-});
 afterEach(async () => {
   await t?.dispose();
   t = undefined;
